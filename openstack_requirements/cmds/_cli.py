@@ -1,0 +1,163 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Shared command-line plumbing: parsers, the one catch site, reports.
+
+Only this package (``cmds``) reads ``sys.argv``, the environment or the
+working directory, and only it writes to streams.  Heavy modules are
+imported by each command after its arguments are parsed, so ``--help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+import contextlib
+import os
+import sys
+from typing import TYPE_CHECKING
+from typing import TextIO
+
+from openstack_requirements import errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import reqfile
+
+GLOBAL_REQUIREMENTS = "global-requirements.txt"
+UPPER_CONSTRAINTS = "upper-constraints.txt"
+BLACKLIST_NAMES = ("blacklist.txt", "denylist.txt")
+PROJECTS = "projects.txt"
+BACKPORTS = "backports.txt"
+
+
+class NotImplementedYet(errors.RequirementsError):
+    exit_code = errors.EXIT_USAGE
+
+
+def parser_for(
+    prog: str,
+    description: str,
+    example: str,
+    add_args: Callable[[argparse.ArgumentParser], None],
+) -> argparse.ArgumentParser:
+    """An argparse parser whose --help ends with one real invocation."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_args(parser)
+    return parser
+
+
+def run(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None,
+    body: Callable[[argparse.Namespace, TextIO], int],
+    stdout: TextIO | None = None,
+) -> int:
+    """Parse *argv*, call *body*; turn our exceptions into exit codes.
+
+    This is the only place that catches ``RequirementsError``: it prints
+    the message (``path:line: what is wrong``) to stderr, no traceback.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    try:
+        with contextlib.redirect_stdout(out):  # --help goes to *stdout*
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else errors.EXIT_USAGE
+    try:
+        return body(args, out)
+    except errors.RequirementsError as exc:
+        out.flush()
+        print(f"{parser.prog}: error: {exc}" if not isinstance(
+            exc, (errors.ParseError, errors.InputError)) else str(exc),
+            file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. "| head"); that is not our failure.
+        sys.stderr.close()
+        return errors.EXIT_OK
+
+
+def not_implemented(prog: str, issue: int) -> Callable[
+    [argparse.Namespace, TextIO], int
+]:
+    """Body of a command whose issue is not done: exit 2, no fake success."""
+
+    def body(args: argparse.Namespace, out: TextIO) -> int:
+        raise NotImplementedYet(
+            f"not implemented yet (tracked in issue #{issue})"
+        )
+
+    return body
+
+
+def shipped_dir() -> str:
+    """Directory of the central lists shipped with this package.
+
+    A source checkout holds them beside the package; an installed package
+    has them under ``<prefix>/share/openstack-requirements``.
+    """
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    checkout = os.path.dirname(here)
+    if os.path.isfile(os.path.join(checkout, GLOBAL_REQUIREMENTS)):
+        return checkout
+    home = os.path.expanduser("~/.local")
+    for prefix in (sys.prefix, sys.base_prefix, home):
+        candidate = os.path.join(prefix, "share", "openstack-requirements")
+        if os.path.isfile(os.path.join(candidate, GLOBAL_REQUIREMENTS)):
+            return candidate
+    raise errors.InputError(
+        "cannot find the shipped central lists; pass the directory "
+        "that holds global-requirements.txt explicitly"
+    )
+
+
+def blacklist_in(directory: str) -> str | None:
+    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``."""
+    for name in BLACKLIST_NAMES:
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def read_doc(path: str) -> reqfile.RequirementsFile:
+    """Parse the requirements file at *path*."""
+    from openstack_requirements import fileio
+    from openstack_requirements import reqfile
+
+    return reqfile.parse(fileio.read_text(path), source=path)
+
+
+def report(
+    out: TextIO, findings: Iterable[errors.Finding]
+) -> int:
+    """Print one line per finding; return how many there were."""
+    count = 0
+    for finding in findings:
+        print(finding, file=out)
+        count += 1
+    return count
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")

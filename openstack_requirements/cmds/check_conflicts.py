@@ -1,0 +1,46 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""check-conflicts: check that the installed distributions' requirements are
+satisfied.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TextIO
+
+from openstack_requirements.cmds import _cli
+
+PROG = "check-conflicts"
+EXAMPLE = (
+    'check-conflicts upper-constraints.txt xfails.txt'
+)
+
+DESCRIPTION = (
+    "Check that the installed distributions' requirements are "
+    'satisfied.'
+)
+
+
+def _add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("constraints", metavar="UPPER_CONSTRAINTS")
+    parser.add_argument("xfails", metavar="XFAILS", nargs="?")
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None
+) -> int:
+    parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
+    body = _cli.not_implemented(PROG, 5)
+    return _cli.run(parser, argv, body, stdout)

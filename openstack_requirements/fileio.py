@@ -1,0 +1,203 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Reading and atomically writing files: the only code that opens them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+
+from openstack_requirements import errors
+
+
+def _describe(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bytes(path: str) -> bytes:
+    """Bytes of the regular file *path*.
+
+    A directory, FIFO or device is refused at once: the file is opened
+    non-blocking and checked before anything is read from it.
+
+    :raises InputError: missing, unreadable or not a regular file.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise errors.InputError(
+            "no such file; check the path", source=path
+        ) from None
+    except IsADirectoryError:
+        raise errors.InputError(
+            "is a directory; expected a regular file", source=path
+        ) from None
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot open: {exc.strerror}", source=path
+        ) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise errors.InputError(
+                f"is {_describe(info.st_mode)}; expected a regular file",
+                source=path,
+            )
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot read: {exc.strerror}", source=path
+        ) from exc
+    finally:
+        os.close(fd)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text of *data*; newlines are kept exactly as they are.
+
+    :raises ParseError: naming the line of the first byte that is not UTF-8.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        line = data[start:end if end >= 0 else len(data)]
+        column = exc.start - start + 1
+        raise errors.ParseError(
+            source,
+            lineno,
+            line.decode("utf-8", "backslashreplace"),
+            f"byte 0x{data[exc.start]:02x} at column {column} is not UTF-8;"
+            " save the file as UTF-8",
+        ) from None
+
+
+def read_text(path: str) -> str:
+    """UTF-8 text of the regular file *path*, newlines untouched."""
+    return decode(read_bytes(path), path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str, text: str) -> bool:
+    """Replace *path* with *text*; False if it already held exactly that.
+
+    The new content goes to a temp file in the same directory that then
+    replaces the target in one rename, so a reader sees the old file or
+    the new one, never half of one.  The mode of an existing file is
+    kept; a symlink is kept and its target is replaced.
+    """
+    target = os.path.realpath(path)
+    data = text.encode("utf-8")
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        try:
+            if read_bytes(target) == data:
+                return False
+        except errors.InputError:
+            pass
+    import tempfile  # only writers pay for it
+
+    directory = os.path.dirname(target)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=directory, prefix="." + os.path.basename(target) + "."
+        )
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot write: {exc.strerror}", source=path
+        ) from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = (
+            stat.S_IMODE(info.st_mode)
+            if info is not None
+            else 0o666 & ~_umask()
+        )
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise errors.InputError(
+                f"cannot write: {exc.strerror}", source=path
+            ) from exc
+        raise
+    return True
+
+
+@contextlib.contextmanager
+def locked(path: str) -> Iterator[None]:
+    """Hold an exclusive lock on the file *path* itself.
+
+    No lock file is created.  Because writers replace the file with a
+    rename, a waiter that wakes up holding a lock on the old inode tries
+    again on the new one.
+    """
+    target = os.path.realpath(path)
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                raise errors.InputError(
+                    "no such file; check the path", source=path
+                ) from None
+            raise errors.InputError(
+                f"cannot open: {exc.strerror}", source=path
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(target)
+            except FileNotFoundError:
+                current = None
+            here = os.fstat(fd)
+            if current is not None and (
+                current.st_ino == here.st_ino and current.st_dev == here.st_dev
+            ):
+                yield
+                return
+        finally:
+            os.close(fd)

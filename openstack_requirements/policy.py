@@ -1,0 +1,290 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Rules of the central lists' dialects -> Findings. Pure: no I/O."""
+
+from __future__ import annotations
+
+from openstack_requirements import errors
+from openstack_requirements import reqfile
+from openstack_requirements.requirement import Requirement
+
+
+def marker_key(req: Requirement) -> str:
+    """Normalised marker text, to compare markers written differently."""
+    marker = req.marker_obj
+    return str(marker) if marker is not None else ""
+
+
+def _invalid(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
+    return [
+        errors.Finding(doc.source, line.lineno, line.error or "invalid line",
+                       "invalid")
+        for line in doc.invalid()
+    ]
+
+
+def _duplicates(
+    doc: reqfile.RequirementsFile, what: str
+) -> list[errors.Finding]:
+    findings = []
+    seen: dict[tuple[str, str], reqfile.Line] = {}
+    spelling: dict[str, reqfile.Line] = {}
+    for line in doc.requirements():
+        req = line.req
+        assert req is not None
+        first = spelling.setdefault(req.canonical, line)
+        if first.req is not None and first.req.name != req.name:
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                f"{req.name} is spelled {first.req.name} on line "
+                f"{first.lineno}; names must be unique after "
+                "canonicalisation, use one spelling",
+                "spelling",
+            ))
+        key = (req.canonical, marker_key(req))
+        if key in seen:
+            marker = f" with marker {req.marker!r}" if req.marker else ""
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                f"{req.name}{marker} is already {what} on line "
+                f"{seen[key].lineno}; a name may repeat only with "
+                "different markers, remove one of them",
+                "duplicate",
+            ))
+        else:
+            seen[key] = line
+    return findings
+
+
+def check_global(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
+    """Findings for the global-requirements dialect.
+
+    Names only (no URLs, no options), valid PEP 508, a trailing license
+    comment on every requirement, a name repeated only with different
+    markers and spelled one way.
+    """
+    findings = _invalid(doc)
+    for line in doc.lines:
+        if line.kind in (reqfile.Kind.OPTION, reqfile.Kind.URL):
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                "the global list holds names only; remove this "
+                f"{line.kind.value} line",
+                "names-only",
+            ))
+        elif line.kind is reqfile.Kind.REQUIREMENT:
+            assert line.req is not None
+            if line.req.url:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"{line.req.name} is given by URL; the global list "
+                    "holds names and specifiers only",
+                    "names-only",
+                ))
+            if line.options:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"{line.req.name} carries pip options "
+                    f"({line.options}); remove them",
+                    "names-only",
+                ))
+            if not line.license:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"{line.req.name} has no license comment; add one "
+                    "after two spaces, e.g. '  # Apache-2.0'",
+                    "license",
+                ))
+    findings.extend(_duplicates(doc, "listed"))
+    return sorted(findings, key=lambda f: f.lineno or 0)
+
+
+def pin(line: reqfile.Line) -> str | None:
+    """The version of a ``name===version`` line, or None."""
+    req = line.req
+    if req is None or line.kind is not reqfile.Kind.REQUIREMENT:
+        return None
+    specs = req.specifiers
+    if len(specs) == 1 and specs[0].startswith("==="):
+        return specs[0][3:]
+    return None
+
+
+def check_constraints(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
+    """Findings for the upper-constraints dialect: ``name===version``."""
+    findings = _invalid(doc)
+    for line in doc.lines:
+        if line.kind in (reqfile.Kind.OPTION, reqfile.Kind.URL):
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                "expected 'name===version[;marker]', found a "
+                f"{line.kind.value} line",
+                "format",
+            ))
+        elif line.kind is reqfile.Kind.REQUIREMENT:
+            req = line.req
+            assert req is not None
+            if req.extras or req.url or line.options or pin(line) is None:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"expected 'name===version[;marker]' for {req.name}, "
+                    f"found {line.text.strip()!r}",
+                    "format",
+                ))
+    findings.extend(_duplicates(doc, "pinned"))
+    return sorted(findings, key=lambda f: f.lineno or 0)
+
+
+def check_names(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
+    """Findings for a plain list of names (blacklist.txt, backports.txt)."""
+    findings = _invalid(doc)
+    seen: dict[str, int] = {}
+    for line in doc.lines:
+        if line.kind in (reqfile.Kind.OPTION, reqfile.Kind.URL):
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                "expected a distribution name", "format"))
+        elif line.req is not None:
+            if line.req.specifier or line.req.marker or line.req.extras:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"expected a bare name, found {line.text.strip()!r}",
+                    "format"))
+            name = line.req.canonical
+            if name in seen:
+                findings.append(errors.Finding(
+                    doc.source, line.lineno,
+                    f"{line.req.name} is already listed on line "
+                    f"{seen[name]}; remove one", "duplicate"))
+            seen.setdefault(name, line.lineno)
+    return sorted(findings, key=lambda f: f.lineno or 0)
+
+
+#: Python versions and platforms the central lists are checked for.
+PYTHON_VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+PLATFORMS = (
+    {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"},
+    {"sys_platform": "darwin", "platform_system": "Darwin",
+     "os_name": "posix"},
+    {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
+)
+
+
+def environments(
+    python_versions: tuple[str, ...] = PYTHON_VERSIONS,
+) -> list[dict[str, str]]:
+    """Marker environments to check, one per Python version and platform."""
+    envs = []
+    for version in python_versions:
+        for platform in PLATFORMS:
+            env = dict(platform)
+            env.update(python_version=version,
+                       python_full_version=version + ".0",
+                       implementation_name="cpython",
+                       platform_python_implementation="CPython", extra="")
+            envs.append(env)
+    return envs
+
+
+def _applies(req: Requirement, env: dict[str, str]) -> bool:
+    marker = req.marker_obj
+    return marker is None or marker.evaluate(env)
+
+
+def check_compatibility(
+    global_doc: reqfile.RequirementsFile,
+    upper_doc: reqfile.RequirementsFile,
+    envs: list[dict[str, str]],
+) -> list[errors.Finding]:
+    """Each pinned version satisfies the global specifiers it meets.
+
+    A pin and a global line meet when some environment of *envs* selects
+    both of them through their markers.
+    """
+    global_index = global_doc.by_name()
+    findings = []
+    for line in upper_doc.requirements():
+        version = pin(line)
+        req = line.req
+        assert req is not None
+        if version is None or req.canonical not in global_index:
+            continue
+        for gline in global_index[req.canonical]:
+            greq = gline.req
+            assert greq is not None
+            if not greq.specifier:
+                continue
+            meets = [e for e in envs if _applies(req, e) and _applies(greq, e)]
+            if not meets:
+                continue
+            if not greq.specifier_set.contains(version, prereleases=True):
+                where = f" (for {greq.marker})" if greq.marker else ""
+                findings.append(errors.Finding(
+                    upper_doc.source, line.lineno,
+                    f"{req.name}==={version} is not allowed by the global "
+                    f"requirement {greq.render()}{where} at "
+                    f"{global_doc.source}:{gline.lineno}; pin a version "
+                    "that satisfies it or change the global specifier",
+                    "compatibility",
+                ))
+    return findings
+
+
+#: Installer tooling: ``pip freeze`` never lists these, so the generated
+#: constraints cannot pin them; they need neither a pin nor a blacklist
+#: entry (the reference lists carry them the same way).
+INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel"})
+
+
+def check_coverage(
+    global_doc: reqfile.RequirementsFile,
+    upper_doc: reqfile.RequirementsFile,
+    blacklist_doc: reqfile.RequirementsFile,
+    unpinned: frozenset[str] = INSTALLER_TOOLING,
+) -> list[errors.Finding]:
+    """Every global name is pinned or blacklisted, never both.
+
+    Names in *unpinned* may be neither.
+    """
+    pinned = upper_doc.by_name()
+    blacklisted = blacklist_doc.by_name()
+    findings = []
+    reported: set[str] = set()
+    for line in global_doc.requirements():
+        req = line.req
+        assert req is not None
+        name = req.canonical
+        if name in reported:
+            continue
+        reported.add(name)
+        if name in unpinned:
+            continue
+        if name not in pinned and name not in blacklisted:
+            findings.append(errors.Finding(
+                global_doc.source, line.lineno,
+                f"{req.name} is neither in {upper_doc.source} nor in "
+                f"{blacklist_doc.source}; add a pin "
+                f"'{req.name}===VERSION' or blacklist it",
+                "coverage",
+            ))
+    for name, lines in blacklisted.items():
+        if name in pinned:
+            first = pinned[name][0]
+            findings.append(errors.Finding(
+                upper_doc.source, first.lineno,
+                f"{lines[0].req.name if lines[0].req else name} is "
+                f"blacklisted in {blacklist_doc.source}:{lines[0].lineno} "
+                "but pinned here; remove the pin or the blacklist entry",
+                "coverage",
+            ))
+    return findings

@@ -1,0 +1,165 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Every console script: registered, --help, usage errors, fast start."""
+
+import ast
+import configparser
+import importlib
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+
+import openstack_requirements
+from openstack_requirements.tests import base
+
+# Commands whose issue is not done yet: they must say so, exit 2.
+NOT_IMPLEMENTED = {
+    "update-requirements", "generate-constraints", "edit-constraints",
+    "check-constraints", "check-requirements", "check-conflicts",
+    "validate-projects", "normalize-requirements", "review-requirement",
+    "what-broke", "build-wheel-mirror", "check-mirror",
+}
+HEAVY = ("packaging", "tomlkit", "parsley", "uv", "urllib.request",
+         "http.client", "json", "subprocess")
+
+
+def console_scripts() -> dict[str, str]:
+    parser = configparser.ConfigParser()
+    parser.read(base.repo_file("setup.cfg"), encoding="utf-8")
+    scripts = {}
+    for line in parser["entry_points"]["console_scripts"].splitlines():
+        if line.strip():
+            name, _, target = line.partition("=")
+            scripts[name.strip()] = target.strip()
+    return scripts
+
+
+def load(target: str):  # noqa: ANN201
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class TestConsoleScripts(base.TestCase):
+    def test_every_target_imports(self) -> None:
+        scripts = console_scripts()
+        self.assertIn("validate-constraints", scripts)
+        self.assertEqual(13, len(scripts))
+        for name, target in scripts.items():
+            self.assertTrue(callable(load(target)), name)
+
+    def test_help_exits_zero_with_example(self) -> None:
+        for name, target in console_scripts().items():
+            code, out, err = self.run_main(load(target), ["--help"])
+            self.assertEqual(0, code, name)
+            self.assertIn(f"usage: {name}", out)
+            self.assertIn(f"example:\n  {name}", out)
+
+    def test_unknown_option_is_usage_error(self) -> None:
+        for name, target in console_scripts().items():
+            code, out, err = self.run_main(load(target), ["--no-such-flag"])
+            self.assertEqual(2, code, name)
+            self.assertIn(f"usage: {name}", err)
+            self.assertIn(f"{name}: error: ", err)
+            self.assertEqual("", out)
+
+    def test_not_implemented_commands_say_so(self) -> None:
+        scripts = console_scripts()
+        for name in sorted(NOT_IMPLEMENTED):
+            parser_args = {
+                "update-requirements": ["proj"],
+                "edit-constraints": ["u.txt", "x"],
+                "check-requirements": ["src"],
+                "check-constraints": ["proj"],
+                "check-conflicts": ["u.txt"],
+                "validate-projects": ["p.txt"],
+                "normalize-requirements": ["r.txt"],
+                "review-requirement": ["requests"],
+            }.get(name, [])
+            code, out, err = self.run_main(load(scripts[name]), parser_args)
+            self.assertEqual(2, code, name)
+            self.assertEqual("", out)
+            self.assertIn(f"{name}: error: not implemented yet", err)
+
+    def test_help_does_not_import_heavy_modules(self) -> None:
+        # Start-up stays fast: parsers, TOML and uv load only when needed.
+        for name, target in console_scripts().items():
+            module, _, attr = target.partition(":")
+            code = (
+                "import sys, io, contextlib\n"
+                f"from {module} import {attr}\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                f"    rc = {attr}(['--help'])\n"
+                f"heavy = [m for m in sys.modules if m.split('.')[0] in "
+                f"{[h.split('.')[0] for h in HEAVY]!r} or m in {HEAVY!r}]\n"
+                "print(rc, sorted(heavy))\n"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True,
+                text=True, check=True, cwd=base.REPO_DIR)
+            self.assertEqual("0 []", result.stdout.strip(), name)
+
+
+class TestNoPkgResources(base.TestCase):
+    def test_no_module_imports_pkg_resources(self) -> None:
+        # Import every module in a clean interpreter and look.
+        code = (
+            "import importlib, pkgutil, sys\n"
+            "import openstack_requirements as p\n"
+            "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
+            "    if '.tests' not in m.name:\n"
+            "        importlib.import_module(m.name)\n"
+            "print('pkg_resources' in sys.modules)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True,
+            check=True, cwd=base.REPO_DIR)
+        self.assertEqual("False", result.stdout.strip())
+
+    def test_no_source_mentions_pkg_resources_import(self) -> None:
+        # Lazy imports inside functions would escape the test above.
+        offenders = []
+        for info in pkgutil.walk_packages(
+                openstack_requirements.__path__, "openstack_requirements."):
+            spec = importlib.util.find_spec(info.name)
+            if spec is None or not spec.origin.endswith(".py"):
+                continue
+            with open(spec.origin, encoding="utf-8") as f:
+                tree = ast.parse(f.read())
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                if any(n.split(".")[0] == "pkg_resources" for n in names):
+                    offenders.append(info.name)
+        self.assertEqual([], offenders)
+
+
+class TestInstalledScript(base.TestCase):
+    def test_console_script_runs_as_a_process(self) -> None:
+        script = os.path.join(os.path.dirname(sys.executable),
+                              "validate-constraints")
+        if not os.path.exists(script):
+            self.skipTest("package not installed in this interpreter's "
+                          "environment (pip install -e .)")
+        result = subprocess.run(
+            [script, "--json", base.repo_file("global-requirements.txt"),
+             base.repo_file("upper-constraints.txt"),
+             base.repo_file("blacklist.txt")],
+            capture_output=True, text=True)
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertEqual({"ok": True, "findings": []},
+                         json.loads(result.stdout))

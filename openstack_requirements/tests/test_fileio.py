@@ -1,0 +1,129 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import os
+import stat
+import threading
+
+from openstack_requirements import errors
+from openstack_requirements import fileio
+from openstack_requirements.tests import base
+
+
+class TestReadText(base.TestCase):
+    def test_keeps_crlf(self) -> None:
+        path = self.write(self.make_dir(), "r.txt", "a\r\nb")
+        self.assertEqual("a\r\nb", fileio.read_text(path))
+
+    def test_error_not_utf8_names_line(self) -> None:
+        path = os.path.join(self.make_dir(), "r.txt")
+        with open(path, "wb") as f:
+            f.write(b"foo\n# caf\xe9 comment\nbar\n")
+        exc = self.assertRaises(errors.ParseError, fileio.read_text, path)
+        self.assertEqual(
+            f"{path}:2: byte 0xe9 at column 6 is not UTF-8; save the file "
+            "as UTF-8\n    # caf\\xe9 comment",
+            str(exc))
+
+    def test_error_missing(self) -> None:
+        path = os.path.join(self.make_dir(), "nope.txt")
+        exc = self.assertRaises(errors.InputError, fileio.read_text, path)
+        self.assertEqual(f"{path}: no such file; check the path", str(exc))
+
+    def test_error_directory(self) -> None:
+        path = self.make_dir()
+        exc = self.assertRaises(errors.InputError, fileio.read_text, path)
+        self.assertEqual(f"{path}: is a directory; expected a regular file",
+                         str(exc))
+
+    def test_error_fifo_is_refused_without_waiting(self) -> None:
+        path = os.path.join(self.make_dir(), "fifo")
+        os.mkfifo(path)
+        result: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                fileio.read_text(path)
+            except errors.InputError as exc:
+                result.append(exc)
+
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        thread.join(10)  # a blocking open would hang here for ever
+        self.assertFalse(thread.is_alive(), "read_text waited on a FIFO")
+        self.assertEqual(f"{path}: is a FIFO; expected a regular file",
+                         str(result[0]))
+
+    def test_error_device(self) -> None:
+        exc = self.assertRaises(errors.InputError, fileio.read_text,
+                                "/dev/null")
+        self.assertEqual("/dev/null: is a device; expected a regular file",
+                         str(exc))
+
+
+class TestAtomicWrite(base.TestCase):
+    def test_keeps_mode_and_leaves_no_temp(self) -> None:
+        d = self.make_dir()
+        path = self.write(d, "r.txt", "old\n")
+        os.chmod(path, 0o640)
+        self.assertTrue(fileio.atomic_write(path, "new\r\n"))
+        self.assertEqual("new\r\n", base.read(path))
+        self.assertEqual(0o640, stat.S_IMODE(os.stat(path).st_mode))
+        self.assertEqual(["r.txt"], os.listdir(d))
+
+    def test_unchanged_file_is_not_rewritten(self) -> None:
+        path = self.write(self.make_dir(), "r.txt", "same\n")
+        os.utime(path, (1000, 1000))
+        self.assertFalse(fileio.atomic_write(path, "same\n"))
+        self.assertEqual(1000, os.stat(path).st_mtime)
+
+    def test_new_file_gets_umask_mode(self) -> None:
+        path = os.path.join(self.make_dir(), "n.txt")
+        old = os.umask(0o022)
+        try:
+            fileio.atomic_write(path, "x")
+        finally:
+            os.umask(old)
+        self.assertEqual(0o644, stat.S_IMODE(os.stat(path).st_mode))
+
+    def test_symlink_is_kept(self) -> None:
+        d = self.make_dir()
+        target = self.write(d, "real.txt", "a\n")
+        link = os.path.join(d, "link.txt")
+        os.symlink("real.txt", link)
+        fileio.atomic_write(link, "b\n")
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual("b\n", base.read(target))
+
+    def test_error_unwritable_directory_leaves_file(self) -> None:
+        if os.geteuid() == 0:
+            self.skipTest("root ignores directory permissions")
+        d = self.make_dir()
+        path = self.write(d, "r.txt", "old\n")
+        os.chmod(d, 0o500)
+        self.addCleanup(os.chmod, d, 0o700)
+        self.assertRaises(errors.InputError, fileio.atomic_write, path, "x")
+        self.assertEqual("old\n", base.read(path))
+
+
+class TestLocked(base.TestCase):
+    def test_no_lock_file_left(self) -> None:
+        d = self.make_dir()
+        path = self.write(d, "u.txt", "a===1\n")
+        with fileio.locked(path):
+            fileio.atomic_write(path, "a===2\n")
+        self.assertEqual(["u.txt"], os.listdir(d))
+
+    def test_error_missing(self) -> None:
+        path = os.path.join(self.make_dir(), "none.txt")
+        self.assertRaises(errors.InputError,
+                          fileio.locked(path).__enter__)
