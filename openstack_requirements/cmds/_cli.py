@@ -27,8 +27,8 @@ from collections.abc import Sequence
 import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING
 from typing import TextIO
+from typing import TYPE_CHECKING
 
 from openstack_requirements import errors
 
