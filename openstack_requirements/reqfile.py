@@ -40,7 +40,8 @@ _COMMENT_LINE_RE = re.compile(r"^\s*#")
 _REQ_OPTION_RE = re.compile(
     r"\s+(--(?:hash|config-settings|global-option|install-option)\b.*)$"
 )
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(\.{0,2}/|~)")
+# A URL, or a local path: ".", "..", "./x", "../x", "/x", "~/x".
+_URL_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}(?:/|$)|/|~)")
 _ARCHIVE_RE = re.compile(r"\.(whl|tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$")
 _EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 

@@ -144,6 +144,12 @@ class TestClassification(base.TestCase):
         self.assertEqual("x", line.req.name)
         self.assertEqual("  # c", line.comment)
 
+    def test_local_paths_are_url_lines(self) -> None:
+        doc = reqfile.parse(".\n..\n./sub\n/abs/path\n~/x\n")
+        self.assertEqual([reqfile.Kind.URL] * 5,
+                         [line.kind for line in doc.lines])
+        self.assertEqual([None] * 5, [line.name for line in doc.lines])
+
     def test_wheel_url_named_by_file(self) -> None:
         line = reqfile.parse("https://h/p/foo_bar-1.0-py3-none-any.whl\n")
         self.assertEqual("foo-bar", line.lines[0].name)
