@@ -242,7 +242,7 @@ class NewRelease:
     version: str
     uploaded: datetime.datetime
     allowed: bool  # the global specifiers (and pip's defaults) let it in
-    why: str  # "allowed", "excluded by !=2.0", "pre-release", "yanked"
+    why: str  # "allowed by !=2.0", "excluded by !=2.0", "yanked", ...
     pinned: str  # the upper-constraints pin, "" if none
 
     def as_dict(self) -> dict[str, object]:
@@ -292,14 +292,15 @@ def _admits(specifiers: Iterable[str], release: Release) -> tuple[bool, str]:
     if release.prerelease:
         return False, "pre-release (pip skips it by default)"
     specs = [s for s in specifiers]
-    if not specs:
-        return True, "allowed"
+    if not specs:  # a transitive dependency: nothing keeps it out
+        return True, "not in the global list"
     parsed = release.parsed
     if parsed is None:
         return False, "not a PEP 440 version"
     for spec in specs:  # one line per marker: any line that admits it
         if SpecifierSet(spec).contains(parsed, prereleases=True):
-            return True, "allowed by " + (spec or "no specifier")
+            return True, ("allowed by " + spec if spec
+                          else "no specifier in the global list")
     return False, "excluded by " + " / ".join(specs)
 
 

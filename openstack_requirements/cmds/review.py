@@ -92,6 +92,7 @@ def _review(
 ) -> int:
     import datetime
     import json
+    import re
 
     from openstack_requirements import errors
     from openstack_requirements import indexclient
@@ -105,6 +106,10 @@ def _review(
                                 "'requests>=2.32'", "requirement") from exc
     global_doc = _optional_list(args.global_, _cli.GLOBAL_REQUIREMENTS)
     upper_doc = _optional_list(args.upper, _cli.UPPER_CONSTRAINTS)
+    for python in args.python or ():
+        if not re.fullmatch(r"\d+\.\d+", python):
+            raise errors.InputError(
+                f"--python {python!r} is not an X.Y version, e.g. 3.12")
     pythons = tuple(args.python or ()) or review.pythons_from(upper_doc)
     client = _index.client(args)
     # -- I/O below this line

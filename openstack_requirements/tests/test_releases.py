@@ -107,7 +107,14 @@ class TestWhatBroke(base.TestCase):
         by_version = {r.version: r for r in found}
         self.assertEqual("yanked", by_version["2.32.0"].why)
         self.assertFalse(by_version["2.32.0"].allowed)
-        self.assertEqual("allowed", by_version["2.32.2"].why)
+        self.assertEqual("not in the global list", by_version["2.32.2"].why)
+        self.assertTrue(by_version["2.32.2"].allowed)
+        found = releases.new_releases(
+            load("requests"), "requests",
+            datetime.datetime(2026, 5, 14, tzinfo=UTC), ["", "<2"])
+        self.assertEqual([("2.34.2", True, "no specifier in the global "
+                           "list")],
+                         [(r.version, r.allowed, r.why) for r in found])
 
     def test_nothing_since(self) -> None:
         self.assertEqual([], releases.what_broke(

@@ -19,6 +19,10 @@ import json
 import os
 import textwrap
 
+import hypothesis
+from hypothesis import strategies as st
+
+from openstack_requirements import errors
 from openstack_requirements import releases
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
@@ -395,3 +399,35 @@ class TestDistro(base.TestCase):
             ("Debian: unknown (apt-cache is not available here)",),
             review.check_distro(review.DistroInfo(
                 "unknown", detail="apt-cache is not available here")).facts)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["info", "releases", "license", "classifiers",
+                         "filename", "yanked", "upload_time", "1.0",
+                         "name", "project_urls", "requires_python"]),
+        children, max_size=4),
+    max_leaves=12)
+
+
+class TestProperties(base.TestCase):
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(st.text(max_size=60))
+    def test_any_license_text_is_classified(self, text: str) -> None:
+        for info in ({"license": text}, {"license_expression": text},
+                     {"classifiers": ["License :: " + text]}):
+            lic = review.classify_license(project(**info))
+            self.assertIsInstance(lic.kind, review.LicenseClass)
+
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(JSON)
+    def test_any_json_parses_or_says_why(self, document: object) -> None:
+        try:
+            proj = releases.parse_project(document, "x")
+        except errors.ToolError as exc:
+            self.assertIn("not a package index JSON document", str(exc))
+            return
+        context = review.Context(now=NOW)
+        report = review.review(requirement.parse("x>=1.0"), proj, context)
+        self.assertTrue(report.verdict)

@@ -88,6 +88,12 @@ class TestReviewRequirement(base.TestCase):
         self.assertIn("\nverdict: needs a human: Requires-Python >=3.10 "
                       "excludes Python 3.9\n", out)
 
+    def test_error_bad_python_option(self) -> None:
+        code, out, err = self.review("requests", "--python", "three")
+        self.assertEqual(2, code)
+        self.assertEqual("--python 'three' is not an X.Y version, e.g. "
+                         "3.12\n", err)
+
     def test_error_unknown_project_exit_2(self) -> None:
         code, out, err = self.review("no-such-project>=1")
         self.assertEqual(2, code)
