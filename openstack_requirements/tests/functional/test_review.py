@@ -18,11 +18,14 @@ import json
 import os
 import subprocess
 import sys
+import typing
 
 from openstack_requirements.cmds import review as review_cmd
-from openstack_requirements import review
 from openstack_requirements.tests import base
 from openstack_requirements.tests import index_server
+
+if typing.TYPE_CHECKING:
+    from openstack_requirements import review
 
 GLOBAL = """requests!=2.20.0  # Apache-2.0
 six  # MIT
@@ -31,6 +34,8 @@ UPPER = "requests===2.34.2\nsix===1.17.0\n"
 
 
 def no_debian(name: str) -> review.DistroInfo:
+    from openstack_requirements import review
+
     return review.DistroInfo("unknown", detail="test")
 
 

@@ -90,6 +90,25 @@ class TestWhatBroke(base.TestCase):
                       f"{self.index.url}/pyqt5/json after 1 attempt(s): "
                       "HTTP 503 Service Unavailable;", out)
 
+    def test_shipped_lists(self) -> None:
+        # Every name of the real lists is asked for; the loopback index
+        # knows only the fixtures and answers 404 for the rest.
+        code, out, err = self.run_main(what_broke.main, [
+            "--index-url", self.index.url, "--no-cache", "--retries", "0",
+            "--since", "2026-05-01"])
+        self.assertEqual(1, code, err)
+        lines = out.splitlines()
+        self.assertEqual(
+            "* 2026-05-14 19:25  requests 2.34.2  (allowed by "
+            "!=2.20.0,!=2.24.0, pinned 2.34.2)", lines[1])
+        self.assertIn("  2026-05-03 20:21  requests 2.34.0.dev1  "
+                      "(pre-release (pip skips it by default), pinned "
+                      "2.34.2)", lines)
+        self.assertIn("4 new release(s), 3 let in", lines)
+        (missing,) = [x for x in lines if x.startswith("not on the index")]
+        self.assertIn(" oslo-config, ", missing)
+        self.assertGreater(self.index.hits("oslo-config"), 0)
+
     def test_error_bad_date(self) -> None:
         code, out, err = self.what_broke("--since", "yesterday")
         self.assertEqual(2, code)
