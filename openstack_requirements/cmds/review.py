@@ -110,6 +110,16 @@ def _review(
         if not re.fullmatch(r"\d+\.\d+", python):
             raise errors.InputError(
                 f"--python {python!r} is not an X.Y version, e.g. 3.12")
+    if args.old_minimum:
+        from packaging.version import InvalidVersion
+        from packaging.version import Version
+
+        try:
+            Version(args.old_minimum)
+        except InvalidVersion as exc:
+            raise errors.InputError(
+                f"--old-minimum {args.old_minimum!r} is not a PEP 440 "
+                "version, e.g. 2.31.0") from exc
     pythons = tuple(args.python or ()) or review.pythons_from(upper_doc)
     client = _index.client(args)
     # -- I/O below this line

@@ -99,6 +99,12 @@ class TestReviewRequirement(base.TestCase):
         self.assertEqual("--python 'three' is not an X.Y version, e.g. "
                          "3.12\n", err)
 
+    def test_error_bad_old_minimum(self) -> None:
+        code, out, err = self.review("requests>=2.33", "--old-minimum", "x")
+        self.assertEqual(2, code)
+        self.assertEqual("--old-minimum 'x' is not a PEP 440 version, "
+                         "e.g. 2.31.0\n", err)
+
     def test_error_unknown_project_exit_2(self) -> None:
         code, out, err = self.review("no-such-project>=1")
         self.assertEqual(2, code)
