@@ -17,33 +17,134 @@ package index data.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from collections.abc import Sequence
+import functools
+import os
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
+from openstack_requirements.cmds import _index
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import reqfile
+    from openstack_requirements import review
 
 PROG = "review-requirement"
 EXAMPLE = (
     "review-requirement 'requests>=2.32'"
 )
 
-DESCRIPTION = (
-    'Report on a proposed new or raised requirement, from package index'
-    ' data.'
-)
+DESCRIPTION = """\
+Report on a proposed new or raised requirement, from package index data,
+answering the review guidelines' questions:
+  Maintained?        latest release and date, releases in two years,
+                     repository or homepage declared, yanked releases
+  License?           Apache/BSD/MIT/PSF fine, LGPL acceptable, GPL/AGPL
+                     rejected, anything else flagged for a human
+  Python 3?          Requires-Python and classifiers vs the target
+                     interpreters; pure or manylinux wheels for them
+  Distros?           the Debian package, through apt-cache where present
+  Already covered?   in the global list (canonical names); for a raise,
+                     the releases between the old and new minimum
+  Minimum, no caps?  a missing lower bound, caps and pins are flagged
+Ends with a one-line verdict. Exit 0: looks fine; 1: needs a human or
+reject; 2: bad input or unknown project; 3: the index is unreachable."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("requirement", metavar="NAME[SPEC]")
-    parser.add_argument("--global", dest="global_", metavar="FILE")
-    parser.add_argument("--upper", metavar="FILE")
-    parser.add_argument("--index-url", metavar="URL")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("requirement", metavar="NAME[SPEC]",
+                        help="the proposed line, e.g. 'requests>=2.32'")
+    parser.add_argument("--global", dest="global_", metavar="FILE",
+                        help="global-requirements.txt (default: shipped)")
+    parser.add_argument("--upper", metavar="FILE",
+                        help="upper-constraints.txt (default: shipped)")
+    parser.add_argument("--old-minimum", metavar="VERSION", default="",
+                        help="the current minimum, for a raise (default: "
+                        "the lower bound in the global list, if any)")
+    parser.add_argument("--python", action="append", metavar="X.Y",
+                        help="a target interpreter (repeatable; default: "
+                        "the python_version markers of --upper, else "
+                        "3.10-3.13)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON")
+    _index.add_index_args(parser)
+
+
+def _optional_list(
+    path: str | None, name: str
+) -> reqfile.RequirementsFile | None:
+    from openstack_requirements import errors
+
+    if path is None:
+        try:
+            path = os.path.join(_cli.shipped_dir(), name)
+        except errors.InputError:
+            return None
+    return _cli.read_doc(path).require_valid()
+
+
+def _review(
+    args: argparse.Namespace,
+    out: TextIO,
+    distro: Callable[[str], review.DistroInfo] | None = None,
+) -> int:
+    import datetime
+    import json
+    import re
+
+    from openstack_requirements import errors
+    from openstack_requirements import indexclient
+    from openstack_requirements import requirement
+    from openstack_requirements import review
+
+    try:
+        req = requirement.parse(args.requirement, legacy_colon=False)
+    except requirement.InvalidRequirement as exc:
+        raise errors.InputError(f"{exc}; give NAME[SPEC], e.g. "
+                                "'requests>=2.32'", "requirement") from exc
+    global_doc = _optional_list(args.global_, _cli.GLOBAL_REQUIREMENTS)
+    upper_doc = _optional_list(args.upper, _cli.UPPER_CONSTRAINTS)
+    for python in args.python or ():
+        if not re.fullmatch(r"\d+\.\d+", python):
+            raise errors.InputError(
+                f"--python {python!r} is not an X.Y version, e.g. 3.12")
+    if args.old_minimum:
+        from packaging.version import InvalidVersion
+        from packaging.version import Version
+
+        try:
+            Version(args.old_minimum)
+        except InvalidVersion as exc:
+            raise errors.InputError(
+                f"--old-minimum {args.old_minimum!r} is not a PEP 440 "
+                "version, e.g. 2.31.0") from exc
+    pythons = tuple(args.python or ()) or review.pythons_from(upper_doc)
+    client = _index.client(args)
+    # -- I/O below this line
+    project = client.project(req.name)
+    info = (distro or indexclient.debian_lookup)(req.name)
+    ctx = review.Context(
+        now=datetime.datetime.now(datetime.timezone.utc),
+        pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
+        distro=info, old_minimum=args.old_minimum)
+    report = review.review(req, project, ctx)
+    if args.json:
+        json.dump(report.as_dict(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(review.render(report))
+    return 0 if report.status in (review.Status.OK,
+                                  review.Status.NOTE) else 1
 
 
 def main(
-    argv: Sequence[str] | None = None, stdout: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    stdout: TextIO | None = None,
+    distro: Callable[[str], review.DistroInfo] | None = None,
 ) -> int:
+    """:param distro: the Debian look-up seam (default: apt-cache)."""
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 6)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv,
+                    functools.partial(_review, distro=distro), stdout)

@@ -28,8 +28,8 @@ from openstack_requirements.tests import base
 NOT_IMPLEMENTED = {
     "update-requirements", "generate-constraints", "edit-constraints",
     "check-constraints", "check-requirements", "check-conflicts",
-    "validate-projects", "normalize-requirements", "review-requirement",
-    "what-broke", "build-wheel-mirror", "check-mirror",
+    "validate-projects", "normalize-requirements",
+    "build-wheel-mirror", "check-mirror",
 }
 HEAVY_PACKAGES = ("packaging", "tomlkit", "parsley", "uv")
 HEAVY_MODULES = ("urllib.request", "http.client", "json", "subprocess")
@@ -85,7 +85,6 @@ class TestConsoleScripts(base.TestCase):
                 "check-conflicts": ["u.txt"],
                 "validate-projects": ["p.txt"],
                 "normalize-requirements": ["r.txt"],
-                "review-requirement": ["requests"],
             }.get(name, [])
             code, out, err = self.run_main(load(scripts[name]), parser_args)
             self.assertEqual(2, code, name)

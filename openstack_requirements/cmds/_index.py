@@ -1,0 +1,76 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options shared by the commands that ask the package index."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import typing
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import indexclient
+
+CACHE_ENV = "OPENSTACK_REQUIREMENTS_CACHE_DIR"
+INDEX_ENV = "OPENSTACK_REQUIREMENTS_INDEX_URL"
+
+
+def add_index_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("package index")
+    group.add_argument(
+        "--index-url", metavar="URL",
+        help="JSON API root of the index (default https://pypi.org/pypi, "
+        f"or ${INDEX_ENV}); a pip-style .../simple URL is mapped to "
+        ".../pypi")
+    group.add_argument(
+        "--timeout", type=float, default=15.0, metavar="SECONDS",
+        help="per-request timeout (default 15)")
+    group.add_argument(
+        "--retries", type=int, default=3, metavar="N",
+        help="retries after a failed request, with backoff (default 3)")
+    group.add_argument(
+        "--cache-dir", metavar="DIR",
+        help="where index answers are cached for an hour (default "
+        f"${CACHE_ENV}, else ~/.cache/openstack-requirements/index)")
+    group.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the cache")
+
+
+def cache_dir(args: argparse.Namespace) -> str | None:
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        return str(args.cache_dir)
+    if os.environ.get(CACHE_ENV):
+        return os.environ[CACHE_ENV]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "openstack-requirements", "index")
+
+
+def client(args: argparse.Namespace) -> indexclient.Client:
+    from openstack_requirements import errors
+    from openstack_requirements import indexclient
+
+    if args.timeout <= 0 or args.retries < 0:
+        raise errors.InputError(
+            "--timeout must be positive and --retries not negative")
+    index = (args.index_url or os.environ.get(INDEX_ENV)
+             or indexclient.DEFAULT_INDEX)
+    if not index.startswith(("https://", "http://")):
+        raise errors.InputError(
+            f"--index-url {index!r} is not an http(s) URL")
+    return indexclient.Client(index_url=index, timeout=args.timeout,
+                              retries=args.retries,
+                              cache_dir=cache_dir(args))

@@ -1,0 +1,796 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""review-requirement core: index data -> a Report and a verdict. Pure.
+
+Each question of the review guidelines is one check that returns a
+``Check``: a status, the facts a reviewer reads, and the problems that feed
+the one-line verdict.  Everything the checks need (the index data, the
+central lists, the clock, the target interpreters, the Debian look-up)
+comes in as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import dataclasses
+import datetime
+import enum
+import re
+
+from openstack_requirements import errors
+from openstack_requirements import releases
+from openstack_requirements import reqfile
+from openstack_requirements.requirement import Requirement
+
+#: The interpreters the shipped upper-constraints are generated for
+#: (OpenStack 2026.2 runtimes), used when the constraints file carries no
+#: python_version markers to say so.
+DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+#: A project younger than this is flagged: too new to judge maintenance.
+YOUNG_DAYS = 180
+#: No release for this long is flagged as possibly unmaintained.
+STALE_DAYS = 730
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    NOTE = "note"  # facts for the reviewer, no problem
+    HUMAN = "needs a human"
+    REJECT = "reject"
+
+
+_RANK = {Status.OK: 0, Status.NOTE: 1, Status.HUMAN: 2, Status.REJECT: 3}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Check:
+    """The answer to one question of the review guidelines."""
+
+    topic: str  # short key: maintained, license, python, wheels, ...
+    question: str
+    status: Status
+    facts: tuple[str, ...]
+    problems: tuple[str, ...] = ()  # short reasons for the verdict
+
+    def as_dict(self) -> dict[str, object]:
+        return {"topic": self.topic, "question": self.question,
+                "status": self.status.value, "facts": list(self.facts),
+                "problems": list(self.problems)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DistroInfo:
+    """Result of looking the name up in the distribution's index."""
+
+    status: str  # "packaged", "not packaged", "unknown"
+    package: str = ""
+    version: str = ""
+    detail: str = ""  # what was looked for, or why it is unknown
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a review needs besides the requirement and index data."""
+
+    now: datetime.datetime
+    pythons: tuple[str, ...] = DEFAULT_PYTHONS
+    global_doc: reqfile.RequirementsFile | None = None
+    upper_doc: reqfile.RequirementsFile | None = None
+    distro: DistroInfo = DistroInfo("unknown", detail="not looked up")
+    old_minimum: str = ""  # current minimum, for a raise
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Report:
+    """A review: the checks, the findings and the one-line verdict."""
+
+    requirement: str
+    name: str
+    version: str  # the release the review looked at
+    checks: tuple[Check, ...]
+    license: str  # label for the global list's trailing comment
+    global_line: str = ""  # the line for the global list, no comment
+
+    @property
+    def status(self) -> Status:
+        """The worst check; NOTE counts as OK (facts, no problem)."""
+        worst = Status.OK
+        for check in self.checks:
+            if _RANK[check.status] > _RANK[worst]:
+                worst = check.status
+        return Status.OK if worst is Status.NOTE else worst
+
+    @property
+    def findings(self) -> tuple[errors.Finding, ...]:
+        return tuple(
+            errors.Finding(self.name, None, problem, check.topic)
+            for check in self.checks
+            if check.status in (Status.HUMAN, Status.REJECT)
+            for problem in check.problems)
+
+    @property
+    def verdict(self) -> str:
+        for status, word in ((Status.REJECT, "reject"),
+                             (Status.HUMAN, "needs a human")):
+            problems = [p for c in self.checks if c.status is status
+                        for p in c.problems]
+            if problems:
+                return f"{word}: " + "; ".join(problems)
+        return "looks fine"
+
+    @property
+    def suggested_line(self) -> str:
+        """The line for the global list, with its license comment."""
+        line = self.global_line or self.requirement
+        return f"{line}  # {self.license or 'LICENSE?'}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "requirement": self.requirement, "name": self.name,
+            "version": self.version, "verdict": self.verdict,
+            "status": self.status.value, "license": self.license,
+            "suggested_line": self.suggested_line,
+            "checks": [c.as_dict() for c in self.checks],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+# -- licenses
+
+
+class LicenseClass(enum.Enum):
+    PERMISSIVE = 0  # Apache, BSD, MIT, PSF, ISC: fine
+    LGPL = 1  # acceptable
+    ODD = 2  # recognised but not on the list, or an exception: a human
+    UNKNOWN = 3  # nothing usable in the metadata: a human
+    GPL = 4  # GPL, AGPL: rejected
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class License:
+    kind: LicenseClass
+    label: str  # "Apache-2.0", "GPL-3.0", "no license metadata"
+    source: str  # where it was read from
+
+    @property
+    def status(self) -> Status:
+        return {LicenseClass.PERMISSIVE: Status.OK,
+                LicenseClass.LGPL: Status.NOTE,
+                LicenseClass.GPL: Status.REJECT}.get(self.kind, Status.HUMAN)
+
+
+_SPDX_PERMISSIVE = re.compile(
+    r"(Apache-\d\.\d|MIT|MIT-0|X11|0BSD|BSD-.*|PSF-2\.0|Python-2\.0(\.1)?"
+    r"|CNRI-Python|ISC)", re.IGNORECASE)
+# Longest alternatives first: "lesser general public" before "general
+# public", "agpl" before "gpl".
+_TERMS = re.compile(
+    r"(?P<agpl>affero(?:\s+general\s+public)?|\bagpl)"
+    r"|(?P<lgpl>lesser\s+general\s+public|library\s+general\s+public"
+    r"|\blgpl)"
+    r"|(?P<gpl>general\s+public\s+licen[cs]e|\bgpl|\bgnu\s+gplv?)"
+    r"|(?P<apache>\bapache)"
+    r"|(?P<bsd>\bbsd|0bsd)"
+    r"|(?P<mit>\bmit\b|\bexpat\b|permission\s+is\s+hereby\s+granted)"
+    r"|(?P<psf>python\s+software\s+foundation|\bpsf\b|\bpython-2\.0)"
+    r"|(?P<isc>\bisc\b)"
+    r"|(?P<mpl>mozilla|\bmpl\b)",
+    re.IGNORECASE)
+_GPL_VERSION = re.compile(
+    r"\s*(?:licen[cs]e\s*)?(?:,?\s*v(?:ersion)?\s*)?(\d)(?:\.\d)?"
+    r"(\+|\s+or\s+later|-or-later)?",
+    re.IGNORECASE)
+_LABELS = {"apache": ("Apache-2.0", LicenseClass.PERMISSIVE),
+           "bsd": ("BSD", LicenseClass.PERMISSIVE),
+           "mit": ("MIT", LicenseClass.PERMISSIVE),
+           "psf": ("PSF", LicenseClass.PERMISSIVE),
+           "isc": ("ISC", LicenseClass.PERMISSIVE),
+           "mpl": ("MPL-2.0", LicenseClass.ODD),
+           "lgpl": ("LGPL", LicenseClass.LGPL),
+           "gpl": ("GPL", LicenseClass.GPL),
+           "agpl": ("AGPL", LicenseClass.GPL)}
+
+
+def _classify_text(text: str) -> tuple[LicenseClass, str] | None:
+    """Free text (License field or classifier) -> class and label."""
+    found: list[tuple[LicenseClass, str]] = []
+    for m in _TERMS.finditer(text[:2000]):
+        key = m.lastgroup or ""
+        label, kind = _LABELS[key]
+        if key in ("gpl", "lgpl", "agpl"):
+            # Skip "GPL" inside the parenthesised "(LGPL)" or "(GPLv3)"
+            # that repeats a classifier's words.
+            v = _GPL_VERSION.match(text, m.end())
+            if v:
+                label += f"-{v.group(1)}.0" + ("-or-later" if v.group(2)
+                                               else "")
+        if (kind, label) not in found and not any(
+                k == kind and lab.startswith(label) for k, lab in found):
+            found = [(k, lab) for k, lab in found
+                     if not (k == kind and label.startswith(lab))]
+            found.append((kind, label))
+    if not found:
+        return None
+    labels = " / ".join(lab for _, lab in found)
+    kinds = {k for k, _ in found}
+    if "exception" in text.lower() and LicenseClass.GPL in kinds:
+        return LicenseClass.ODD, labels + " with an exception"
+    if len(kinds) == 1:
+        return found[0][0], labels
+    lowered = text.lower()
+    if "dual" in lowered or " or " in lowered or "/" in text:
+        return min(kinds, key=lambda k: k.value), labels  # a choice
+    return LicenseClass.ODD, labels
+
+
+def _spdx_id(token: str, exception: str) -> tuple[LicenseClass, str]:
+    label = token + (f" WITH {exception}" if exception else "")
+    upper = token.upper()
+    if upper.startswith(("AGPL", "GPL")):
+        return (LicenseClass.ODD if exception else LicenseClass.GPL), label
+    if upper.startswith("LGPL"):
+        return LicenseClass.LGPL, label
+    if _SPDX_PERMISSIVE.fullmatch(token):
+        return LicenseClass.PERMISSIVE, label
+    return LicenseClass.ODD, label
+
+
+def _classify_expression(text: str) -> tuple[LicenseClass, str]:
+    """PEP 639 License-Expression: OR takes the best, AND the worst."""
+    tokens: list[str] = re.findall(r"\(|\)|[^\s()]+", text)
+    pos = 0
+
+    def peek() -> str:
+        return tokens[pos] if pos < len(tokens) else ""
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def factor() -> tuple[LicenseClass, str]:
+        if peek() == "(":
+            take()
+            result = expr()
+            if peek() == ")":
+                take()
+            return result
+        token = take() if peek() else "?"
+        exception = ""
+        if peek().upper() == "WITH":
+            take()
+            exception = take() if peek() else "?"
+        return _spdx_id(token, exception)
+
+    def combine(op: str, sub: list[tuple[LicenseClass, str]],
+                pick: str) -> tuple[LicenseClass, str]:
+        if len(sub) == 1:
+            return sub[0]
+        value = (min if pick == "best" else max)(k.value for k, _ in sub)
+        return LicenseClass(value), f" {op} ".join(lab for _, lab in sub)
+
+    def term() -> tuple[LicenseClass, str]:
+        parts = [factor()]
+        while peek().upper() == "AND":
+            take()
+            parts.append(factor())
+        return combine("AND", parts, "worst")
+
+    def expr() -> tuple[LicenseClass, str]:
+        parts = [term()]
+        while peek().upper() == "OR":
+            take()
+            parts.append(term())
+        return combine("OR", parts, "best")
+
+    kind, label = expr()
+    if kind is LicenseClass.ODD and pos < len(tokens):
+        label = text
+    return kind, label
+
+
+def classify_license(project: releases.Project) -> License:
+    """The project's license from its metadata, classified.
+
+    PEP 639 ``License-Expression`` wins when present; otherwise the
+    ``License ::`` classifiers and the free-text License field must agree.
+    """
+    if project.license_expression:
+        kind, label = _classify_expression(project.license_expression)
+        return License(kind, label, "License-Expression")
+    results: list[tuple[str, LicenseClass, str]] = []
+    for classifier in project.classifiers:
+        if not classifier.startswith("License ::"):
+            continue
+        words = classifier.split("::")[1:]
+        text = " ".join(w.strip() for w in words
+                        if w.strip() != "OSI Approved")
+        if not text:
+            continue  # "License :: OSI Approved" alone says nothing
+        got = _classify_text(text)
+        kind, label = got if got else (LicenseClass.ODD, text)
+        results.append(("classifier", kind, label))
+    if project.license:
+        first = project.license.strip().splitlines()[0][:80]
+        got = _classify_text(project.license)
+        kind, label = got if got else (LicenseClass.ODD, first)
+        results.append(("License field", kind, label))
+    if not results:
+        return License(LicenseClass.UNKNOWN, "no license metadata",
+                       "metadata: no License-Expression, License field "
+                       "or License classifier")
+    kinds = {kind for _, kind, _ in results}
+    labels = []
+    for _, _, label in results:
+        if label not in labels:
+            labels.append(label)
+    sources = " and ".join(sorted({s for s, _, _ in results}))
+    if len(kinds) == 1:
+        return License(kinds.pop(), " / ".join(labels), sources)
+    detail = "; ".join(f"{s} says {lab}" for s, _, lab in results)
+    return License(LicenseClass.ODD, f"metadata disagrees ({detail})",
+                   sources)
+
+
+def check_license(project: releases.Project) -> tuple[Check, License]:
+    lic = classify_license(project)
+    facts = [f"{lic.label} (from the {lic.source})"
+             if lic.kind is not LicenseClass.UNKNOWN
+             else f"{lic.label} ({lic.source})"]
+    problem = {
+        LicenseClass.GPL: lic.label,
+        LicenseClass.UNKNOWN: "no license metadata",
+        LicenseClass.ODD: f"license {lic.label} is not on the known list",
+    }.get(lic.kind)
+    if lic.kind is LicenseClass.LGPL:
+        facts.append("LGPL is acceptable for a dependency")
+    if lic.kind is LicenseClass.ODD and "metadata disagrees" in lic.label:
+        problem = f"license {lic.label}"
+    return Check("license", "License compatible?", lic.status,
+                 tuple(facts), (problem,) if problem else ()), lic
+
+
+# -- maintenance
+
+
+def _day(when: datetime.datetime | None) -> str:
+    return when.date().isoformat() if when else "unknown date"
+
+
+def check_maintained(
+    project: releases.Project, now: datetime.datetime
+) -> Check:
+    facts: list[str] = []
+    problems: list[str] = []
+    latest = project.latest()
+    if latest is None:
+        latest = project.latest(prereleases=True)
+    if latest is None:
+        return Check("maintained", "Maintained?", Status.HUMAN,
+                     ("no installable release: every release is yanked "
+                      "or has no files",), ("no installable release",))
+    when = latest.uploaded
+    age = (now - when).days if when else None
+    facts.append(f"latest release {latest.version} on {_day(when)}"
+                 + (f" ({age} days ago)" if age is not None else ""))
+    if age is not None and age > STALE_DAYS:
+        problems.append(f"no release since {_day(when)}")
+    cutoff = now - datetime.timedelta(days=STALE_DAYS)
+    recent = [r for r in project.releases
+              if r.uploaded and r.uploaded > cutoff]
+    facts.append(f"{len(recent)} release(s) in the last two years "
+                 f"(since {_day(cutoff)}), {len(project.releases)} in all")
+    first = project.first_release
+    if first is not None:
+        facts.append(f"first release on {_day(first)}")
+        young = (now - first).days
+        if young < YOUNG_DAYS:
+            problems.append(
+                f"brand new: first release {young} days ago, "
+                f"{len(project.releases)} release(s) so far")
+    if project.urls:
+        for label, url in project.urls:
+            facts.append(f"{label}: {url}")
+    else:
+        problems.append("no repository or homepage declared")
+    yanked = [r for r in project.releases if r.yanked]
+    if yanked:
+        shown = ", ".join(
+            r.version + (f" ({r.yanked_reason})" if r.yanked_reason else "")
+            for r in yanked[-5:])
+        more = f" and {len(yanked) - 5} more" if len(yanked) > 5 else ""
+        facts.append(f"yanked: {shown}{more}")
+    status = Status.HUMAN if problems else Status.OK
+    return Check("maintained", "Maintained?", status, tuple(facts),
+                 tuple(problems))
+
+
+# -- Python 3 and wheels
+
+_PY_CLASSIFIER = re.compile(
+    r"Programming Language :: Python :: (\d+)(?:\.(\d+))?( :: Only)?$")
+
+
+def _classifier_versions(
+    classifiers: Iterable[str],
+) -> tuple[set[str], set[str]]:
+    majors: set[str] = set()
+    minors: set[str] = set()
+    for classifier in classifiers:
+        m = _PY_CLASSIFIER.match(classifier.strip())
+        if not m:
+            continue
+        majors.add(m.group(1))
+        if m.group(2) is not None:
+            minors.add(f"{m.group(1)}.{m.group(2)}")
+    return majors, minors
+
+
+def _vkey(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
+def check_python(
+    project: releases.Project,
+    release: releases.Release | None,
+    pythons: tuple[str, ...],
+) -> Check:
+    from packaging.specifiers import InvalidSpecifier
+    from packaging.specifiers import SpecifierSet
+
+    facts: list[str] = [f"targets: Python {', '.join(pythons)}"]
+    problems: list[str] = []
+    reject: list[str] = []
+    requires = (release.requires_python if release else "") or (
+        project.requires_python if release is None
+        or release.version == project.version else "")
+    majors, minors = _classifier_versions(project.classifiers)
+    if requires:
+        try:
+            spec = SpecifierSet(requires)
+        except InvalidSpecifier:
+            problems.append(f"invalid Requires-Python {requires!r}")
+        else:
+            excluded = [p for p in pythons
+                        if not spec.contains(p, prereleases=True)]
+            facts.append(f"Requires-Python {requires}")
+            if excluded and len(excluded) == len(pythons):
+                reject.append(f"Requires-Python {requires} excludes every "
+                              "target")
+            elif excluded:
+                problems.append(f"Requires-Python {requires} excludes "
+                                f"Python {', '.join(excluded)}")
+    else:
+        facts.append("no Requires-Python")
+    if minors:
+        listed = sorted(minors, key=_vkey)
+        facts.append("classifiers: Python " + ", ".join(listed))
+        missing = [p for p in pythons if p not in minors]
+        if missing and not (set(pythons) - set(missing)) and not requires:
+            problems.append("classifiers name none of the targets "
+                            f"(only Python {', '.join(listed)})")
+        elif missing:
+            facts.append("not in the classifiers: Python "
+                         + ", ".join(missing))
+    elif "3" in majors:
+        facts.append("classifiers: Python 3 (no minor versions)")
+    if not requires and "3" not in majors:
+        if majors == {"2"}:
+            reject.append("Python 2 only")
+        else:
+            problems.append("no sign of Python 3 support (no "
+                            "Requires-Python, no Python :: 3 classifier)")
+    if reject:
+        return Check("python", "Python 3?", Status.REJECT, tuple(facts),
+                     tuple(reject))
+    return Check("python", "Python 3?",
+                 Status.HUMAN if problems else Status.OK,
+                 tuple(facts), tuple(problems))
+
+
+def _wheel_kind(filename: str, python: str) -> str:
+    """"pure", "manylinux" or "" for a wheel on Linux x86_64 *python*."""
+    from packaging.utils import InvalidWheelFilename
+    from packaging.utils import parse_wheel_filename
+
+    try:
+        _, _, _, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return ""
+    nodot = python.replace(".", "")
+    for tag in tags:
+        if tag.platform == "any":
+            if tag.interpreter in ("py3", f"py{nodot}", f"cp{nodot}"):
+                return "pure"
+            continue
+        if not (tag.platform.startswith("manylinux")
+                and tag.platform.endswith("_x86_64")):
+            continue
+        if tag.interpreter == f"cp{nodot}":
+            return "manylinux"
+        if tag.abi == "abi3" and tag.interpreter.startswith("cp3") and (
+                _vkey("3." + tag.interpreter[3:]) <= _vkey(python)):
+            return "manylinux"
+    return ""
+
+
+def check_wheels(
+    release: releases.Release | None, pythons: tuple[str, ...]
+) -> Check:
+    if release is None:
+        return Check("wheels", "Wheels?", Status.HUMAN,
+                     ("no release to look at",), ("no wheels",))
+    wheels = release.wheels
+    others = sorted({f.packagetype for f in release.files
+                     if f.packagetype != "bdist_wheel"})
+    facts = [f"release {release.version}: {len(wheels)} wheel(s)"
+             + (f", also {', '.join(others)}" if others else "")]
+    if not wheels:
+        return Check("wheels", "Wheels?", Status.HUMAN,
+                     tuple(facts + ["installs build from source"]),
+                     (f"no wheels for {release.version} (sdist only)",))
+    per_python = {}
+    for python in pythons:
+        kinds = {_wheel_kind(w, python) for w in wheels} - {""}
+        per_python[python] = ("pure" if "pure" in kinds else
+                              "manylinux" if kinds else "")
+    for python, kind in per_python.items():
+        facts.append(f"Python {python}: " + (
+            {"pure": "pure-Python wheel",
+             "manylinux": "manylinux x86_64 wheel"}.get(kind, "no wheel")))
+    missing = [p for p, kind in per_python.items() if not kind]
+    if missing:
+        return Check("wheels", "Wheels?", Status.HUMAN, tuple(facts),
+                     ("no pure or manylinux x86_64 wheel for Python "
+                      + ", ".join(missing),))
+    return Check("wheels", "Wheels?", Status.OK, tuple(facts))
+
+
+# -- distributions
+
+
+def check_distro(distro: DistroInfo) -> Check:
+    if distro.status == "packaged":
+        fact = f"Debian: {distro.package} {distro.version}".rstrip()
+    elif distro.status == "not packaged":
+        fact = "Debian: not packaged"
+    else:
+        fact = "Debian: unknown"
+    if distro.detail:
+        fact += f" ({distro.detail})"
+    return Check("distro", "Packaged in the distros?", Status.NOTE,
+                 (fact,))
+
+
+# -- the central lists and the specifier
+
+_LOWER_OPS = (">=", ">", "==", "===", "~=")
+
+
+def lower_bound(specifier: str) -> str:
+    """The version of the first lower-bounding specifier, or ''."""
+    for spec in specifier.split(","):
+        for op in ("===", ">=", "==", "~=", ">"):
+            if spec.startswith(op):
+                return spec[len(op):].strip()
+    return ""
+
+
+def _admitted(project: releases.Project, specifier: str) -> list[str]:
+    from packaging.specifiers import SpecifierSet
+
+    spec = SpecifierSet(specifier)
+    return [r.version for r in project.releases
+            if r.parsed is not None and not r.yanked and r.files
+            and spec.contains(r.parsed, prereleases=bool(spec.prereleases))]
+
+
+def check_specifier(req: Requirement, project: releases.Project) -> Check:
+    facts: list[str] = []
+    problems: list[str] = []
+    if req.url:
+        return Check("specifier", "Sensible minimum, no caps?",
+                     Status.HUMAN, (f"direct reference {req.url}",),
+                     ("direct URL references are not allowed; name a "
+                      "release on the index",))
+    specs = req.specifiers
+    facts.append("specifier: " + (req.specifier or "(none)"))
+    if req.marker:
+        facts.append(f"marker: {req.marker}")
+    if not any(s.startswith(_LOWER_OPS) for s in specs):
+        problems.append("no lower bound: add >=VERSION, the oldest "
+                        "release the code works with")
+    for spec in specs:
+        if spec.startswith(("==", "===")):
+            problems.append(f"exact pin {spec}: pins belong in "
+                            "upper-constraints.txt")
+        elif spec.startswith(("<", "~=")):
+            problems.append(f"cap {spec}: caps are only for exceptionally "
+                            "unstable libraries")
+    minimum = lower_bound(req.specifier)
+    if minimum:
+        rel = project.release(minimum)
+        if rel is None:
+            problems.append(f"minimum {minimum} is not a release on the "
+                            "index")
+        elif rel.yanked:
+            problems.append(f"minimum {minimum} is yanked"
+                            + (f" ({rel.yanked_reason})"
+                               if rel.yanked_reason else ""))
+    if req.specifier:
+        admitted = _admitted(project, req.specifier)
+        if not admitted:
+            problems.append(f"no release satisfies {req.specifier}")
+        else:
+            facts.append(f"{len(admitted)} release(s) satisfy it, "
+                         f"oldest {admitted[0]}, newest {admitted[-1]}")
+    return Check("specifier", "Sensible minimum, no caps?",
+                 Status.HUMAN if problems else Status.OK,
+                 tuple(facts), tuple(problems))
+
+
+def check_covered(
+    req: Requirement, project: releases.Project, ctx: Context
+) -> Check:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    facts: list[str] = []
+    problems: list[str] = []
+    status = Status.OK
+    lines = (ctx.global_doc.by_name().get(req.canonical, [])
+             if ctx.global_doc is not None else [])
+    source = ctx.global_doc.source if ctx.global_doc else "global list"
+    old_minimum = ctx.old_minimum
+    if not lines:
+        facts.append(f"not in {source}: a new requirement")
+    for line in lines:
+        assert line.req is not None
+        facts.append(f"{source}:{line.lineno}: {line.text.strip()}")
+        if line.req.name != req.name:
+            problems.append(
+                f"already in {source} (line {line.lineno}) as "
+                f"{line.req.name!r}, which differs only by "
+                "canonicalisation; use that spelling")
+        old_minimum = old_minimum or lower_bound(line.req.specifier)
+    new_minimum = lower_bound(req.specifier)
+    if lines and new_minimum and not old_minimum:
+        facts.append("the global list carries no minimum for it; pass "
+                     "--old-minimum to list what a raise drops")
+    if old_minimum and new_minimum:
+        try:
+            old, new = Version(old_minimum), Version(new_minimum)
+        except InvalidVersion:
+            old = new = Version("0")
+        if new > old:
+            between = [r for r in project.releases
+                       if r.parsed is not None and old <= r.parsed < new
+                       and not r.yanked and r.files]
+            facts.append(
+                f"raise from {old_minimum} to {new_minimum} drops "
+                f"{len(between)} release(s): " + ", ".join(
+                    f"{r.version} ({_day(r.uploaded)})" for r in between))
+            facts.append("is each of those really impossible? the new "
+                         "minimum should be the oldest that works")
+            if status is Status.OK:
+                status = Status.NOTE
+        elif new < old:
+            facts.append(f"lowers the minimum from {old_minimum} to "
+                         f"{new_minimum}")
+    pinned = releases.pins(ctx.upper_doc).get(req.canonical, "")
+    if pinned:
+        upper = ctx.upper_doc.source if ctx.upper_doc else "constraints"
+        facts.append(f"{upper} pins {pinned}")
+        if req.specifier:
+            spec = SpecifierSet(req.specifier)
+            bad = [v for v in pinned.split(",")
+                   if not spec.contains(v, prereleases=True)]
+            if bad:
+                problems.append(
+                    f"{upper} pins {', '.join(bad)}, which "
+                    f"{req.specifier} excludes; move the pin first "
+                    "(edit-constraints)")
+    elif ctx.upper_doc is not None:
+        facts.append(f"not pinned in {ctx.upper_doc.source}: add a pin "
+                     "with the new requirement")
+    if problems:
+        status = Status.HUMAN
+    return Check("covered", "Already covered?", status, tuple(facts),
+                 tuple(problems))
+
+
+# -- the review
+
+
+def _candidate(
+    project: releases.Project, req: Requirement
+) -> releases.Release | None:
+    """The release pip would pick for *req*: newest admitted, not yanked."""
+    from packaging.specifiers import SpecifierSet
+
+    spec = SpecifierSet(req.specifier if not req.url else "")
+    for rel in reversed(project.releases):
+        if (rel.parsed is None or rel.yanked or not rel.files
+                or rel.prerelease):
+            continue
+        if spec.contains(rel.parsed):
+            return rel
+    return project.latest()
+
+
+def pythons_from(
+    upper_doc: reqfile.RequirementsFile | None,
+) -> tuple[str, ...]:
+    """The interpreters an upper-constraints file was generated for.
+
+    Read from its ``python_version == 'X.Y'`` markers; the defaults when
+    it has none (the shipped file carries none).
+    """
+    found: set[str] = set()
+    if upper_doc is not None:
+        for line in upper_doc.requirements():
+            if line.req is None:
+                continue
+            for m in re.finditer(
+                    r"python_version\s*==\s*['\"](\d+\.\d+)['\"]",
+                    line.req.marker):
+                found.add(m.group(1))
+    return tuple(sorted(found, key=_vkey)) or DEFAULT_PYTHONS
+
+
+def review(
+    req: Requirement, project: releases.Project, ctx: Context
+) -> Report:
+    """Answer the review guidelines' questions for *req* from *project*."""
+    release = _candidate(project, req)
+    license_check, lic = check_license(project)
+    checks = (
+        check_maintained(project, ctx.now),
+        license_check,
+        check_python(project, release, ctx.pythons),
+        check_wheels(release, ctx.pythons),
+        check_distro(ctx.distro),
+        check_covered(req, project, ctx),
+        check_specifier(req, project),
+    )
+    label = lic.label if lic.kind in (
+        LicenseClass.PERMISSIVE, LicenseClass.LGPL) else ""
+    return Report(req.render(), project.name or req.name,
+                  release.version if release else "", checks, label,
+                  global_line(req))
+
+
+def global_line(req: Requirement) -> str:
+    """*req* in the global list's dialect: exclusions and caps only.
+
+    The global list carries no lower bounds (projects keep their own
+    minimums); its specifiers say which releases must never be used.
+    """
+    kept = [s for s in req.specifiers if not s.startswith(_LOWER_OPS)]
+    return req.replace(specifier=",".join(kept)).render()
+
+
+def render(report: Report) -> str:
+    """The text report: one block per question, then the verdict."""
+    out = [f"Review of {report.requirement} "
+           f"({report.name} {report.version or 'no release'})", ""]
+    for check in report.checks:
+        out.append(f"{check.question:<28}{check.status.value}")
+        out.extend(f"  {fact}" for fact in check.facts)
+        out.extend(f"  ! {problem}" for problem in check.problems)
+    out.append("")
+    if report.license:
+        out.append(f"global list line: {report.suggested_line}")
+    out.append(f"verdict: {report.verdict}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,166 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""review-requirement end to end against an index on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import typing
+
+from openstack_requirements.cmds import review as review_cmd
+from openstack_requirements.tests import base
+from openstack_requirements.tests import index_server
+
+if typing.TYPE_CHECKING:
+    from openstack_requirements import review
+
+GLOBAL = """requests!=2.20.0  # Apache-2.0
+six  # MIT
+"""
+UPPER = "requests===2.34.2\nsix===1.17.0\n"
+
+
+def no_debian(name: str) -> review.DistroInfo:
+    from openstack_requirements import review
+
+    return review.DistroInfo("unknown", detail="test")
+
+
+class TestReviewRequirement(base.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.index = self.useFixture(index_server.IndexServer())
+        self.dir = self.make_dir()
+        self.global_ = self.write(self.dir, "global-requirements.txt", GLOBAL)
+        self.upper = self.write(self.dir, "upper-constraints.txt", UPPER)
+        self.cache = os.path.join(self.dir, "cache")
+
+    def review(self, *argv: str) -> tuple[int, str, str]:
+        return self.run_main(
+            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
+            ["--index-url", self.index.url, "--cache-dir", self.cache,
+             "--global", self.global_, "--upper", self.upper,
+             "--retries", "0", *argv])
+
+    def test_looks_fine_exit_0(self) -> None:
+        code, out, err = self.review("requests>=2.32.2")
+        self.assertEqual(0, code, err)
+        self.assertEqual("", err)
+        self.assertTrue(out.startswith(
+            "Review of requests>=2.32.2 (requests 2.34.2)\n"), out)
+        self.assertIn("Already covered?            ok\n"
+                      f"  {self.global_}:1: requests!=2.20.0  # "
+                      "Apache-2.0\n", out)
+        self.assertIn("  Debian: unknown (test)\n", out)
+        self.assertTrue(out.endswith(
+            "global list line: requests  # Apache-2.0\n"
+            "verdict: looks fine\n"), out)
+
+    def test_reject_exit_1_json(self) -> None:
+        code, out, err = self.review("--json", "PyQt5>=5.15")
+        self.assertEqual(1, code, err)
+        data = json.loads(out)
+        self.assertEqual("reject: GPL-3.0", data["verdict"])
+        self.assertEqual("reject", data["status"])
+        self.assertIn({"source": "PyQt5", "line": None, "code": "license",
+                       "message": "GPL-3.0"}, data["findings"])
+
+    def test_raise_with_old_minimum(self) -> None:
+        code, out, err = self.review("requests>=2.33.0",
+                                     "--old-minimum", "2.32.4")
+        self.assertEqual(0, code, err)
+        self.assertIn("  raise from 2.32.4 to 2.33.0 drops 2 release(s): "
+                      "2.32.4 (2025-06-09), 2.32.5 (2025-08-18)\n", out)
+
+    def test_python_targets_option(self) -> None:
+        code, out, err = self.review("requests>=2.33.0", "--python", "3.9",
+                                     "--python", "3.12")
+        self.assertEqual(1, code)
+        self.assertIn("  targets: Python 3.9, 3.12\n", out)
+        self.assertIn("\nverdict: needs a human: Requires-Python >=3.10 "
+                      "excludes Python 3.9\n", out)
+
+    def test_error_bad_python_option(self) -> None:
+        code, out, err = self.review("requests", "--python", "three")
+        self.assertEqual(2, code)
+        self.assertEqual("--python 'three' is not an X.Y version, e.g. "
+                         "3.12\n", err)
+
+    def test_error_bad_old_minimum(self) -> None:
+        code, out, err = self.review("requests>=2.33", "--old-minimum", "x")
+        self.assertEqual(2, code)
+        self.assertEqual("--old-minimum 'x' is not a PEP 440 version, "
+                         "e.g. 2.31.0\n", err)
+
+    def test_error_unknown_project_exit_2(self) -> None:
+        code, out, err = self.review("no-such-project>=1")
+        self.assertEqual(2, code)
+        self.assertEqual("", out)
+        self.assertEqual(
+            f"no project 'no-such-project' on the index ({self.index.url}"
+            "/no-such-project/json answered 404); check the spelling or "
+            "--index-url\n", err)
+
+    def test_error_bad_requirement_exit_2(self) -> None:
+        code, out, err = self.review("requests>=>2")
+        self.assertEqual(2, code)
+        self.assertEqual("requirement: invalid version specifier '>=>2'; "
+                         "give NAME[SPEC], e.g. 'requests>=2.32'\n", err)
+        self.assertEqual(0, self.index.hits("requests"))
+
+    def test_error_index_down_exit_3(self) -> None:
+        self.index.script("requests", "500")
+        code, out, err = self.review("requests>=2.33.0")
+        self.assertEqual(3, code)
+        self.assertEqual("", out)
+        self.assertEqual(
+            "review-requirement: error: cannot get "
+            f"{self.index.url}/requests/json after 1 attempt(s): HTTP 503 "
+            "Service Unavailable; check the network (are you offline?) or "
+            "pass --index-url for a reachable index; answers are cached "
+            "for an hour\n", err)
+
+    def test_error_missing_global_list(self) -> None:
+        code, out, err = self.run_main(review_cmd.main, [
+            "requests", "--global", os.path.join(self.dir, "nope.txt")])
+        self.assertEqual(2, code)
+        self.assertIn("nope.txt: ", err)
+        self.assertEqual(0, self.index.hits("requests"))
+
+    def test_cache_serves_a_second_run(self) -> None:
+        self.review("requests>=2.33.0")
+        self.index.script("requests", "500")
+        code, out, err = self.review("requests>=2.33.0")
+        self.assertEqual(0, code, err)
+        self.assertEqual(1, self.index.hits("requests"))
+
+    def test_console_script_runs_as_a_process(self) -> None:
+        script = os.path.join(os.path.dirname(sys.executable),
+                              "review-requirement")
+        if not os.path.exists(script):
+            self.skipTest("package not installed in this interpreter's "
+                          "environment (pip install -e .)")
+        result = subprocess.run(
+            [script, "zyrx", "--json", "--index-url", self.index.url,
+             "--no-cache", "--global", self.global_, "--upper", self.upper],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(1, result.returncode, result.stderr)
+        data = json.loads(result.stdout)
+        self.assertTrue(data["verdict"].startswith(
+            "needs a human: no repository or homepage declared; no license "
+            "metadata"), data["verdict"])
+        (distro,) = [c for c in data["checks"] if c["topic"] == "distro"]
+        self.assertTrue(distro["facts"][0].startswith("Debian: "))

@@ -1,0 +1,433 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""review-requirement core on recorded index JSON (tests/files/review)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import textwrap
+
+import hypothesis
+from hypothesis import strategies as st
+
+from openstack_requirements import errors
+from openstack_requirements import releases
+from openstack_requirements import reqfile
+from openstack_requirements import requirement
+from openstack_requirements import review
+from openstack_requirements.tests import base
+
+NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.timezone.utc)
+REVIEW_FILES = os.path.join(base.FILES_DIR, "review")
+
+
+def load(name: str) -> releases.Project:
+    path = os.path.join(REVIEW_FILES, name + ".json")
+    with open(path, encoding="utf-8") as f:
+        return releases.parse_project(json.load(f), path)
+
+
+def project(**info: object) -> releases.Project:
+    """A project from an inline JSON document (info fields only)."""
+    return releases.parse_project({"info": info, "releases": {}}, "inline")
+
+
+def doc(text: str, source: str) -> reqfile.RequirementsFile:
+    return reqfile.parse(textwrap.dedent(text), source)
+
+
+def run(line: str, name: str, **ctx: object) -> review.Report:
+    context = review.Context(now=NOW, **ctx)  # type: ignore[arg-type]
+    return review.review(requirement.parse(line), load(name), context)
+
+
+def check(report: review.Report, topic: str) -> review.Check:
+    (found,) = [c for c in report.checks if c.topic == topic]
+    return found
+
+
+class TestVerdicts(base.TestCase):
+    def test_permissive_maintained_project_looks_fine(self) -> None:
+        report = run("requests>=2.32.2", "requests")
+        self.assertEqual("looks fine", report.verdict)
+        self.assertEqual(review.Status.OK, report.status)
+        self.assertEqual((), report.findings)
+        self.assertEqual("requests  # Apache-2.0", report.suggested_line)
+        self.assertEqual("2.34.2", report.version)
+
+    def test_gpl_is_rejected(self) -> None:
+        report = run("PyQt5>=5.15", "pyqt5")
+        self.assertEqual("reject: GPL-3.0", report.verdict)
+        self.assertEqual(review.Status.REJECT, report.status)
+        self.assertEqual(["PyQt5: no release since 2024-07-19",
+                          "PyQt5: GPL-3.0"],
+                         [str(f) for f in report.findings])
+        self.assertEqual("license", report.findings[1].code)
+
+    def test_agpl_expression_of_a_brand_new_project_is_rejected(self) -> None:
+        report = run("zyexp>=0.1.0", "zyexp")
+        self.assertEqual("reject: AGPL-3.0-or-later", report.verdict)
+        self.assertEqual(
+            ("brand new: first release 30 days ago, 1 release(s) so far",),
+            check(report, "maintained").problems)
+
+    def test_no_license_no_python3_no_urls(self) -> None:
+        report = run("zyrx>=0.1.0", "zyrx")
+        self.assertEqual(
+            "needs a human: no repository or homepage declared; no "
+            "license metadata; no sign of Python 3 support (no "
+            "Requires-Python, no Python :: 3 classifier)", report.verdict)
+        self.assertEqual(("no license metadata (metadata: no "
+                          "License-Expression, License field or License "
+                          "classifier)",), check(report, "license").facts)
+
+    def test_python2_era_gpl_without_wheels(self) -> None:
+        report = run("MySQL-python>=1.2.5", "mysql-python")
+        self.assertEqual("reject: GPL", report.verdict)
+        self.assertEqual(
+            ("no sign of Python 3 support (no Requires-Python, no "
+             "Python :: 3 classifier)",), check(report, "python").problems)
+        self.assertEqual(("no wheels for 1.2.5 (sdist only)",),
+                         check(report, "wheels").problems)
+        self.assertEqual(("no release since 2014-01-02",),
+                         check(report, "maintained").problems)
+
+    def test_report_as_json(self) -> None:
+        data = run("requests>=2.32.2", "requests").as_dict()
+        json.dumps(data)  # serialisable
+        self.assertEqual("looks fine", data["verdict"])
+        self.assertEqual(
+            ["maintained", "license", "python", "wheels", "distro",
+             "covered", "specifier"],
+            [c["topic"] for c in data["checks"]])  # type: ignore[union-attr]
+
+    def test_render(self) -> None:
+        text = review.render(run("requests>=2.32.2", "requests"))
+        self.assertIn("\nLicense compatible?         ok\n"
+                      "  Apache-2.0 (from the License field and "
+                      "classifier)\n", text)
+        self.assertTrue(text.endswith(
+            "\nglobal list line: requests  # Apache-2.0\n"
+            "verdict: looks fine\n"), text)
+
+
+class TestLicense(base.TestCase):
+    def classify(self, **info: object) -> tuple[str, str]:
+        lic = review.classify_license(project(**info))
+        return lic.kind.name, lic.label
+
+    def test_fixtures(self) -> None:
+        expected = {
+            "requests": ("PERMISSIVE", "Apache-2.0"),
+            "pyqt5": ("GPL", "GPL-3.0"),
+            "zyexp": ("GPL", "AGPL-3.0-or-later"),
+            "zyrx": ("UNKNOWN", "no license metadata"),
+            "mysql-python": ("GPL", "GPL"),
+        }
+        for name, want in expected.items():
+            lic = review.classify_license(load(name))
+            self.assertEqual(want, (lic.kind.name, lic.label), name)
+
+    def test_gpl_with_exception_needs_a_human(self) -> None:
+        lic = review.classify_license(load("mysql-connector"))
+        self.assertEqual(review.LicenseClass.ODD, lic.kind)
+        self.assertEqual(review.Status.HUMAN, lic.status)
+        self.assertIn("GPL-2.0 with an exception", lic.label)
+
+    def test_free_text(self) -> None:
+        for text, want in [
+            ("MIT License", ("PERMISSIVE", "MIT")),
+            ("BSD License (3 clause)", ("PERMISSIVE", "BSD")),
+            ("PSF", ("PERMISSIVE", "PSF")),
+            ("Apache-2.0/BSD", ("PERMISSIVE", "Apache-2.0 / BSD")),
+            ("LGPLv2+", ("LGPL", "LGPL-2.0-or-later")),
+            ("GNU Lesser General Public License v3", ("LGPL", "LGPL-3.0")),
+            ("GPLv2", ("GPL", "GPL-2.0")),
+            ("GNU Affero General Public License v3", ("GPL", "AGPL-3.0")),
+            ("Apache-2.0 (+ dual licensed GPL2)",
+             ("PERMISSIVE", "Apache-2.0 / GPL-2.0")),
+            ("MPL-2.0", ("ODD", "MPL-2.0")),
+            ("Proprietary", ("ODD", "Proprietary")),
+            ("Permission is hereby granted, free of charge, to any person",
+             ("PERMISSIVE", "MIT")),
+        ]:
+            self.assertEqual(want, self.classify(license=text), text)
+
+    def test_classifiers(self) -> None:
+        self.assertEqual(("LGPL", "LGPL"), self.classify(classifiers=[
+            "License :: OSI Approved :: GNU Library or Lesser General "
+            "Public License (LGPL)"]))
+        self.assertEqual(("PERMISSIVE", "MIT"), self.classify(
+            classifiers=["License :: OSI Approved",
+                         "License :: OSI Approved :: MIT License"]))
+        self.assertEqual(("UNKNOWN", "no license metadata"), self.classify(
+            classifiers=["License :: OSI Approved"], license="UNKNOWN"))
+
+    def test_disagreement_needs_a_human(self) -> None:
+        kind, label = self.classify(
+            license="GPL", classifiers=["License :: OSI Approved :: MIT "
+                                        "License"])
+        self.assertEqual("ODD", kind)
+        self.assertEqual("metadata disagrees (classifier says MIT; "
+                         "License field says GPL)", label)
+
+    def test_expressions(self) -> None:
+        for expression, want in [
+            ("Apache-2.0", ("PERMISSIVE", "Apache-2.0")),
+            ("BSD-3-Clause", ("PERMISSIVE", "BSD-3-Clause")),
+            ("MIT OR GPL-2.0-only", ("PERMISSIVE", "MIT OR GPL-2.0-only")),
+            ("MIT AND GPL-2.0-only", ("GPL", "MIT AND GPL-2.0-only")),
+            ("(MIT OR Apache-2.0) AND LGPL-2.1-or-later",
+             ("LGPL", "MIT OR Apache-2.0 AND LGPL-2.1-or-later")),
+            ("GPL-2.0-or-later WITH Classpath-exception-2.0",
+             ("ODD", "GPL-2.0-or-later WITH Classpath-exception-2.0")),
+            ("Apache-2.0 WITH LLVM-exception",
+             ("PERMISSIVE", "Apache-2.0 WITH LLVM-exception")),
+            ("LicenseRef-Proprietary", ("ODD", "LicenseRef-Proprietary")),
+        ]:
+            # The expression wins over the deprecated classifiers.
+            self.assertEqual(want, self.classify(
+                license_expression=expression,
+                classifiers=["License :: OSI Approved :: MIT License"]),
+                expression)
+
+
+class TestMaintained(base.TestCase):
+    def test_facts_for_requests(self) -> None:
+        found = review.check_maintained(load("requests"), NOW)
+        self.assertEqual(review.Status.OK, found.status)
+        self.assertEqual(
+            ("latest release 2.34.2 on 2026-05-14 (192 days ago)",
+             "8 release(s) in the last two years (since 2024-11-23), "
+             "163 in all",
+             "first release on 2011-02-14",
+             "Documentation: https://requests.readthedocs.io",
+             "Source: https://github.com/psf/requests",
+             "yanked: 2.32.0 (Yanked due to conflicts with CVE-2024-35195 "
+             "mitigation), 2.32.1 (Yanked due to conflicts with "
+             "CVE-2024-35195 mitigation)"), found.facts)
+
+    def test_yanked_latest_is_skipped(self) -> None:
+        proj = releases.parse_project({"info": {"name": "x"}, "releases": {
+            "1.0": [{"filename": "x-1.0.tar.gz", "packagetype": "sdist",
+                     "upload_time_iso_8601": "2026-01-01T00:00:00Z"}],
+            "1.1": [{"filename": "x-1.1.tar.gz", "packagetype": "sdist",
+                     "upload_time_iso_8601": "2026-02-01T00:00:00Z",
+                     "yanked": True, "yanked_reason": "broken"}],
+        }}, "inline")
+        self.assertEqual("1.0", proj.latest().version)
+        found = review.check_maintained(proj, NOW)
+        self.assertIn("yanked: 1.1 (broken)", found.facts)
+
+    def test_nothing_installable(self) -> None:
+        found = review.check_maintained(project(name="x"), NOW)
+        self.assertEqual(("no installable release",), found.problems)
+
+
+class TestPython(base.TestCase):
+    def test_requires_python_excludes_some_targets(self) -> None:
+        proj = load("requests")
+        found = review.check_python(proj, proj.latest(),
+                                    ("3.9", "3.10", "3.14"))
+        self.assertEqual(review.Status.HUMAN, found.status)
+        self.assertEqual(("Requires-Python >=3.10 excludes Python 3.9",),
+                         found.problems)
+
+    def test_requires_python_excludes_every_target(self) -> None:
+        proj = load("requests")
+        found = review.check_python(proj, proj.latest(), ("3.8", "3.9"))
+        self.assertEqual(review.Status.REJECT, found.status)
+
+    def test_old_python3_classifiers_only(self) -> None:
+        proj = load("mysql-connector")
+        found = review.check_python(proj, proj.latest(), ("3.12",))
+        self.assertEqual(("classifiers name none of the targets (only "
+                          "Python 2.6, 2.7, 3.1, 3.2, 3.3)",),
+                         found.problems)
+
+    def test_python2_only_classifiers_are_rejected(self) -> None:
+        proj = project(classifiers=["Programming Language :: Python :: 2",
+                                    "Programming Language :: Python :: 2.7"])
+        found = review.check_python(proj, None, ("3.12",))
+        self.assertEqual(("Python 2 only",), found.problems)
+        self.assertEqual(review.Status.REJECT, found.status)
+
+    def test_targets_from_constraint_markers(self) -> None:
+        upper = doc("""            numpy===1.26.4;python_version=='3.10'
+            numpy===2.2.0;python_version=="3.12"
+            six===1.16.0
+            """, "u.txt")
+        self.assertEqual(("3.10", "3.12"), review.pythons_from(upper))
+        self.assertEqual(review.DEFAULT_PYTHONS,
+                         review.pythons_from(doc("six===1.16.0\n", "u")))
+
+
+class TestWheels(base.TestCase):
+    def test_abi3_manylinux_wheels_cover_later_pythons(self) -> None:
+        proj = load("pyqt5")
+        found = review.check_wheels(proj.latest(), ("3.10", "3.13"))
+        self.assertEqual(review.Status.OK, found.status)
+        self.assertIn("Python 3.13: manylinux x86_64 wheel", found.facts)
+
+    def test_per_python_binary_wheels(self) -> None:
+        rel = releases.Release("1.0", tuple(
+            releases.File(name, "bdist_wheel", None) for name in (
+                "x-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+                "x-1.0-cp312-cp312-musllinux_1_1_x86_64.whl",
+                "x-1.0-cp312-cp312-win_amd64.whl")))
+        found = review.check_wheels(rel, ("3.11", "3.12"))
+        self.assertEqual(("no pure or manylinux x86_64 wheel for Python "
+                          "3.12",), found.problems)
+
+    def test_sdist_only(self) -> None:
+        proj = load("mysql-connector")
+        found = review.check_wheels(proj.latest(), ("3.12",))
+        self.assertEqual(("no wheels for 2.2.9 (sdist only)",),
+                         found.problems)
+
+
+class TestSpecifier(base.TestCase):
+    def spec(self, line: str) -> review.Check:
+        return review.check_specifier(requirement.parse(line),
+                                      load("requests"))
+
+    def test_missing_lower_bound(self) -> None:
+        self.assertEqual(("no lower bound: add >=VERSION, the oldest "
+                          "release the code works with",),
+                         self.spec("requests!=2.33.0").problems)
+
+    def test_caps_and_pins(self) -> None:
+        self.assertEqual(
+            ("cap <3: caps are only for exceptionally unstable libraries",),
+            self.spec("requests>=2.32.2,<3").problems)
+        self.assertEqual(
+            ("cap ~=2.32.2: caps are only for exceptionally unstable "
+             "libraries",), self.spec("requests~=2.32.2").problems)
+        self.assertEqual(
+            ("exact pin ==2.33.0: pins belong in upper-constraints.txt",),
+            self.spec("requests==2.33.0").problems)
+
+    def test_yanked_or_missing_minimum(self) -> None:
+        self.assertEqual(
+            ("minimum 2.32.0 is yanked (Yanked due to conflicts with "
+             "CVE-2024-35195 mitigation)",),
+            self.spec("requests>=2.32.0").problems)
+        self.assertEqual(
+            ("minimum 9.0 is not a release on the index",
+             "no release satisfies >=9.0"),
+            self.spec("requests>=9.0").problems)
+
+    def test_good(self) -> None:
+        found = self.spec("requests>=2.33.0")
+        self.assertEqual(review.Status.OK, found.status)
+        self.assertEqual(("specifier: >=2.33.0",
+                          "5 release(s) satisfy it, oldest 2.33.0, newest "
+                          "2.34.2"), found.facts)
+
+
+class TestCovered(base.TestCase):
+    GLOBAL = """        # comment
+        Requests!=2.20.0  # Apache-2.0
+        six  # MIT
+        """
+
+    def covered(self, line: str, **ctx: object) -> review.Check:
+        context = review.Context(
+            now=NOW, global_doc=doc(self.GLOBAL, "g.txt"),
+            upper_doc=doc("requests===2.32.5\n", "u.txt"),
+            **ctx)  # type: ignore[arg-type]
+        return review.check_covered(requirement.parse(line),
+                                    load("requests"), context)
+
+    def test_canonical_spelling(self) -> None:
+        found = self.covered("requests>=2.25.0")
+        self.assertEqual(review.Status.HUMAN, found.status)
+        self.assertEqual(("already in g.txt (line 2) as 'Requests', which "
+                          "differs only by canonicalisation; use that "
+                          "spelling",), found.problems)
+
+    def test_raise_lists_the_dropped_releases(self) -> None:
+        found = self.covered("Requests>=2.32.2", old_minimum="2.31.0")
+        self.assertEqual(review.Status.NOTE, found.status)
+        self.assertEqual(
+            ("g.txt:2: Requests!=2.20.0  # Apache-2.0",
+             "raise from 2.31.0 to 2.32.2 drops 1 release(s): 2.31.0 "
+             "(2023-05-22)",
+             "is each of those really impossible? the new minimum should "
+             "be the oldest that works",
+             "u.txt pins 2.32.5"), found.facts)
+
+    def test_pin_below_the_new_minimum(self) -> None:
+        found = self.covered("Requests>=2.33.0", old_minimum="2.32.2")
+        self.assertEqual(("u.txt pins 2.32.5, which >=2.33.0 excludes; "
+                          "move the pin first (edit-constraints)",),
+                         found.problems)
+        self.assertIn("raise from 2.32.2 to 2.33.0 drops 4 release(s): "
+                      "2.32.2 (2024-05-21), 2.32.3 (2024-05-29), 2.32.4 "
+                      "(2025-06-09), 2.32.5 (2025-08-18)", found.facts)
+
+    def test_new_requirement(self) -> None:
+        context = review.Context(now=NOW, global_doc=doc(self.GLOBAL, "g"),
+                                 upper_doc=doc("six===1.0\n", "u"))
+        found = review.check_covered(requirement.parse("zyrx>=0.1.0"),
+                                     load("zyrx"), context)
+        self.assertEqual(("not in g: a new requirement",
+                          "not pinned in u: add a pin with the new "
+                          "requirement"), found.facts)
+        self.assertEqual(review.Status.OK, found.status)
+
+
+class TestDistro(base.TestCase):
+    def test_facts(self) -> None:
+        self.assertEqual(
+            ("Debian: python3-requests 2.28.1+dfsg-1",),
+            review.check_distro(review.DistroInfo(
+                "packaged", "python3-requests", "2.28.1+dfsg-1")).facts)
+        self.assertEqual(
+            ("Debian: unknown (apt-cache is not available here)",),
+            review.check_distro(review.DistroInfo(
+                "unknown", detail="apt-cache is not available here")).facts)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["info", "releases", "license", "classifiers",
+                         "filename", "yanked", "upload_time", "1.0",
+                         "name", "project_urls", "requires_python"]),
+        children, max_size=4),
+    max_leaves=12)
+
+
+class TestProperties(base.TestCase):
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(st.text(max_size=60))
+    def test_any_license_text_is_classified(self, text: str) -> None:
+        for info in ({"license": text}, {"license_expression": text},
+                     {"classifiers": ["License :: " + text]}):
+            lic = review.classify_license(project(**info))
+            self.assertIsInstance(lic.kind, review.LicenseClass)
+
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(JSON)
+    def test_any_json_parses_or_says_why(self, document: object) -> None:
+        try:
+            proj = releases.parse_project(document, "x")
+        except errors.ToolError as exc:
+            self.assertIn("not a package index JSON document", str(exc))
+            return
+        context = review.Context(now=NOW)
+        report = review.review(requirement.parse("x>=1.0"), proj, context)
+        self.assertTrue(report.verdict)
