@@ -228,7 +228,9 @@ def _toml_error(source: str, text: str, exc: Exception) -> errors.ParseError:
     lines = text.split("\n")
     line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
     msg = str(exc)
-    msg = re.sub(r"\s*at line \d+ col \d+$", "", msg)
+    msg = re.sub(r"\s*at line \d+ col \d+$", "", msg).rstrip(".")
+    msg = msg.replace("Unexpected character: '\\x00'",
+                      "unexpected end of file")
     return errors.ParseError(
         source, lineno, line, f"invalid TOML: {msg}; fix the syntax")
 
