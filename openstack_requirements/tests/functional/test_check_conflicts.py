@@ -18,15 +18,15 @@ import os
 import subprocess
 import sys
 
+import fixtures
+
 # Loaded before sys.path is narrowed to the test's site directory.
 import packaging.markers  # noqa: F401
 import packaging.requirements  # noqa: F401
 
-from openstack_requirements.cmds import check_conflicts
 from openstack_requirements import conflicts  # noqa: F401
+from openstack_requirements.cmds import check_conflicts
 from openstack_requirements.tests import base
-
-import fixtures
 
 
 class TestCheckConflicts(base.TestCase):
