@@ -24,7 +24,6 @@ import fixtures
 import packaging.markers  # noqa: F401
 import packaging.requirements  # noqa: F401
 
-from openstack_requirements import conflicts  # noqa: F401
 from openstack_requirements.cmds import check_conflicts
 from openstack_requirements.tests import base
 
