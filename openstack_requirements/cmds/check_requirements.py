@@ -86,7 +86,6 @@ def read_lists(reqs: str) -> check.Lists:
 
     from openstack_requirements import check
     from openstack_requirements import errors
-    from openstack_requirements import policy
 
     if not os.path.isdir(reqs):
         raise errors.InputError(
@@ -95,6 +94,19 @@ def read_lists(reqs: str) -> check.Lists:
     global_doc = _cli.read_doc(
         os.path.join(reqs, _cli.GLOBAL_REQUIREMENTS)).require_valid()
     backports = os.path.join(reqs, _cli.BACKPORTS)
+    return check.Lists(
+        global_doc,
+        _names(_cli.blacklist_in(reqs)),
+        _names(backports if os.path.exists(backports) else None),
+    )
+
+
+def read_pins(reqs: str) -> dict[str, tuple[str, ...]]:
+    """Pinned versions from upper-constraints.txt, if the repo has one."""
+    import os
+
+    from openstack_requirements import policy
+
     upper = os.path.join(reqs, _cli.UPPER_CONSTRAINTS)
     pins: dict[str, tuple[str, ...]] = {}
     if os.path.exists(upper):
@@ -103,12 +115,7 @@ def read_lists(reqs: str) -> check.Lists:
             if version and line.req is not None:
                 pins[line.req.canonical] = pins.get(
                     line.req.canonical, ()) + (version,)
-    return check.Lists(
-        global_doc,
-        _names(_cli.blacklist_in(reqs)),
-        _names(backports if os.path.exists(backports) else None),
-        pins,
-    )
+    return pins
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -125,6 +132,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     options = check.Options(branch=args.branch,
                             build_backend=args.build_backend)
     findings = check.check_project(project, lists, options)
+    if any(f.code == "lower-bound" for f in findings):
+        # Only now is upper-constraints.txt worth reading: its pins make
+        # the suggested lower bound concrete.
+        import dataclasses
+
+        lists = dataclasses.replace(lists, pins=read_pins(reqs))
+        findings = check.check_project(project, lists, options)
     count = check.count_requirements(project)
     files = sorted({s.source for s in project.sections})
     what = "committed HEAD" if committed else "files on disk"
