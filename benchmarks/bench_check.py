@@ -38,8 +38,6 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from openstack_requirements import policy  # noqa: E402
-from openstack_requirements import reqfile  # noqa: E402
 from openstack_requirements.cmds import check_requirements  # noqa: E402
 
 PROJECTS = 200
@@ -70,6 +68,9 @@ test = [
 
 def _candidates() -> list[str]:
     """Valid project lines: one per single-line global entry."""
+    from openstack_requirements import policy
+    from openstack_requirements import reqfile
+
     def doc(name: str) -> reqfile.RequirementsFile:
         path = os.path.join(REPO, name)
         with open(path, encoding="utf-8") as f:
@@ -139,7 +140,7 @@ def main() -> None:
         codes = [check_requirements.main([p], stdout=io.StringIO())
                  for p in projects]
         total = time.perf_counter() - t0
-        bad = [p for p, c in zip(projects, codes) if c != 0]
+        bad = [p for p, c in zip(projects, codes, strict=True) if c != 0]
         expected = [p for i, p in enumerate(projects) if i % 10 == 9]
         assert bad == expected, (len(bad), len(expected))
         print(f"check-requirements x {PROJECTS} projects in one process: "
