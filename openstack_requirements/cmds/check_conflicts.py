@@ -58,7 +58,8 @@ def installed() -> list[conflicts.Distribution]:
 
     dists = []
     for dist in importlib.metadata.distributions():
-        name = dist.metadata["Name"]
+        names = dist.metadata.get_all("Name") or []
+        name = str(names[0]) if names else ""
         if not name:
             continue  # a broken .dist-info without a name
         dists.append(conflicts.Distribution(

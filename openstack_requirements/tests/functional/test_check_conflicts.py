@@ -86,6 +86,13 @@ class TestCheckConflicts(base.TestCase):
         self.assertEqual(f"{xfails}:1: invalid version specifier '=>1'\n"
                          "    nova=>1\n", err)
 
+    def test_error_malformed_upper(self) -> None:
+        self.write(self.dir, "upper-constraints.txt", "nova===1\nx=>1\n")
+        code, out, err = self.run_check(self.upper)
+        self.assertEqual((2, ""), (code, out))
+        self.assertEqual(f"{self.upper}:2: invalid version specifier "
+                         "'=>1'\n    x=>1\n", err)
+
     def test_error_missing_directory_and_non_utf8(self) -> None:
         missing = os.path.join(self.dir, "nope")
         self.assertEqual(2, self.run_check(missing)[0])

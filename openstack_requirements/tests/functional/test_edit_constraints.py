@@ -136,3 +136,17 @@ class TestEditConstraints(base.TestCase):
         self.assertEqual(sorted(f"{n}===1.{i}" for i, n in enumerate(names)),
                          sorted(lines[3:]))
         self.assertEqual(["upper-constraints.txt"], os.listdir(self.dir))
+
+    def test_shipped_constraints_only_the_line_changes(self) -> None:
+        shipped = base.read(base.repo_file("upper-constraints.txt"))
+        self.write(self.dir, "upper-constraints.txt", shipped)
+        code, out, err = self.run_edit(
+            self.path, "oslo_config",
+            "-e file:///opt/stack/oslo.config#egg=oslo.config")
+        self.assertEqual((0, ""), (code, err))
+        new = base.read(self.path)
+        self.assertEqual(
+            shipped.replace("oslo.config===10.7.0\n",
+                            "-e file:///opt/stack/oslo.config"
+                            "#egg=oslo.config\n"), new)
+        self.assertNotEqual(shipped, new)
