@@ -51,6 +51,9 @@ class TestCheckConflicts(base.TestCase):
         self.dist("nova", "1.0", "oslo.config>=9",
                   "mock; extra == 'test'", "six; python_version < '3'")
         self.dist("oslo.config", "10.0")
+        # A broken .dist-info without a name is skipped.
+        self.write(self.site, "broken-1.dist-info/METADATA",
+                   "Metadata-Version: 2.1\nRequires-Dist: x>=1\n")
         code, out, err = self.run_check(self.upper)
         self.assertEqual((0, "OK: no unexpected conflict among 2 installed "
                           "distribution(s) (0 expected)\n", ""),
