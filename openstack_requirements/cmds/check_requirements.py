@@ -127,7 +127,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     reqs = args.reqs if args.reqs is not None else _cli.shipped_dir()
     lists = read_lists(reqs)
     src = args.src_dir
-    committed = not args.local and os.path.isdir(os.path.join(src, ".git"))
+    committed = not args.local and os.path.exists(os.path.join(src, ".git"))
     project = projectfiles.read(src, committed=committed)
     options = check.Options(branch=args.branch,
                             build_backend=args.build_backend)
