@@ -18,9 +18,11 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from openstack_requirements import check
 from openstack_requirements import constraint_edit
 from openstack_requirements import normalize
 from openstack_requirements import policy
+from openstack_requirements import projectfiles
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import canonical_name
 from openstack_requirements.tests import base
@@ -83,3 +85,48 @@ class TestProjectsProperties(base.TestCase):
             backwards = "".join(ln + "\n" for ln in reversed(lines))
             found = policy.check_projects(backwards, "p")
             self.assertEqual({"sorted"}, {f.code for f in found})
+
+
+def _shipped(name: str) -> reqfile.RequirementsFile:
+    path = base.repo_file(name)
+    return reqfile.parse(base.read(path), path)
+
+
+class TestCheckProperties(base.TestCase):
+    @settings(deadline=None, max_examples=40)
+    @given(st.data())
+    def test_global_lines_with_lower_bounds_are_clean(
+        self, data: st.DataObject
+    ) -> None:
+        # Any project that copies global lines (every line of a name,
+        # markers and exclusions as they are) and adds a lower bound
+        # passes; a line written twice breaks the line count, and the
+        # duplicate rule too except on stable branches.
+        global_doc = _shipped("global-requirements.txt")
+        black = frozenset(_shipped("blacklist.txt").by_name())
+        index = global_doc.by_name()
+        names = sorted(n for n in index if n not in black)
+        picked = data.draw(st.lists(st.sampled_from(names), min_size=1,
+                                    max_size=12, unique=True))
+        lines = []
+        for name in picked:
+            for gline in index[name]:
+                assert gline.req is not None
+                spec = ",".join([">=0.1", *gline.req.specifiers])
+                lines.append(gline.req.replace(specifier=spec).render())
+        order = data.draw(st.permutations(lines))
+        text = "".join(line + "\n" for line in order)
+        lists = check.Lists(global_doc, black)
+        proj = projectfiles.parse({"requirements.txt": text,
+                                   "pyproject.toml": "[build-system]\n"
+                                   "build-backend = 'pbr.build'\n"})
+        self.assertEqual([], check.check_project(proj, lists))
+        extra = data.draw(st.sampled_from(order))
+        doubled = projectfiles.parse({"requirements.txt": text + extra +
+                                      "\n"})
+        codes = {f.code for f in check.check_project(
+            doubled, lists, check.Options(branch="stable/x"))}
+        self.assertEqual({"line-count"}, codes)
+        codes = {f.code for f in check.check_project(doubled, lists)}
+        codes.discard("build-system")
+        self.assertEqual({"line-count", "duplicate"}, codes)
