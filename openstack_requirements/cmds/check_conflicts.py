@@ -108,3 +108,9 @@ def main(
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
     return _cli.run(parser, argv, _check, stdout)
+
+
+if __name__ == "__main__":  # python -m, e.g. with another environment's
+    import sys              # interpreter
+
+    sys.exit(main())

@@ -15,12 +15,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 
 import fixtures
 
 # Loaded before sys.path is narrowed to the test's site directory.
+import packaging
 import packaging.markers  # noqa: F401
 import packaging.requirements  # noqa: F401
 
@@ -116,3 +119,34 @@ class TestCheckConflicts(base.TestCase):
             capture_output=True, text=True, cwd=base.REPO_DIR)
         self.assertEqual(0, result.returncode, result.stdout)
         self.assertIn("OK: no unexpected conflict", result.stdout)
+
+    def test_another_environment_with_python_m(self) -> None:
+        # A real, separate virtualenv holding a conflict; the command runs
+        # with that environment's interpreter, as the docs say.
+        venv = os.path.join(self.dir, "venv")
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip",
+                        venv], check=True, capture_output=True)
+        python = os.path.join(venv, "bin", "python")
+        purelib = subprocess.run(
+            [python, "-c", "import sysconfig; "
+             "print(sysconfig.get_paths()['purelib'])"],
+            check=True, capture_output=True, text=True).stdout.strip()
+        self.site = purelib
+        self.dist("nova", "1.0", "oslo.config>=11")
+        self.dist("oslo.config", "10.0")
+        # packaging as plain modules, without its .dist-info.
+        libs = os.path.join(self.dir, "libs")
+        shutil.copytree(os.path.dirname(packaging.__file__),
+                        os.path.join(libs, "packaging"))
+        env = {"PATH": "/usr/bin:/bin",
+               "PYTHONPATH": os.pathsep.join([base.REPO_DIR, libs])}
+        result = subprocess.run(
+            [python, "-m", "openstack_requirements.cmds.check_conflicts",
+             self.upper], capture_output=True, text=True, env=env)
+        self.assertEqual(1, result.returncode, result.stderr)
+        self.assertTrue(result.stdout.startswith(
+            "nova 1.0: requires oslo.config>=11, but oslo-config 10.0 is "
+            "installed"), result.stdout)
+        self.assertIn("FAILED: 1 conflict(s) among 2 installed "
+                      "distribution(s)", result.stdout)
+        self.assertNotEqual(sysconfig.get_paths()["purelib"], purelib)
