@@ -110,7 +110,8 @@ def main(
     return _cli.run(parser, argv, _check, stdout)
 
 
-if __name__ == "__main__":  # python -m, e.g. with another environment's
-    import sys              # interpreter
+if __name__ == "__main__":
+    # python -m, e.g. with another environment's interpreter.
+    import sys
 
     sys.exit(main())
