@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import re
+
 from openstack_requirements import errors
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import Requirement
@@ -287,4 +289,62 @@ def check_coverage(
                 "but pinned here; remove the pin or the blacklist entry",
                 "coverage",
             ))
+    return findings
+
+
+_PROJECT_RE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_projects(text: str, source: str) -> list[errors.Finding]:
+    """Findings for projects.txt: sorted ``namespace/name`` lines.
+
+    No blank lines, comments, spaces or duplicates; sorted by the
+    canonical form of each part (case folded, runs of ``-_.`` as ``-``),
+    so ``glance_store`` sorts with ``glance-store``.
+    """
+    from openstack_requirements.requirement import canonical_name
+
+    findings = []
+    seen: dict[str, int] = {}
+    previous: tuple[str, int, str] | None = None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    elif text:
+        findings.append(errors.Finding(
+            source, len(lines),
+            "the file does not end with a newline; add one", "format"))
+    for lineno, raw in enumerate(lines, 1):
+        line = raw
+        if line.endswith("\r"):
+            findings.append(errors.Finding(
+                source, lineno, "CRLF line ending; use '\\n'", "format"))
+            line = line[:-1]
+        if not line.strip():
+            findings.append(errors.Finding(
+                source, lineno, "blank line; remove it", "format"))
+            continue
+        if not _PROJECT_RE.fullmatch(line):
+            findings.append(errors.Finding(
+                source, lineno,
+                f"expected 'namespace/name', found {line!r}; one "
+                "project per line, no spaces or comments", "format"))
+            continue
+        namespace, _, name = line.partition("/")
+        key = canonical_name(namespace) + "/" + canonical_name(name)
+        if key in seen:
+            findings.append(errors.Finding(
+                source, lineno,
+                f"{line} is already listed on line {seen[key]}; remove "
+                "this line", "duplicate"))
+            continue
+        seen[key] = lineno
+        if previous is not None and key < previous[2]:
+            findings.append(errors.Finding(
+                source, lineno,
+                f"{line} is out of order: it sorts before {previous[0]} "
+                f"(line {previous[1]}); keep the file sorted",
+                "sorted"))
+        previous = (line, lineno, key)
     return findings

@@ -25,22 +25,74 @@ EXAMPLE = (
     'check-constraints /opt/stack/nova -u upper-constraints.txt'
 )
 
-DESCRIPTION = (
-    "Check a project's requirements against upper constraints."
-)
+DESCRIPTION = """\
+Check a project's requirements (the same files check-requirements reads)
+against upper constraints: each requirement not on the blacklist is in
+the global list and pinned in the upper constraints, and the project's
+specifier admits the pinned version.  -G also checks that every version
+the project's lower bounds and pins name is allowed by the global
+specifier.  Defaults are the shipped lists.  Exit 0 when all is well, 1
+with findings, 2 on bad input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project", metavar="PROJECT")
-    parser.add_argument("-u", "--upper", metavar="FILE")
-    parser.add_argument("-g", "--global", dest="global_", metavar="FILE")
-    parser.add_argument("-b", "--blacklist", metavar="FILE")
-    parser.add_argument("-G", "--check-global", action="store_true")
+    parser.add_argument("project", metavar="PROJECT",
+                        help="top directory of the project")
+    parser.add_argument("-u", "--upper", metavar="FILE",
+                        help="upper constraints (default: shipped)")
+    parser.add_argument("-g", "--global", dest="global_", metavar="FILE",
+                        help="global requirements (default: shipped)")
+    parser.add_argument("-b", "--blacklist", metavar="FILE",
+                        help="blacklist (default: shipped)")
+    parser.add_argument("-G", "--check-global", action="store_true",
+                        help="also check the project's versions against "
+                        "the global specifiers")
+    parser.add_argument("--json", action="store_true",
+                        help="print the findings as JSON")
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from openstack_requirements import check
+    from openstack_requirements import projectfiles
+
+    shipped = None
+    if not (args.upper and args.global_ and args.blacklist):
+        shipped = _cli.shipped_dir()
+    upper = args.upper or os.path.join(str(shipped), _cli.UPPER_CONSTRAINTS)
+    global_ = args.global_ or os.path.join(str(shipped),
+                                           _cli.GLOBAL_REQUIREMENTS)
+    blacklist = args.blacklist or _cli.blacklist_in(str(shipped))
+    global_doc = _cli.read_doc(global_).require_valid()
+    upper_doc = _cli.read_doc(upper).require_valid()
+    names: frozenset[str] = frozenset()
+    if blacklist:
+        names = frozenset(_cli.read_doc(blacklist).require_valid().by_name())
+    project = projectfiles.read(args.project)
+    findings = check.check_against_constraints(
+        project, global_doc, upper_doc, names, args.check_global)
+    if args.json:
+        import json
+
+        json.dump({"ok": not findings,
+                   "findings": [f.as_dict() for f in findings]},
+                  out, indent=2)
+        out.write("\n")
+        return 1 if findings else 0
+    _cli.report(out, findings)
+    if findings:
+        print(f"FAILED: {len(findings)} problem(s) in {args.project} "
+              f"against {upper}", file=out)
+    else:
+        count = check.count_requirements(project)
+        print(f"OK: {count} requirement(s) of {args.project} admit the "
+              f"pins in {upper}", file=out)
+    return 1 if findings else 0
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 5)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _check, stdout)

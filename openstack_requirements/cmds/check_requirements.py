@@ -18,36 +18,164 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
 
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import check
+
 PROG = "check-requirements"
 EXAMPLE = (
-    'check-requirements --reqs /opt/stack/requirements /opt/stack/nova '
-    'master'
+    "check-requirements --reqs /opt/stack/requirements /opt/stack/nova "
+    "master"
 )
 
-DESCRIPTION = (
-    "The CI requirements-check job: a project's requirements against "
-    'the global list.'
-)
+DESCRIPTION = """\
+The CI requirements-check job: a project's requirements against the
+global list.  Reads requirements.txt, test-requirements.txt,
+doc/requirements.txt, driver-requirements.txt, tools/pip-requires,
+tools/test-requires, setup.cfg [extras] and pyproject.toml ([project]
+dependencies, optional-dependencies, [dependency-groups]).  Every
+requirement not on the blacklist must be in the global list with the same
+markers, no exclusions of its own and a lower bound; each list carries as
+many lines for a name as the global list; no duplicates within a file
+(relaxed on stable/ branches); on the main branch (master or main) the
+project needs a pyproject.toml with a [build-system] table.
+
+Without --local, a SRC_DIR that is the top of a git checkout is checked
+as committed at HEAD (what CI sees); --local checks the files on disk.
+Exit 0 when everything matches, 1 with findings, 2 on bad input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("src_dir", metavar="SRC_DIR")
+    parser.add_argument("src_dir", metavar="SRC_DIR",
+                        help="top directory of the project to check")
     parser.add_argument("branch", metavar="BRANCH", nargs="?",
-                        default="master")
+                        default="master",
+                        help="target branch (default: master; master and "
+                        "main are the same; stable/* relaxes the "
+                        "duplicate rule)")
     parser.add_argument("--reqs", metavar="DIR",
-                        help="central requirements repo (default: the "
+                        help="central requirements repo holding "
+                        "global-requirements.txt, blacklist.txt (or "
+                        "denylist.txt) and backports.txt (default: the "
                         "shipped lists)")
-    parser.add_argument("--local", action="store_true")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--local", action="store_true",
+                        help="check the files on disk, uncommitted "
+                        "changes included, even in a git checkout")
+    parser.add_argument("--json", action="store_true",
+                        help="print a machine-readable report instead")
+    parser.add_argument("--build-backend", metavar="BACKEND",
+                        default="pbr.build",
+                        help="build backend the main branch requires "
+                        "(default: pbr.build; '' accepts any)")
+
+
+def _names(path: str | None) -> frozenset[str]:
+    if path is None:
+        return frozenset()
+    doc = _cli.read_doc(path).require_valid()
+    return frozenset(doc.by_name())
+
+
+def read_lists(reqs: str) -> check.Lists:
+    """The central lists under the directory *reqs*."""
+    import os
+
+    from openstack_requirements import check
+    from openstack_requirements import errors
+
+    if not os.path.isdir(reqs):
+        raise errors.InputError(
+            "is not a directory; --reqs takes the central requirements "
+            "repo", source=reqs)
+    global_doc = _cli.read_doc(
+        os.path.join(reqs, _cli.GLOBAL_REQUIREMENTS)).require_valid()
+    backports = os.path.join(reqs, _cli.BACKPORTS)
+    return check.Lists(
+        global_doc,
+        _names(_cli.blacklist_in(reqs)),
+        _names(backports if os.path.exists(backports) else None),
+    )
+
+
+def read_pins(reqs: str) -> dict[str, tuple[str, ...]]:
+    """Pinned versions from upper-constraints.txt, if the repo has one."""
+    import os
+
+    from openstack_requirements import policy
+
+    upper = os.path.join(reqs, _cli.UPPER_CONSTRAINTS)
+    pins: dict[str, tuple[str, ...]] = {}
+    if os.path.exists(upper):
+        for line in _cli.read_doc(upper).require_valid().requirements():
+            version = policy.pin(line)
+            if version and line.req is not None:
+                pins[line.req.canonical] = pins.get(
+                    line.req.canonical, ()) + (version,)
+    return pins
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from openstack_requirements import check
+    from openstack_requirements import projectfiles
+
+    reqs = args.reqs if args.reqs is not None else _cli.shipped_dir()
+    lists = read_lists(reqs)
+    src = args.src_dir
+    committed = not args.local and os.path.exists(os.path.join(src, ".git"))
+    project = projectfiles.read(src, committed=committed)
+    options = check.Options(branch=args.branch,
+                            build_backend=args.build_backend)
+    findings = check.check_project(project, lists, options)
+    if any(f.code == "lower-bound" for f in findings):
+        # Only now is upper-constraints.txt worth reading: its pins make
+        # the suggested lower bound concrete.
+        import dataclasses
+
+        lists = dataclasses.replace(lists, pins=read_pins(reqs))
+        findings = check.check_project(project, lists, options)
+    count = check.count_requirements(project)
+    files = sorted({s.source for s in project.sections})
+    what = "committed HEAD" if committed else "files on disk"
+    if args.json:
+        import json
+
+        json.dump({
+            "ok": not findings,
+            "project": src,
+            "branch": args.branch,
+            "requirements_dir": reqs,
+            "checked": what,
+            "files": files,
+            "requirements": count,
+            "findings": [f.as_dict() for f in findings],
+        }, out, indent=2)
+        out.write("\n")
+    elif findings:
+        _cli.report(out, findings)
+        print(f"FAILED: {len(findings)} problem(s) in {src} ({what}, "
+              f"branch {args.branch}) against {reqs}", file=out)
+    else:
+        print(f"OK: {count} requirement(s) in {len(files)} file(s) of "
+              f"{src} ({what}, branch {args.branch}) match {reqs}",
+              file=out)
+    return 1 if findings else 0
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 5)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _check, stdout)
+
+
+if __name__ == "__main__":
+    # python -m, e.g. with another environment's interpreter.
+    import sys
+
+    sys.exit(main())

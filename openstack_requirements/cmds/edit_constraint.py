@@ -28,21 +28,52 @@ EXAMPLE = (
     "file:///opt/stack/oslo.db#egg=oslo.db'"
 )
 
-DESCRIPTION = (
-    'Replace, add or remove the pin of one name in a constraints file.'
-)
+DESCRIPTION = """\
+Replace every line for NAME (canonical match: oslo.db, oslo-db and
+Oslo_DB are one name) in the constraints file with the single line
+REPLACEMENT; add it at the end when NAME is absent; remove NAME when
+REPLACEMENT is empty or missing.  REPLACEMENT may be a URL or
+'-e URL#egg=NAME' line, as devstack uses to install a library from git.
+Everything else in the file is untouched.  The file is locked while it is
+edited and replaced atomically, keeping its mode, so concurrent runs on
+one file all take effect.  Exit 0 on success, 2 on bad input (the file is
+then left as it was)."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("constraints", metavar="CONSTRAINTS")
-    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("constraints", metavar="CONSTRAINTS",
+                        help="constraints file to edit in place")
+    parser.add_argument("name", metavar="NAME",
+                        help="distribution name to edit")
     parser.add_argument("replacement", metavar="REPLACEMENT", nargs="?",
-                        default="")
+                        default="",
+                        help="the new line; empty or missing removes NAME")
+
+
+def _edit(args: argparse.Namespace, out: TextIO) -> int:
+    import re
+
+    from openstack_requirements import constraint_edit
+    from openstack_requirements import errors
+    from openstack_requirements import fileio
+
+    path = args.constraints
+    name = args.name
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", name):
+        raise errors.InputError(
+            f"{name!r} is not a distribution name; give NAME as it is "
+            "on PyPI, e.g. oslo.db")
+    with fileio.locked(path):
+        doc = _cli.read_doc(path).require_valid()
+        result = constraint_edit.edit(doc, name, args.replacement)
+        # -- I/O below this line
+        fileio.atomic_write(path, result.doc.render())
+    print(f"{path}: {name} {result.action.value}", file=out)
+    return 0
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 5)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _edit, stdout)

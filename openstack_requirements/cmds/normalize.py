@@ -27,20 +27,41 @@ EXAMPLE = (
     'normalize-requirements global-requirements.txt --save'
 )
 
-DESCRIPTION = (
-    'Print or save a requirements file with every requirement line '
-    'normalised.'
-)
+DESCRIPTION = """\
+Print the file with each requirement line normalised: no spaces inside
+the requirement, specifiers sorted, markers as packaging prints them
+(python_version < "3.10"), extras sorted, two spaces before a trailing
+comment.  Comments, blank lines, options and URL lines are kept.  With
+--save the file is rewritten in place (atomically, keeping its mode;
+an already normal file is not touched).  Exit 0 on success, 2 on bad
+input (nothing is written)."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE")
-    parser.add_argument("-s", "--save", action="store_true")
+    parser.add_argument("file", metavar="FILE",
+                        help="requirements file to normalise")
+    parser.add_argument("-s", "--save", action="store_true",
+                        help="rewrite FILE in place instead of printing")
+
+
+def _normalize(args: argparse.Namespace, out: TextIO) -> int:
+    from openstack_requirements import fileio
+    from openstack_requirements import normalize
+
+    doc = _cli.read_doc(args.file).require_valid()
+    text = normalize.normalize(doc).render()
+    if args.save:
+        # -- I/O below this line
+        changed = fileio.atomic_write(args.file, text)
+        state = "normalised" if changed else "already normal"
+        print(f"{args.file}: {state}", file=out)
+    else:
+        out.write(text)
+    return 0
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 5)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _normalize, stdout)

@@ -27,18 +27,42 @@ EXAMPLE = (
     'validate-projects projects.txt'
 )
 
-DESCRIPTION = (
-    'Check projects.txt: sorted namespace/name lines, no duplicates.'
-)
+DESCRIPTION = """\
+Check projects.txt: every line is 'namespace/name', the lines are
+sorted (case folded, -_. alike), with no duplicates, blank lines, comments or
+stray spaces, and the file ends with a newline.  One line per problem,
+with its line number; exit 1 if there is any, 2 on unreadable input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("projects", metavar="PROJECTS_TXT")
+    parser.add_argument("projects", metavar="PROJECTS_TXT",
+                        help="the projects.txt file to check")
+    parser.add_argument("--json", action="store_true",
+                        help="print the findings as JSON")
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from openstack_requirements import fileio
+    from openstack_requirements import policy
+
+    text = fileio.read_text(args.projects)
+    findings = policy.check_projects(text, args.projects)
+    if args.json:
+        import json
+
+        json.dump({"ok": not findings,
+                   "findings": [f.as_dict() for f in findings]},
+                  out, indent=2)
+        out.write("\n")
+    else:
+        _cli.report(out, findings)
+        if findings:
+            print(f"{len(findings)} problem(s) found", file=out)
+    return 1 if findings else 0
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 5)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _validate, stdout)

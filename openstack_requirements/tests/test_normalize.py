@@ -1,0 +1,48 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+from __future__ import annotations
+
+from openstack_requirements import normalize
+from openstack_requirements import reqfile
+from openstack_requirements.tests import base
+
+
+def norm(text: str) -> str:
+    return normalize.normalize(reqfile.parse(text)).render()
+
+
+class TestNormalize(base.TestCase):
+    def test_spacing_and_comment(self) -> None:
+        self.assertEqual("Foo[a,b]>=1.0  # MIT\n",
+                         norm("Foo [b, a] >= 1.0 # MIT\n"))
+
+    def test_specifiers_sorted(self) -> None:
+        self.assertEqual("six!=1.2,<2,>=1\n", norm("six>=1,<2,!=1.2\n"))
+
+    def test_marker_normalised_by_packaging(self) -> None:
+        self.assertEqual(
+            'six;python_version < "3.10" and sys_platform != "win32"\n',
+            norm("six ; python_version<'3.10' and sys_platform!='win32'\n"))
+
+    def test_legacy_colon_marker(self) -> None:
+        self.assertEqual('six>=1;python_version == "2.7"\r\n',
+                         norm("six>=1:python_version=='2.7'\r\n"))
+
+    def test_other_lines_kept(self) -> None:
+        text = "# c\n\n-r other.txt\n-e git+https://x/y#egg=y\nfoo===1"
+        self.assertEqual(text, norm(text))
+
+    def test_normal_text_is_a_fixed_point(self) -> None:
+        once = norm("a >=1 , <3;python_version>'3'   #  x\n")
+        self.assertEqual(once, norm(once))
+        self.assertEqual('a<3,>=1;python_version > "3"  #  x\n', once)
