@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Sequence
 import contextlib
 import errno
 import fcntl
@@ -201,3 +202,80 @@ def locked(path: str) -> Iterator[None]:
                 return
         finally:
             os.close(fd)
+
+
+def _stage(target: str, data: bytes, mode: int) -> str:
+    """Write *data* to a new temp file beside *target*; return its path."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target),
+                               prefix="." + os.path.basename(target) + ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
+    """Replace each path of *files* with its text: all of them or none.
+
+    Every new text is first written to a temp file beside its target; if
+    any of those writes fails, the temp files are removed and no target
+    has changed.  Then each temp file is renamed over its target; if a
+    rename fails, the targets already replaced get their old bytes back.
+    A file that already holds its text is not rewritten.  Modes are kept
+    and a symlink's target is replaced, as :func:`atomic_write` does.
+
+    :returns: the paths that changed.
+    :raises InputError: a write failed; the message says no file changed.
+    """
+    staged: list[tuple[str, str, str, bytes | None, int]] = []
+    path = ""
+    try:
+        for path, text in files:
+            target = os.path.realpath(path)
+            data = text.encode("utf-8")
+            old: bytes | None = None
+            mode = 0o666 & ~_umask()
+            if os.path.lexists(target):
+                old = read_bytes(target)
+                if old == data:
+                    continue
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            staged.append((path, target, _stage(target, data, mode), old,
+                           mode))
+    except BaseException as exc:
+        for _, _, tmp, _, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise errors.InputError(
+                f"cannot write: {exc.strerror}; no file was changed",
+                source=path) from exc
+        raise
+    done: list[tuple[str, bytes | None, int]] = []
+    try:
+        for item in staged:
+            path, target, tmp, old, mode = item
+            os.replace(tmp, target)
+            done.append((target, old, mode))
+    except OSError as exc:
+        for _, _, tmp, _, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        for target, old, mode in reversed(done):
+            if old is None:
+                os.unlink(target)
+            else:
+                os.replace(_stage(target, old, mode), target)
+        raise errors.InputError(
+            f"cannot write: {exc.strerror}; no file was changed",
+            source=path) from exc
+    return [path for path, _, _, _, _ in staged]
