@@ -226,56 +226,69 @@ def _stage(target: str, data: bytes, mode: int) -> str:
 def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
     """Replace each path of *files* with its text: all of them or none.
 
-    Every new text is first written to a temp file beside its target; if
-    any of those writes fails, the temp files are removed and no target
-    has changed.  Then each temp file is renamed over its target; if a
-    rename fails, the targets already replaced get their old bytes back.
+    Every new text is first written to a temp file beside its target, and
+    each existing target gets a hard link beside it; if any of that fails,
+    the temp files go and no target has changed.  Then the temp files are
+    renamed over their targets; if a rename fails, the targets already
+    replaced get their old inode back from the link (mode and mtime too).
     A file that already holds its text is not rewritten.  Modes are kept
     and a symlink's target is replaced, as :func:`atomic_write` does.
 
     :returns: the paths that changed.
     :raises InputError: a write failed; the message says no file changed.
     """
-    staged: list[tuple[str, str, str, bytes | None, int]] = []
+    # (path, target, temp file, link to the old file or None)
+    staged: list[tuple[str, str, str, str | None]] = []
+
+    def clean() -> None:
+        for _, _, tmp, backup in staged:
+            for name in (tmp, backup):
+                if name is not None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(name)
+
     path = ""
     try:
         for path, text in files:
             target = os.path.realpath(path)
             data = text.encode("utf-8")
-            old: bytes | None = None
             mode = 0o666 & ~_umask()
-            if os.path.lexists(target):
-                old = read_bytes(target)
-                if old == data:
-                    continue
-                mode = stat.S_IMODE(os.stat(target).st_mode)
-            staged.append((path, target, _stage(target, data, mode), old,
-                           mode))
-    except BaseException as exc:
-        for _, _, tmp, _, _ in staged:
+            exists = False
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+                info = os.stat(target)
+                # Anything but a regular file makes the rename fail below.
+                if stat.S_ISREG(info.st_mode):
+                    exists = True
+                    if read_bytes(target) == data:
+                        continue
+                    mode = stat.S_IMODE(info.st_mode)
+            tmp = _stage(target, data, mode)
+            staged.append((path, target, tmp, None))
+            if exists:
+                os.link(target, tmp + ".old")
+                staged[-1] = (path, target, tmp, tmp + ".old")
+    except BaseException as exc:
+        clean()
         if isinstance(exc, OSError):
             raise errors.InputError(
                 f"cannot write: {exc.strerror}; no file was changed",
                 source=path) from exc
         raise
-    done: list[tuple[str, bytes | None, int]] = []
+    done: list[tuple[str, str | None]] = []
     try:
         for item in staged:
-            path, target, tmp, old, mode = item
+            path, target, tmp, backup = item
             os.replace(tmp, target)
-            done.append((target, old, mode))
+            done.append((target, backup))
     except OSError as exc:
-        for _, _, tmp, _, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        for target, old, mode in reversed(done):
-            if old is None:
+        for target, backup in reversed(done):
+            if backup is None:
                 os.unlink(target)
             else:
-                os.replace(_stage(target, old, mode), target)
+                os.replace(backup, target)
+        clean()
         raise errors.InputError(
             f"cannot write: {exc.strerror}; no file was changed",
             source=path) from exc
-    return [path for path, _, _, _, _ in staged]
+    clean()
+    return [path for path, _, _, _ in staged]

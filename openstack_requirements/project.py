@@ -121,19 +121,23 @@ def _first_marker_sep(lines: reqfile.RequirementsFile) -> str:
     for line in lines.requirements():
         if line.marker_sep:
             return line.marker_sep
-    return ";"
+    return ""
 
 
 def sections_of(rel: str, doc: Document) -> list[Section]:
     """The requirement lists of one parsed file."""
     if isinstance(doc, reqfile.RequirementsFile):
-        return [Section(rel, "", doc, Style(newline=doc.newline))]
+        return [Section(rel, "", doc,
+                        Style(newline=doc.newline,
+                              marker_sep=_first_marker_sep(doc) or ";"))]
     if isinstance(doc, setupcfg.SetupCfg):
         newline = "\r\n" if "\r\n" in doc.before else "\n"
+        # New markers follow the file's habit: the first separator used.
+        sep = next((s for s in (_first_marker_sep(extra.body)
+                                for extra in doc.extras()) if s), ";")
         return [
             Section(rel, "extras." + extra.name, extra.body,
-                    Style(extra.indent, newline, True,
-                          _first_marker_sep(extra.body)))
+                    Style(extra.indent, newline, True, sep))
             for extra in doc.extras()
         ]
     return [Section(rel, array.name, array.lines, Style("", "", False))

@@ -54,7 +54,7 @@ cont = <ws+ ~nl ~ws anything text eol>
 body = cont | (<blank+>:b ~~cont -> b)
 entry = keyline:k body*:rest -> ('extra', k, rest)
 item = entry | (blank:b -> ('blank', b)) | (comment:c -> ('comment', c))
-section = item*:items ~anything -> items
+section = item*:items <anything*>:rest -> (items, rest)
 """
 
 _HINT = (
@@ -183,18 +183,14 @@ def parse(text: str, source: str = "setup.cfg") -> SetupCfg:
 def _parse_section(
     section: str, source: str, offset: int
 ) -> tuple[Extra | str, ...]:
-    from parsley import ParseError as GrammarError
-
-    try:
-        parsed = _grammar()(section).section()
-    except GrammarError as exc:
-        position = min(int(exc.position), len(section))
-        lineno = section.count("\n", 0, position)
-        line = list(_split_lines(section))[lineno] if section \
-            else ""
+    # The grammar stops at the first line that is not part of an option;
+    # that line is the error.
+    parsed, rest = _grammar()(section).section()
+    if rest:
+        lineno = section.count("\n", 0, len(section) - len(rest))
         raise errors.ParseError(
-            source, offset + lineno + 1, line,
-            f"cannot parse the [extras] section: {_HINT}") from None
+            source, offset + lineno + 1, _split_lines(rest)[0],
+            f"cannot parse the [extras] section: {_HINT}")
     items: list[Extra | str] = []
     lineno = offset + 1  # 1-based number of the next line
     for kind, *rest in parsed:

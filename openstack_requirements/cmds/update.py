@@ -24,7 +24,7 @@ import typing
 from typing import TextIO
 
 from openstack_requirements import errors
-from openstack_requirements.cmds import _cli
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import sync
