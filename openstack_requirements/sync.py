@@ -244,10 +244,29 @@ def sync_section(
                 "there first, or pass -s to keep names the global list "
                 "lacks, or set NON_STANDARD_REQS=1 to drop them",
                 code="unknown-name"))
+    result.replacements = _terminate(result.replacements,
+                                     section.style.newline)
     result.changed = any(
         len(new) != 1 or new[0] is not old
         for old, new in zip(lines, result.replacements, strict=True))
     return result
+
+
+def _terminate(
+    groups: Sequence[tuple[reqfile.Line, ...]], newline: str
+) -> list[tuple[reqfile.Line, ...]]:
+    """End every line but the last with a newline.
+
+    A file's last line may lack one; once a collapsed group moves it up,
+    it needs one, or the next line would be glued to it.
+    """
+    out = [list(group) for group in groups]
+    places = [(g, i) for g, group in enumerate(out) for i in range(len(group))]
+    for g, i in places[:-1]:
+        line = out[g][i]
+        if newline and not line.newline:
+            out[g][i] = dataclasses.replace(line, raw=line.raw + newline)
+    return [tuple(group) for group in out]
 
 
 def _syncable(line: reqfile.Line) -> bool:
@@ -324,17 +343,19 @@ def _rebuild(
     for index, entry in enumerate(entries):
         assert entry.req is not None
         marker = _norm_marker(entry.req)
-        match = next((o for o in own if o.req is not None
-                      and _norm_marker(o.req) == marker), None)
-        base = match or own[0]
+        # The project's lines for the same marker speak for this entry.
+        same = [o for o in own
+                if o.req is not None and _norm_marker(o.req) == marker]
+        base = same[0] if same else own[0]
         lower, others = _split(entry.req.specifier)
         if lower:  # a central minimum wins
             spec = entry.req.specifier
         else:
-            holder = match if match is not None and match.req is not None \
-                and _own_lower(match.req.specifier) else next(
-                    (o for o in own if o.req is not None
-                     and _own_lower(o.req.specifier)), None)
+            # The first line for the same marker that has a minimum; with
+            # no line for that marker, the first line that has one.  (Not
+            # falling back past same-marker lines keeps this idempotent.)
+            holder = next((o for o in (same or own) if o.req is not None
+                           and _own_lower(o.req.specifier)), None)
             minimum = []
             if holder is not None and holder.req is not None:
                 for op, version in _own_lower(holder.req.specifier):
@@ -356,7 +377,9 @@ def _rebuild(
         comment = ""
         if style.comments:
             comment = entry.comment or base.comment
-        if match is not None and _same(match, req, comment, style):
+        match = next((o for o in same if _same(o, req, comment, style)),
+                     None)
+        if match is not None:  # already right: keep its bytes
             out.append(match)
             continue
         last = index == len(entries) - 1

@@ -117,10 +117,8 @@ class TestGoldenCases(base.TestCase):
         self.assertEqual(["six", "requests", "pyroute2"],
                          [c.name for c in plan.files[0].changes])
         pyroute2 = plan.files[0].changes[2]
-        # The project's minimum applies to every central line of the name.
-        self.assertEqual(("pyroute2>=0.7.0",
-                          "pyroute2!=0.5.4;sys_platform!='win32'  "
-                          "# Apache-2.0"), pyroute2.old)
+        # The line already right is kept; the other is rewritten.
+        self.assertEqual(("pyroute2>=0.7.0",), pyroute2.old)
 
     def test_blacklist_untouched(self) -> None:
         plan = self.sync_case("blacklist-untouched")
@@ -179,6 +177,33 @@ class TestGoldenCases(base.TestCase):
         plan = self.sync_case("unknown-soft",
                               sync.Options(mode=sync.Mode.SOFT))
         self.assertEqual(((), ()), (plan.errors, plan.warnings))
+
+
+class TestEdges(base.TestCase):
+    def plan_text(self, text: str, central: str) -> sync.Plan:
+        proj = _project({"requirements.txt": text})
+        return sync.plan(proj, sync.central(reqfile.parse(central, GLOBAL)))
+
+    def test_kept_last_line_moved_up_gets_a_newline(self) -> None:
+        plan = self.plan_text("six\nfoo\nsix  # MIT", "six  # MIT\nfoo\n")
+        self.assertEqual("six  # MIT\nfoo\n", plan.files[0].new)
+
+    def test_same_marker_line_decides_the_minimum(self) -> None:
+        # Found by hypothesis: taking the minimum of another marker's line
+        # would add ">=1.0" to "Babel" on the second run.
+        central = "Babel\nBabel>=1.0;python_version>='3.10'\n"
+        first = self.plan_text("Babel\n", central).files[0].new
+        self.assertEqual("Babel\nBabel>=1.0;python_version>='3.10'\n",
+                         first)
+        self.assertEqual([], self.plan_text(first, central).changed)
+
+    def test_minimum_of_a_line_without_the_marker(self) -> None:
+        plan = self.plan_text("pyroute2>=0.7\n",
+                              "pyroute2;sys_platform!='win32'\n"
+                              "pyroute2!=0.8;sys_platform=='win32'\n")
+        self.assertEqual("pyroute2>=0.7;sys_platform!='win32'\n"
+                         "pyroute2>=0.7,!=0.8;sys_platform=='win32'\n",
+                         plan.files[0].new)
 
 
 class TestOtherFileKinds(base.TestCase):
