@@ -204,23 +204,17 @@ def locked(path: str) -> Iterator[None]:
             os.close(fd)
 
 
-def _stage(target: str, data: bytes, mode: int) -> str:
-    """Write *data* to a new temp file beside *target*; return its path."""
-    import tempfile
+def _fsync_all(fds: Sequence[int]) -> None:
+    # Each fsync waits for the disk; issued together, the filesystem
+    # commits them in one go (fsync releases the GIL).
+    if len(fds) < 2:
+        for fd in fds:
+            os.fsync(fd)
+        return
+    from concurrent import futures
 
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target),
-                               prefix="." + os.path.basename(target) + ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return tmp
+    with futures.ThreadPoolExecutor(max_workers=min(8, len(fds))) as pool:
+        list(pool.map(os.fsync, fds))
 
 
 def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
@@ -247,6 +241,9 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(name)
 
+    import tempfile
+
+    opened: list[int] = []
     path = ""
     try:
         for path, text in files:
@@ -262,11 +259,19 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
                     if read_bytes(target) == data:
                         continue
                     mode = stat.S_IMODE(info.st_mode)
-            tmp = _stage(target, data, mode)
+            fd, tmp = tempfile.mkstemp(
+                dir=os.path.dirname(target),
+                prefix="." + os.path.basename(target) + ".")
+            opened.append(fd)
             staged.append((path, target, tmp, None))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, mode)
             if exists:
                 os.link(target, tmp + ".old")
                 staged[-1] = (path, target, tmp, tmp + ".old")
+        _fsync_all(opened)
     except BaseException as exc:
         clean()
         if isinstance(exc, OSError):
@@ -274,6 +279,10 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
                 f"cannot write: {exc.strerror}; no file was changed",
                 source=path) from exc
         raise
+    finally:
+        for fd in opened:
+            with contextlib.suppress(OSError):
+                os.close(fd)
     done: list[tuple[str, str | None]] = []
     try:
         for item in staged:

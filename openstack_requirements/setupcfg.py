@@ -36,25 +36,26 @@ if typing.TYPE_CHECKING:  # pragma: no cover
 
 SECTION = "extras"
 
-# INI as configparser reads it: an option is a key line "name = value" (or
-# "name: value") at column 0 followed by indented continuation lines; blank
-# lines may sit inside a value when more indented lines follow; a line
-# whose first non-blank character is '#' or ';' is a comment.
+# INI as configparser reads it.  Two levels: the section is a sequence of
+# physical lines, each tagged by what it starts with (see _tokens); an
+# option is a key line at column 0 followed by indented continuation
+# lines, and blank lines may sit inside a value when more indented lines
+# follow.  A key line is then split character by character into its key,
+# its delimiter ('=' or ':', whichever comes first) and the value's start.
 GRAMMAR = r"""
-ws = (' ' | '\t')
-nl = ('\r\n' | '\n')
-eol = nl | ~anything
-text = (~nl anything)*
-blank = <(ws+ eol) | nl>
-comment = <ws* ('#' | ';') text eol>
-key = (~('=' | ':' | nl | ws | '#' | ';' | '[') anything)
-      (~('=' | ':' | nl) anything)*
-keyline = <key>:k <ws* ('=' | ':')>:sep <text eol>:value -> (k, sep, value)
-cont = <ws+ ~nl ~ws anything text eol>
-body = cont | (<blank+>:b ~~cont -> b)
-entry = keyline:k body*:rest -> ('extra', k, rest)
+tok :kind = anything:t ?(t[0] == kind) -> t[1]
+blank = tok('blank')
+comment = tok('comment') | tok('indented-comment')
+cont = tok('indented') | tok('indented-comment')
+body = cont | (blank+:b ~~cont -> ''.join(b))
+entry = tok('key'):k body*:rest -> ('extra', k, rest)
 item = entry | (blank:b -> ('blank', b)) | (comment:c -> ('comment', c))
-section = item*:items <anything*>:rest -> (items, rest)
+section = item*:items anything*:rest -> (items, rest)
+
+ws = (' ' | '\t')
+key = (~('=' | ':' | ws | '#' | ';') anything)
+      (~('=' | ':') anything)*
+keyline = <key>:k <ws* ('=' | ':')>:sep <anything*>:value -> (k, sep, value)
 """
 
 _HINT = (
@@ -180,25 +181,51 @@ def parse(text: str, source: str = "setup.cfg") -> SetupCfg:
                     after, True)
 
 
+def _tokens(lines: list[str]) -> list[tuple[str, str]]:
+    """Tag each physical line by its start, for the grammar."""
+    tokens = []
+    for line in lines:
+        stripped = line.strip()
+        indented = line[:1] in (" ", "\t")
+        if not stripped:
+            kind = "blank"
+        elif stripped[0] in "#;":
+            kind = "indented-comment" if indented else "comment"
+        else:
+            kind = "indented" if indented else "key"
+        tokens.append((kind, line))
+    return tokens
+
+
 def _parse_section(
     section: str, source: str, offset: int
 ) -> tuple[Extra | str, ...]:
+    from parsley import ParseError as GrammarError
+
+    lines = _split_lines(section)
+    grammar = _grammar()
     # The grammar stops at the first line that is not part of an option;
     # that line is the error.
-    parsed, rest = _grammar()(section).section()
+    parsed, rest = grammar(_tokens(lines)).section()
     if rest:
-        lineno = section.count("\n", 0, len(section) - len(rest))
+        index = len(lines) - len(rest)
         raise errors.ParseError(
-            source, offset + lineno + 1, _split_lines(rest)[0],
+            source, offset + index + 1, lines[index],
             f"cannot parse the [extras] section: {_HINT}")
     items: list[Extra | str] = []
     lineno = offset + 1  # 1-based number of the next line
-    for kind, *rest in parsed:
+    for kind, *parts in parsed:
         if kind != "extra":
-            items.append(rest[0])
-            lineno += max(1, rest[0].count("\n"))
+            items.append(parts[0])
+            lineno += 1
             continue
-        (key, sep, value), cont = rest
+        line, cont = parts
+        try:
+            key, sep, value = grammar(line).keyline()
+        except GrammarError:
+            raise errors.ParseError(
+                source, lineno, line,
+                f"cannot parse the [extras] section: {_HINT}") from None
         body_text = value + "".join(cont)
         body = reqfile.parse(body_text, source=source)
         shifted = tuple(
@@ -207,5 +234,5 @@ def _parse_section(
         )
         items.append(Extra(key.strip(), key + sep,
                            reqfile.RequirementsFile(source, shifted)))
-        lineno += body_text.count("\n") or 1
+        lineno += 1 + sum(1 for part in cont for _ in _split_lines(part))
     return tuple(items)
