@@ -65,11 +65,11 @@ _HINT = (
 
 
 @functools.lru_cache(maxsize=1)
-def _grammar() -> Callable[[str], typing.Any]:
+def _grammar() -> Callable[[object], typing.Any]:
     # Compiling the grammar costs ~0.1 s: do it once, on first use.
     import parsley
 
-    return typing.cast("Callable[[str], typing.Any]",
+    return typing.cast("Callable[[object], typing.Any]",
                        parsley.makeGrammar(GRAMMAR, {}))
 
 
