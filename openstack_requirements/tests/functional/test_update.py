@@ -154,6 +154,13 @@ class TestUpdateTree(UpdateTestCase):
         self.assertEqual({}, after)
         self.assertIn(f"Updated {self.proj}/requirements.txt.global:\n", out)
 
+    def test_dry_run_with_suffix_writes_nothing(self) -> None:
+        before = snapshot(self.proj)
+        code, out, err = self.update("--dry-run", "-o", "global", self.proj)
+        self.assertEqual(1, code)
+        self.assertIn(f"Updated {self.proj}/setup.cfg.global:\n", out)
+        self.assertEqual(before, snapshot(self.proj))
+
     def test_verbose_lists_what_was_read_and_synced(self) -> None:
         code, out, err = self.update("-v", self.proj)
         self.assertEqual(0, code)
@@ -410,6 +417,15 @@ class TestAll(UpdateTestCase):
         self.assertEqual(texts(TREE_OUT),
                          texts(os.path.join(self.root, "openstack",
                                             "alpha")))
+
+    def test_error_all_without_projects_txt(self) -> None:
+        os.unlink(os.path.join(self.source, "projects.txt"))
+        before = snapshot(self.root)
+        code, out, err = self.update("--all", self.root)
+        self.assertEqual((2, ""), (code, out))
+        self.assertEqual(f"{self.source}/projects.txt: no such file; check "
+                         "the path\n", err)
+        self.assertEqual(before, snapshot(self.root))
 
     def test_all_bad_input_in_one_project_is_reported(self) -> None:
         self.write(os.path.join(self.root, "gamma"), "requirements.txt",
