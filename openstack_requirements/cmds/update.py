@@ -181,6 +181,8 @@ def _sync_one(
     suffix = args.output_suffix
     written = plan.files if suffix else plan.changed
     targets = _targets(root, written, suffix)
+    if not args.dry_run:
+        fileio.write_all(targets)  # report only what really happened
     for file_plan, (path, _) in zip(written, targets, strict=True):
         if file_plan.changed:
             _print_changes(file_plan, path, out)
@@ -189,7 +191,6 @@ def _sync_one(
             _diff(file_plan, out)
         return _Outcome(errors.EXIT_FINDINGS if plan.changed else 0,
                         len(plan.changed))
-    fileio.write_all(targets)
     return _Outcome(errors.EXIT_OK, len(plan.changed))
 
 

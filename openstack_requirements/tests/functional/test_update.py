@@ -307,8 +307,9 @@ class TestErrors(UpdateTestCase):
         before = snapshot(self.proj)
         code, out, err = self.update("-o", "global", self.proj)
         self.assertEqual(2, code)
-        self.assertIn(f"{self.proj}/doc/requirements.txt.global: cannot "
-                      "write: Is a directory; no file was changed\n", err)
+        self.assertNotIn("Updated", out)
+        self.assertEqual(f"{self.proj}/doc/requirements.txt.global: cannot "
+                         "write: Is a directory; no file was changed\n", err)
         self.assert_untouched(before)
         leftovers = [name for name in os.listdir(self.proj)
                      if name.startswith(".")]
