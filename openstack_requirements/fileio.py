@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Sequence
 import contextlib
 import errno
 import fcntl
@@ -201,3 +202,102 @@ def locked(path: str) -> Iterator[None]:
                 return
         finally:
             os.close(fd)
+
+
+def _fsync_all(fds: Sequence[int]) -> None:
+    # Each fsync waits for the disk; issued together, the filesystem
+    # commits them in one go (fsync releases the GIL).
+    if len(fds) < 2:
+        for fd in fds:
+            os.fsync(fd)
+        return
+    from concurrent import futures
+
+    with futures.ThreadPoolExecutor(max_workers=min(8, len(fds))) as pool:
+        list(pool.map(os.fsync, fds))
+
+
+def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
+    """Replace each path of *files* with its text: all of them or none.
+
+    Every new text is first written to a temp file beside its target, and
+    each existing target gets a hard link beside it; if any of that fails,
+    the temp files go and no target has changed.  Then the temp files are
+    renamed over their targets; if a rename fails, the targets already
+    replaced get their old inode back from the link (mode and mtime too).
+    A file that already holds its text is not rewritten.  Modes are kept
+    and a symlink's target is replaced, as :func:`atomic_write` does.
+
+    :returns: the paths that changed.
+    :raises InputError: a write failed; the message says no file changed.
+    """
+    # (path, target, temp file, link to the old file or None)
+    staged: list[tuple[str, str, str, str | None]] = []
+
+    def clean() -> None:
+        for _, _, tmp, backup in staged:
+            for name in (tmp, backup):
+                if name is not None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(name)
+
+    import tempfile
+
+    opened: list[int] = []
+    path = ""
+    try:
+        for path, text in files:
+            target = os.path.realpath(path)
+            data = text.encode("utf-8")
+            mode = 0o666 & ~_umask()
+            exists = False
+            with contextlib.suppress(FileNotFoundError):
+                info = os.stat(target)
+                # Anything but a regular file makes the rename fail below.
+                if stat.S_ISREG(info.st_mode):
+                    exists = True
+                    if read_bytes(target) == data:
+                        continue
+                    mode = stat.S_IMODE(info.st_mode)
+            fd, tmp = tempfile.mkstemp(
+                dir=os.path.dirname(target),
+                prefix="." + os.path.basename(target) + ".")
+            opened.append(fd)
+            staged.append((path, target, tmp, None))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, mode)
+            if exists:
+                os.link(target, tmp + ".old")
+                staged[-1] = (path, target, tmp, tmp + ".old")
+        _fsync_all(opened)
+    except BaseException as exc:
+        clean()
+        if isinstance(exc, OSError):
+            raise errors.InputError(
+                f"cannot write: {exc.strerror}; no file was changed",
+                source=path) from exc
+        raise
+    finally:
+        for fd in opened:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    done: list[tuple[str, str | None]] = []
+    try:
+        for item in staged:
+            path, target, tmp, backup = item
+            os.replace(tmp, target)
+            done.append((target, backup))
+    except OSError as exc:
+        for target, backup in reversed(done):
+            if backup is None:
+                os.unlink(target)
+            else:
+                os.replace(backup, target)
+        clean()
+        raise errors.InputError(
+            f"cannot write: {exc.strerror}; no file was changed",
+            source=path) from exc
+    clean()
+    return [path for path, _, _, _ in staged]

@@ -1,0 +1,301 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The pure sync: one golden folder per rule under tests/files/sync/."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+from openstack_requirements import errors
+from openstack_requirements import project
+from openstack_requirements import reqfile
+from openstack_requirements import sync
+from openstack_requirements.tests import base
+
+CASES = os.path.join(base.FILES_DIR, "sync")
+GLOBAL = "global-requirements.txt"
+
+
+def _central() -> sync.Central:
+    return sync.central(
+        reqfile.parse(base.read(os.path.join(CASES, "global.txt")), GLOBAL),
+        reqfile.parse(base.read(os.path.join(CASES, "blacklist.txt")),
+                      "blacklist.txt"))
+
+
+def _project(files: dict[str, str]) -> project.Project:
+    docs = {rel: project.parse(rel, text, rel) for rel, text in files.items()}
+    return project.Project("proj", docs)
+
+
+class TestGoldenCases(base.TestCase):
+    """project.txt synced as requirements.txt must give expected.txt."""
+
+    def sync_case(
+        self, case: str, options: sync.Options | None = None
+    ) -> sync.Plan:
+        options = options or sync.Options()
+        folder = os.path.join(CASES, case)
+        text = base.read(os.path.join(folder, "project.txt"))
+        plan = sync.plan(_project({"requirements.txt": text}), _central(),
+                         options)
+        expected = os.path.join(folder, "expected.txt")
+        if not os.path.exists(expected):  # an error case: nothing to write
+            self.assertNotEqual((), plan.errors)
+            return plan
+        self.assertEqual(base.read(expected), plan.files[0].new)
+        # Idempotent: syncing the result changes nothing.
+        again = sync.plan(_project({"requirements.txt": plan.files[0].new}),
+                          _central(), options)
+        self.assertEqual([], again.changed)
+        self.assertEqual((), again.files[0].changes)
+        self.assertEqual((), again.errors)
+        return plan
+
+    def changes(self, plan: sync.Plan) -> list[tuple[str, str, str]]:
+        return [(c.name, old, new) for c in plan.files[0].changes
+                for old, new in c.pairs()]
+
+    def test_own_lower_bound_kept(self) -> None:
+        plan = self.sync_case("own-lower-bound-kept")
+        self.assertEqual([
+            ("oslo.config", "oslo.config>=9.0.0  # Apache-2.0",
+             "oslo.config>=9.0.0,!=4.3.0,!=4.4.0  # Apache-2.0"),
+            ("requests", "requests>=2.25.1",
+             "requests>=2.25.1,!=2.20.0,<3  # Apache-2.0"),
+            ("six", "six", "six  # MIT"),
+        ], self.changes(plan))
+        self.assertEqual(((), ()), (plan.errors, plan.warnings))
+
+    def test_central_lower_bound_wins(self) -> None:
+        plan = self.sync_case("central-lower-bound-wins")
+        self.assertEqual([("Babel", "Babel>=1.0  # BSD",
+                           "Babel>=2.3.4,!=2.4.0  # BSD")],
+                         self.changes(plan))
+
+    def test_lower_bound_excluded_is_dropped_and_reported(self) -> None:
+        plan = self.sync_case("lower-bound-excluded")
+        self.assertEqual((), plan.errors)
+        self.assertEqual([
+            "requirements.txt:1: requests: the lower bound >=2.20.0 is "
+            "excluded by global-requirements.txt:5 (!=2.20.0); dropped it, "
+            "set a lower bound the global list allows",
+            "requirements.txt:2: oslo.config: the lower bound >=4.4.0 is "
+            "excluded by global-requirements.txt:3 (!=4.4.0); dropped it, "
+            "set a lower bound the global list allows",
+        ], [str(f) for f in plan.warnings])
+
+    def test_extras_kept(self) -> None:
+        plan = self.sync_case("extras-kept")
+        self.assertEqual((), plan.files[0].changes)
+        self.assertFalse(plan.files[0].changed)
+
+    def test_markers_from_central(self) -> None:
+        plan = self.sync_case("markers-from-central")
+        self.assertEqual([
+            ("pyroute2",
+             "pyroute2>=0.7.0;python_version>='3.8'  # Apache-2.0",
+             "pyroute2>=0.7.0,!=0.5.4;sys_platform!='win32'  # Apache-2.0"),
+            ("pyroute2", "",
+             "pyroute2>=0.7.0,!=0.6.0;sys_platform=='win32'  # Apache-2.0"),
+            ("six", "six;python_version<'3'", "six  # MIT"),
+        ], self.changes(plan))
+
+    def test_duplicates_collapse(self) -> None:
+        plan = self.sync_case("duplicates-collapse")
+        self.assertEqual(["six", "requests", "pyroute2"],
+                         [c.name for c in plan.files[0].changes])
+        pyroute2 = plan.files[0].changes[2]
+        # The line already right is kept; the other is rewritten.
+        self.assertEqual(("pyroute2>=0.7.0",), pyroute2.old)
+
+    def test_blacklist_untouched(self) -> None:
+        plan = self.sync_case("blacklist-untouched")
+        self.assertFalse(plan.files[0].changed)
+
+    def test_hacking_untouched_without_flag(self) -> None:
+        plan = self.sync_case("hacking-untouched")
+        self.assertFalse(plan.files[0].changed)
+
+    def test_hacking_synced_with_flag(self) -> None:
+        self.sync_case("hacking-synced", sync.Options(hacking=True))
+
+    def test_old_header_removed(self) -> None:
+        plan = self.sync_case("header-removed")
+        self.assertEqual((), plan.files[0].changes)
+        self.assertTrue(plan.files[0].changed)
+
+    def test_options_urls_and_editables_pass_through(self) -> None:
+        plan = self.sync_case("pass-through")
+        self.assertEqual(["oslo.config"],
+                         [c.name for c in plan.files[0].changes])
+
+    def test_unchanged_line_keeps_its_bytes(self) -> None:
+        # CRLF, odd spacing, specifier order, no final newline: all kept
+        # because the line already says what the central list says.
+        plan = self.sync_case("unchanged-keeps-bytes")
+        self.assertFalse(plan.files[0].changed)
+
+    def test_pins_become_minimums(self) -> None:
+        self.sync_case("pins-become-minimums")
+
+    def test_license_comment_from_central_else_own(self) -> None:
+        self.sync_case("comments")
+
+    def test_unknown_name_hard_is_an_error(self) -> None:
+        plan = self.sync_case("unknown-hard")
+        self.assertEqual([
+            "requirements.txt:2: left-pad is not in global-requirements.txt;"
+            " add it there first, or pass -s to keep names the global list "
+            "lacks, or set NON_STANDARD_REQS=1 to drop them",
+        ], [str(f) for f in plan.errors])
+        self.assertEqual("unknown-name", plan.errors[0].code)
+
+    def test_unknown_name_dropped_with_non_standard_reqs(self) -> None:
+        plan = self.sync_case("unknown-dropped",
+                              sync.Options(drop_unknown=True))
+        self.assertEqual((), plan.errors)
+        self.assertEqual(
+            ["requirements.txt:2: left-pad is not in "
+             "global-requirements.txt; dropped (NON_STANDARD_REQS=1)"],
+            [str(f) for f in plan.warnings])
+        self.assertEqual([("left-pad", "left-pad>=1.0  # MIT", "")],
+                         self.changes(plan))
+
+    def test_unknown_name_soft_passes_through(self) -> None:
+        plan = self.sync_case("unknown-soft",
+                              sync.Options(mode=sync.Mode.SOFT))
+        self.assertEqual(((), ()), (plan.errors, plan.warnings))
+
+
+class TestEdges(base.TestCase):
+    def plan_text(self, text: str, central: str) -> sync.Plan:
+        proj = _project({"requirements.txt": text})
+        return sync.plan(proj, sync.central(reqfile.parse(central, GLOBAL)))
+
+    def test_kept_last_line_moved_up_gets_a_newline(self) -> None:
+        plan = self.plan_text("six\nfoo\nsix  # MIT", "six  # MIT\nfoo\n")
+        self.assertEqual("six  # MIT\nfoo\n", plan.files[0].new)
+
+    def test_same_marker_line_decides_the_minimum(self) -> None:
+        # Found by hypothesis: taking the minimum of another marker's line
+        # would add ">=1.0" to "Babel" on the second run.
+        central = "Babel\nBabel>=1.0;python_version>='3.10'\n"
+        first = self.plan_text("Babel\n", central).files[0].new
+        self.assertEqual("Babel\nBabel>=1.0;python_version>='3.10'\n",
+                         first)
+        self.assertEqual([], self.plan_text(first, central).changed)
+
+    def test_minimum_of_a_line_without_the_marker(self) -> None:
+        plan = self.plan_text("pyroute2>=0.7\n",
+                              "pyroute2;sys_platform!='win32'\n"
+                              "pyroute2!=0.8;sys_platform=='win32'\n")
+        self.assertEqual("pyroute2>=0.7;sys_platform!='win32'\n"
+                         "pyroute2>=0.7,!=0.8;sys_platform=='win32'\n",
+                         plan.files[0].new)
+
+
+class TestOtherFileKinds(base.TestCase):
+    def test_setup_cfg_extras(self) -> None:
+        text = textwrap.dedent("""\
+            [metadata]
+            name = demo
+
+            [extras]
+            # database drivers
+            mysql =
+              PyMySQL>=1.0.0:python_version>='3.8'
+            db = oslo.db[mysql]>=12.0.0
+              six
+              six>=1.0  # dup
+            [entry_points]
+            console_scripts =
+                six = six:main
+            """)
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(textwrap.dedent("""\
+            [metadata]
+            name = demo
+
+            [extras]
+            # database drivers
+            mysql =
+              PyMySQL>=1.0.0  # MIT License
+            db = oslo.db[mysql]>=12.0.0  # Apache-2.0
+              six>=1.0  # MIT
+            [entry_points]
+            console_scripts =
+                six = six:main
+            """), plan.files[0].new)
+
+    def test_setup_cfg_new_lines_use_colon_and_indent(self) -> None:
+        text = "[extras]\nnet =\n    pyroute2>=0.7:python_version>='3'\n"
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(
+            "[extras]\nnet =\n"
+            "    pyroute2>=0.7,!=0.5.4:sys_platform!='win32'  # Apache-2.0\n"
+            "    pyroute2>=0.7,!=0.6.0:sys_platform=='win32'  # Apache-2.0\n",
+            plan.files[0].new)
+
+    def test_pyproject_lists(self) -> None:
+        text = textwrap.dedent("""\
+            [project]
+            name = "demo"
+            dependencies = [
+                "oslo.config>=9.0.0",  # config
+                "six",
+                "six>=1.0",
+            ]
+
+            [project.optional-dependencies]
+            db = ['oslo.db[mysql]>=12.0.0', "PyMySQL"]
+
+            [dependency-groups]
+            test = [{include-group = "base"}, "pyroute2>=0.7"]
+            base = []
+            """)
+        plan = sync.plan(_project({"pyproject.toml": text}), _central())
+        self.assertEqual(textwrap.dedent("""\
+            [project]
+            name = "demo"
+            dependencies = [
+                "oslo.config>=9.0.0,!=4.3.0,!=4.4.0",  # config
+                "six>=1.0",
+            ]
+
+            [project.optional-dependencies]
+            db = ['oslo.db[mysql]>=12.0.0', "PyMySQL"]
+
+            [dependency-groups]
+            test = [{include-group = "base"}, "pyroute2>=0.7,!=0.5.4;sys_platform!='win32'", "pyroute2>=0.7,!=0.6.0;sys_platform=='win32'"]
+            base = []
+            """), plan.files[0].new)  # noqa: E501
+        self.assertEqual(
+            ["oslo.config", "six", "pyroute2"],
+            [c.name for c in plan.files[0].changes])
+
+    def test_error_invalid_project_line(self) -> None:
+        proj = _project({"requirements.txt": "six\nfoo=>1\n"})
+        exc = self.assertRaises(errors.ParseError, sync.plan, proj,
+                                _central())
+        self.assertEqual(
+            "requirements.txt:2: invalid version specifier '=>1'\n"
+            "    foo=>1", str(exc))
+
+    def test_error_invalid_global_line(self) -> None:
+        doc = reqfile.parse("six\nbad[\n", GLOBAL)
+        exc = self.assertRaises(errors.ParseError, sync.central, doc)
+        self.assertEqual(
+            "global-requirements.txt:2: unclosed '[' in extras of bad\n"
+            "    bad[", str(exc))
