@@ -37,7 +37,7 @@ import re
 
 from openstack_requirements import errors
 from openstack_requirements import policy
-from openstack_requirements import projectfiles
+from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import Requirement
 
@@ -308,15 +308,15 @@ def check_duplicates(
 
 
 def flatten_groups(
-    sections: Iterable[projectfiles.Section],
+    sections: Iterable[project_mod.Section],
 ) -> tuple[dict[str, list[tuple[str, reqfile.Line]]], list[errors.Finding]]:
     """Expand PEP 735 ``include-group`` entries.
 
     :returns: normalised group name -> its lines with those of the groups
         it includes, and findings for cycles and unknown groups.
     """
-    groups = {projectfiles.group_name(s.name): s for s in sections
-              if s.kind == projectfiles.GROUP}
+    groups = {project_mod.group_name(s.key): s for s in sections
+              if s.kind == project_mod.GROUP}
     findings: list[errors.Finding] = []
     done: dict[str, list[tuple[str, reqfile.Line]]] = {}
     reported: set[tuple[str, int, str]] = set()
@@ -326,15 +326,15 @@ def flatten_groups(
         if name in done:
             return done[name]
         section = groups[name]
-        out = [(section.source, line) for line in section.lines]
+        out = [(section.source, line) for line in section.lines.lines]
         for include, lineno in section.includes:
-            target = projectfiles.group_name(include)
+            target = project_mod.group_name(include)
             if target not in groups:
                 if (section.source, lineno, include) not in reported:
                     reported.add((section.source, lineno, include))
                     findings.append(errors.Finding(
                         section.source, lineno,
-                        f"dependency group {section.name!r} includes "
+                        f"dependency group {section.key!r} includes "
                         f"{include!r}, which is not defined in "
                         "[dependency-groups]; define it or remove the "
                         "include", "include-group"))
@@ -343,10 +343,10 @@ def flatten_groups(
                 if (section.source, lineno, include) not in reported:
                     reported.add((section.source, lineno, include))
                     path = " -> ".join(
-                        groups[g].name for g in stack + (name, target))
+                        groups[g].key for g in stack + (name, target))
                     findings.append(errors.Finding(
                         section.source, lineno,
-                        f"dependency group {section.name!r} includes "
+                        f"dependency group {section.key!r} includes "
                         f"{include!r}, which forms a cycle ({path}); "
                         "remove one include (PEP 735 forbids cycles)",
                         "include-cycle"))
@@ -360,7 +360,7 @@ def flatten_groups(
 
 
 def check_build_system(
-    project: projectfiles.Project, options: Options
+    project: project_mod.Project, options: Options
 ) -> list[errors.Finding]:
     """On the main branch: pyproject.toml with the required backend."""
     if not is_main(options.branch):
@@ -368,8 +368,7 @@ def check_build_system(
     want = options.build_backend
     using = f" using build-backend = \"{want}\"" if want else ""
     if project.pyproject is None:
-        source = f"{project.root}/pyproject.toml" if project.root else \
-            "pyproject.toml"
+        source = project.path(project_mod.PYPROJECT)
         return [errors.Finding(
             source, None,
             f"missing; on the {options.branch} branch a project needs a "
@@ -390,7 +389,7 @@ def check_build_system(
 
 
 def check_project(
-    project: projectfiles.Project,
+    project: project_mod.Project,
     lists: Lists,
     options: Options | None = None,
 ) -> list[errors.Finding]:
@@ -399,24 +398,25 @@ def check_project(
     envs = policy.environments(options.python_versions)
     global_index = lists.global_doc.by_name()
     findings: list[errors.Finding] = []
-    for section in project.sections:
-        for line in section.lines:
+    sections = project.sections()
+    for section in sections:
+        for line in section.lines.lines:
             findings.extend(
                 check_line(section.source, line, lists, global_index, envs))
     # Count and duplicate rules apply per list: a file, an extra, an
     # optional-dependency table, or a dependency group with its includes.
     lists_to_check: list[tuple[str, list[tuple[str, reqfile.Line]]]] = []
-    for section in project.sections:
-        if section.kind != projectfiles.GROUP:
+    for section in sections:
+        if section.kind != project_mod.GROUP:
             lists_to_check.append(
-                (section.label, [(section.source, ln)
-                                 for ln in section.lines]))
-    groups, group_findings = flatten_groups(project.sections)
+                (section.title, [(section.source, ln)
+                                 for ln in section.lines.lines]))
+    groups, group_findings = flatten_groups(sections)
     findings.extend(group_findings)
-    by_name = {projectfiles.group_name(s.name): s for s in project.sections
-               if s.kind == projectfiles.GROUP}
+    by_name = {project_mod.group_name(s.key): s for s in sections
+               if s.kind == project_mod.GROUP}
     for name, lines in groups.items():
-        lists_to_check.append((by_name[name].label, lines))
+        lists_to_check.append((by_name[name].title, lines))
     for label, lines in lists_to_check:
         findings.extend(check_counts(label, lines, lists, global_index,
                                      envs))
@@ -432,9 +432,8 @@ def check_project(
     return unique
 
 
-def count_requirements(project: projectfiles.Project) -> int:
-    return sum(1 for _, line in project.requirement_lines()
-               if line.req is not None)
+def count_requirements(project: project_mod.Project) -> int:
+    return len(project.requirements())
 
 
 def _overlaps(a: Requirement, b: Requirement,
@@ -443,7 +442,7 @@ def _overlaps(a: Requirement, b: Requirement,
 
 
 def check_against_constraints(
-    project: projectfiles.Project,
+    project: project_mod.Project,
     global_doc: reqfile.RequirementsFile,
     upper_doc: reqfile.RequirementsFile,
     blacklist: frozenset[str] = frozenset(),
@@ -462,7 +461,8 @@ def check_against_constraints(
     global_index = global_doc.by_name()
     upper_index = upper_doc.by_name()
     findings: list[errors.Finding] = []
-    for section, line in project.requirement_lines():
+    for section, line in ((s, ln) for s in project.sections()
+                          for ln in s.lines.lines):
         source = section.source
         if line.kind is reqfile.Kind.INVALID:
             findings.append(errors.Finding(

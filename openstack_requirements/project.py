@@ -12,14 +12,18 @@
 
 """A project's requirement files: locate, read, split into sections.
 
-:func:`read` is the only function here that touches the disk; the rest
-is pure.  Every requirement a project declares comes back from
-:meth:`Project.requirements` with its file, section and line number, so
-the sync (``update-requirements``) and the CI check can share one reader.
+The one reader of a project: ``update-requirements`` edits what it
+returns and ``check-requirements``/``check-constraints`` check it.  Each
+file kind is parsed one way -- pip files by :mod:`reqfile`, setup.cfg
+``[extras]`` by :mod:`setupcfg`, pyproject.toml by :mod:`pyproject` -- and
+every requirement comes back with its file, section and line number.
+:func:`from_texts` is pure; :func:`read` reads the files on disk or, with
+``committed=True``, as committed at git ``HEAD``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
@@ -44,8 +48,16 @@ SETUP_CFG = "setup.cfg"
 PYPROJECT = "pyproject.toml"
 FILES = REQUIREMENTS_FILES + (SETUP_CFG, PYPROJECT)
 
+#: Section kinds.
+FILE = "file"  # a whole requirements file
+EXTRA = "extra"  # setup.cfg [extras]
+DEPENDENCIES = "dependencies"  # [project] dependencies
+OPTIONAL = "optional"  # [project.optional-dependencies]
+GROUP = "group"  # PEP 735 [dependency-groups]
+
 Document = (reqfile.RequirementsFile | setupcfg.SetupCfg
             | pyproject.PyProject)
+BuildSystem = pyproject.BuildSystem
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,17 +77,42 @@ class Section:
     ``name`` is ``""`` for a requirements file, ``extras.NAME`` for a
     setup.cfg extra and the dotted TOML key for pyproject.toml
     (``project.dependencies``, ``project.optional-dependencies.NAME``,
-    ``dependency-groups.NAME``).
+    ``dependency-groups.NAME``); ``key`` is the extra's or the list's own
+    name (``NAME``, or ``""``).
     """
 
     file: str  # path relative to the project's top
     name: str
     lines: reqfile.RequirementsFile
     style: Style
+    kind: str = FILE
+    key: str = ""
+    #: PEP 735 ``{include-group = "x"}`` entries: (group name, lineno).
+    includes: tuple[tuple[str, int], ...] = ()
 
     @property
     def label(self) -> str:
+        """``setup.cfg [extras.db]``: relative to the project's top."""
         return f"{self.file} [{self.name}]" if self.name else self.file
+
+    @property
+    def source(self) -> str:
+        """The file's path as read, for messages (``proj/setup.cfg``)."""
+        return self.lines.source
+
+    @property
+    def title(self) -> str:
+        """``proj/setup.cfg [extras] db``: the section in a message."""
+        if self.kind == EXTRA:
+            return f"{self.source} [extras] {self.key}"
+        if self.kind == OPTIONAL:
+            return f"{self.source} [project.optional-dependencies] " \
+                   f"{self.key}"
+        if self.kind == DEPENDENCIES:
+            return f"{self.source} [project] dependencies"
+        if self.kind == GROUP:
+            return f"{self.source} [dependency-groups] {self.key}"
+        return self.source
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -116,12 +153,36 @@ class Project:
                 for section in self.sections()
                 for line in section.lines.requirements()]
 
+    @property
+    def pyproject(self) -> str | None:
+        """Path of pyproject.toml as read, or None without one."""
+        return self.path(PYPROJECT) if PYPROJECT in self.files else None
+
+    @property
+    def build_system(self) -> BuildSystem | None:
+        """pyproject.toml's ``[build-system]`` table, if any."""
+        doc = self.files.get(PYPROJECT)
+        return doc.build_system if isinstance(doc, pyproject.PyProject) \
+            else None
+
+
+def group_name(name: str) -> str:
+    """PEP 735 normalised dependency-group name."""
+    return requirement.canonical_name(name)
+
 
 def _first_marker_sep(lines: reqfile.RequirementsFile) -> str:
     for line in lines.requirements():
         if line.marker_sep:
             return line.marker_sep
     return ""
+
+
+def _array_kind(keys: tuple[str, ...]) -> tuple[str, str]:
+    """(kind, key) of a pyproject.toml list from its TOML keys."""
+    if keys == ("project", "dependencies"):
+        return DEPENDENCIES, ""
+    return (OPTIONAL if keys[0] == "project" else GROUP), keys[-1]
 
 
 def sections_of(rel: str, doc: Document) -> list[Section]:
@@ -137,10 +198,12 @@ def sections_of(rel: str, doc: Document) -> list[Section]:
                                 for extra in doc.extras()) if s), ";")
         return [
             Section(rel, "extras." + extra.name, extra.body,
-                    Style(extra.indent, newline, True, sep))
+                    Style(extra.indent, newline, True, sep), EXTRA,
+                    extra.name)
             for extra in doc.extras()
         ]
-    return [Section(rel, array.name, array.lines, Style("", "", False))
+    return [Section(rel, array.name, array.lines, Style("", "", False),
+                    *_array_kind(array.keys), array.includes)
             for array in doc.arrays]
 
 
@@ -177,29 +240,56 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def from_texts(
+    texts: Mapping[str, str], root: str = "",
+    skipped: tuple[errors.Finding, ...] = (),
+) -> Project:
+    """A project from the texts of its files. Pure: no I/O.
+
+    :param texts: path relative to the project's top -> text, for the
+        files of :data:`FILES` that exist; parsed in the order of FILES.
+    :param root: the project's top, joined to each path in messages.
+    :raises ParseError: see :func:`parse`.
+    """
+    files = {rel: parse(rel, texts[rel], os.path.join(root, rel))
+             for rel in FILES if rel in texts}
+    return Project(root, files, skipped)
+
+
 # -- I/O below this line
 
 
-def read(root: str) -> Project:
+def _check_root(root: str) -> None:
+    if not os.path.isdir(root):
+        raise errors.InputError(
+            "no such directory; give the project's top directory"
+            if not os.path.lexists(root)
+            else "is not a directory; give the project's top directory",
+            source=root)
+
+
+def read(root: str, committed: bool = False) -> Project:
     """Read the requirement files of the project at *root*.
 
-    A file that is a symlink leading out of *root* is not read (it is
+    With *committed*, the files as committed at git ``HEAD`` of *root*
+    (what CI sees; see :func:`read_git`).  Otherwise the files on disk: a
+    file that is a symlink leading out of *root* is not read (it is
     listed in ``skipped``), nor is a second name for a file already read.
     Never runs setup.py.
 
     :raises InputError: *root* is not a directory, or a file is unreadable.
+    :raises ToolError: with *committed*, git failed.
     :raises ParseError: a file cannot be parsed at all (TOML syntax, the
         layout of setup.cfg's [extras]); bad requirement lines are
         returned as ``INVALID`` lines instead.
     """
-    if not os.path.isdir(root):
-        raise errors.InputError(
-            "not a directory; pass the top directory of a project",
-            source=root)
+    _check_root(root)
+    if committed:
+        return from_texts(read_git(root), root)
     from openstack_requirements import fileio
 
     real_root = os.path.realpath(root)
-    files: dict[str, Document] = {}
+    texts: dict[str, str] = {}
     skipped: list[errors.Finding] = []
     seen: dict[str, str] = {}
     for rel in FILES:
@@ -218,5 +308,44 @@ def read(root: str) -> Project:
                 code="same-file"))
             continue
         seen[real] = path
-        files[rel] = parse(rel, fileio.read_text(path), path)
-    return Project(root, files, tuple(skipped))
+        texts[rel] = fileio.read_text(path)
+    return from_texts(texts, root, tuple(skipped))
+
+
+def read_git(
+    root: str,
+    run: Callable[[list[str]], bytes] | None = None,
+) -> dict[str, str]:
+    """Texts of the project files as committed at ``HEAD`` of *root*.
+
+    :raises ParseError: a file is not UTF-8.
+    :raises ToolError: git failed (*root* is not a git work tree, or has
+        no commit).
+    """
+    from openstack_requirements import fileio
+
+    if run is None:
+        run = _git
+    listing = run(["git", "-C", root, "ls-tree", "-z", "--name-only",
+                   "HEAD", "--", *FILES])
+    texts = {}
+    for name in listing.decode("utf-8", "replace").split("\0"):
+        if name:
+            data = run(["git", "-C", root, "show", f"HEAD:{name}"])
+            texts[name] = fileio.decode(data, os.path.join(root, name))
+    return texts
+
+
+def _git(argv: list[str]) -> bytes:
+    import subprocess
+
+    try:
+        result = subprocess.run(argv, capture_output=True, check=False)
+    except OSError as exc:
+        raise errors.ToolError(f"cannot run git: {exc.strerror}",
+                               tuple(argv)) from exc
+    if result.returncode:
+        raise errors.ToolError(
+            "git failed; run with --local to check the files on disk",
+            tuple(argv), result.stderr.decode("utf-8", "replace"))
+    return result.stdout

@@ -10,21 +10,23 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Requirement lists of a ``pyproject.toml``. Pure: no I/O.
+"""Requirement lists and ``[build-system]`` of a ``pyproject.toml``.
 
-``[project] dependencies``, each list of ``[project.optional-dependencies]``
-and each PEP 735 ``[dependency-groups]`` list are read with ``tomlkit``;
-every string becomes a :class:`reqfile.Line` (``{include-group = ...}``
-tables pass through).  Edits go through ``tomlkit`` as well, so comments,
-quoting, indentation and every other table stay exactly as written.
+Pure: no I/O.  ``[project] dependencies``, each list of
+``[project.optional-dependencies]`` and each PEP 735 ``[dependency-groups]``
+list are read with ``tomlkit``; every string becomes a
+:class:`reqfile.Line` and every ``{include-group = ...}`` table an include
+of its group.  A list of the wrong shape is a :class:`ParseError`.  Edits
+go through ``tomlkit`` as well, so comments, quoting, indentation and every
+other table stay exactly as written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
+import re
 import typing
 
 from openstack_requirements import errors
@@ -45,6 +47,8 @@ class Array:
     keys: tuple[str, ...]  # ("project", "optional-dependencies", "db")
     lines: reqfile.RequirementsFile
     positions: tuple[int, ...]
+    #: PEP 735 ``{include-group = "x"}`` entries: (group name, lineno).
+    includes: tuple[tuple[str, int], ...] = ()
 
     @property
     def name(self) -> str:
@@ -53,10 +57,20 @@ class Array:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class BuildSystem:
+    """The ``[build-system]`` table."""
+
+    lineno: int
+    backend: str | None
+    requires: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class PyProject:
     source: str
     text: str
     arrays: tuple[Array, ...]
+    build_system: BuildSystem | None = None
 
     def render(self) -> str:
         return self.text
@@ -118,46 +132,136 @@ def _lookup(doc: typing.Any, keys: Sequence[str]) -> typing.Any:
     return node
 
 
-def _candidates(doc: typing.Any) -> Iterator[tuple[str, ...]]:
-    project = _lookup(doc, ("project",))
-    if project is not None and hasattr(project, "get"):
-        if isinstance(project.get("dependencies"), list):
-            yield ("project", "dependencies")
-        optional = project.get("optional-dependencies")
-        if hasattr(optional, "items"):
-            for name in optional:
-                yield ("project", "optional-dependencies", str(name))
-    groups = _lookup(doc, ("dependency-groups",))
-    if hasattr(groups, "items"):
-        for name in groups:
-            yield ("dependency-groups", str(name))
-
-
 class _Locator:
-    """Best-effort line numbers: find each quoted string in the text."""
+    """Line numbers for the values tomlkit returns without positions.
+
+    Table headers, keys and strings are searched for in the text, each
+    from where the enclosing one was found and strings in list order, so
+    the same string in two lists (or twice in one) gets its own line.
+    """
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.used: set[int] = set()
+        import bisect
 
-    def lineno(self, value: str) -> int:
-        for quoted in (f'"{value}"', f"'{value}'"):
-            start = 0
-            while True:
-                pos = self.text.find(quoted, start)
-                if pos < 0:
-                    break
-                if pos not in self.used:
-                    self.used.add(pos)
-                    return self.text.count("\n", 0, pos) + 1
-                start = pos + 1
-        return 0
+        self.text = text
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._bisect = bisect.bisect_right
+
+    def lineno(self, pos: int) -> int:
+        return self._bisect(self._starts, pos)
+
+    def header(self, name: str) -> int | None:
+        """Offset of the ``[a.b]`` header of table *name*, if written."""
+        parts = r"\s*\.\s*".join(
+            "(?:" + re.escape(p) + "|\"" + re.escape(p) + "\")"
+            for p in name.split("."))
+        m = re.search(r"^[ \t]*\[[ \t]*" + parts + r"[ \t]*\]",
+                      self.text, re.MULTILINE)
+        return m.start() if m else None
+
+    def key(self, start: int, key: str) -> int:
+        """Offset of the first ``key =`` line from *start* (else *start*)."""
+        pattern = re.compile(r"^[ \t]*([\"']?)" + re.escape(key)
+                             + r"\1[ \t]*=", re.MULTILINE)
+        m = pattern.search(self.text, start)
+        return m.start() if m else start
+
+    def value(self, start: int, value: str) -> tuple[int, int]:
+        """(offset, end) of the first quoted *value* from *start*."""
+        found = [(pos, pos + len(quoted))
+                 for quoted in (f'"{value}"', f"'{value}'")
+                 for pos in (self.text.find(quoted, start),) if pos >= 0]
+        return min(found) if found else (start, start)
+
+
+def _toml_error(source: str, text: str, exc: Exception) -> errors.ParseError:
+    lineno = int(getattr(exc, "line", 0) or 0)
+    physical = text.split("\n")
+    line = physical[lineno - 1] if 0 < lineno <= len(physical) else ""
+    msg = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)).rstrip(".")
+    msg = msg.replace("Unexpected character: '\\x00'",
+                      "unexpected end of file")
+    return errors.ParseError(
+        source, lineno, line, f"invalid TOML: {msg}; fix the syntax")
+
+
+def _build_system(
+    doc: typing.Any, source: str, loc: _Locator
+) -> BuildSystem | None:
+    table = doc.get("build-system")
+    if table is None:
+        return None
+    at = loc.header("build-system")
+    lineno = loc.lineno(loc.key(0, "build-system") if at is None else at)
+    if not isinstance(table, dict):
+        raise errors.ParseError(source, lineno, "",
+                                "[build-system] must be a table")
+    backend = table.get("build-backend")
+    if backend is not None and not isinstance(backend, str):
+        raise errors.ParseError(
+            source, loc.lineno(loc.key(at or 0, "build-backend")), "",
+            "build-backend must be a string")
+    requires = table.get("requires", [])
+    if not isinstance(requires, list) or not all(
+            isinstance(item, str) for item in requires):
+        raise errors.ParseError(
+            source, lineno, "",
+            "[build-system] requires must be an array of requirement "
+            "strings")
+    return BuildSystem(lineno, None if backend is None else str(backend),
+                       tuple(str(item) for item in requires))
+
+
+def _array(
+    keys: tuple[str, ...], value: object, source: str, loc: _Locator,
+    at: int, what: str,
+) -> Array:
+    """One list; *at* is the offset of its key, *what* names it."""
+    group = keys[0] == "dependency-groups"
+    if not isinstance(value, list) or not group and not all(
+            isinstance(item, str) for item in value):
+        raise errors.ParseError(
+            source, loc.lineno(at), "",
+            f"{what} must be an array"
+            + ("" if group else " of requirement strings"))
+    lines = []
+    positions = []
+    includes = []
+    start = at
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            string = str(item)
+            pos, start = loc.value(start, string)
+            lines.append(reqfile.parse_line(loc.lineno(pos), string))
+            positions.append(index)
+        elif (isinstance(item, dict) and list(item) == ["include-group"]
+                and isinstance(item["include-group"], str)):
+            name = str(item["include-group"])
+            pos, start = loc.value(start, name)
+            includes.append((name, loc.lineno(pos)))
+        else:
+            raise errors.ParseError(
+                source, loc.lineno(at), "",
+                f"{what}: entries must be requirement strings or "
+                "{include-group = \"name\"} tables (PEP 735)")
+    return Array(keys, reqfile.RequirementsFile(source, tuple(lines)),
+                 tuple(positions), tuple(includes))
+
+
+def _table(
+    value: object, source: str, loc: _Locator, at: int, what: str
+) -> typing.Any:
+    if not isinstance(value, dict):
+        raise errors.ParseError(source, loc.lineno(at), "",
+                                f"{what} must be a table")
+    return value
 
 
 def parse(text: str, source: str = "pyproject.toml") -> PyProject:
-    """Read the requirement lists of a pyproject.toml.
+    """Read the requirement lists and [build-system] of a pyproject.toml.
 
-    :raises ParseError: the text is not TOML.
+    :raises ParseError: the text is not TOML, or a requirement list or
+        [build-system] has the wrong shape.
     """
     import tomlkit
     from tomlkit.exceptions import ParseError as TOMLError
@@ -165,28 +269,39 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
     try:
         doc = tomlkit.parse(text)
     except TOMLError as exc:
-        physical = text.split("\n")
-        line = physical[exc.line - 1] if 0 < exc.line <= len(physical) \
-            else ""
-        message = str(exc).split(" at line ")[0]
-        raise errors.ParseError(
-            source, exc.line, line,
-            f"not valid TOML: {message}; fix the syntax") from None
-    locate = _Locator(text)
+        raise _toml_error(source, text, exc) from None
+    loc = _Locator(text)
+    build = _build_system(doc, source, loc)
     arrays = []
-    for keys in _candidates(doc):
-        value = _lookup(doc, keys)
-        if not isinstance(value, list):
-            continue
-        lines = []
-        positions = []
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                continue  # {include-group = "..."} and the like
-            string = str(item)
-            lines.append(reqfile.parse_line(locate.lineno(string), string))
-            positions.append(index)
-        arrays.append(Array(keys, reqfile.RequirementsFile(source,
-                                                           tuple(lines)),
-                            tuple(positions)))
-    return PyProject(source, text, tuple(arrays))
+    project = doc.get("project")
+    if project is not None:
+        header = loc.header("project")
+        start = loc.key(0, "project") if header is None else header
+        _table(project, source, loc, start, "[project]")
+        deps = project.get("dependencies")
+        if deps is not None:
+            arrays.append(_array(
+                ("project", "dependencies"), deps, source, loc,
+                loc.key(start, "dependencies"), "[project] dependencies"))
+        optional = project.get("optional-dependencies")
+        if optional is not None:
+            header = loc.header("project.optional-dependencies")
+            at = loc.key(start, "optional-dependencies") if header is None \
+                else header
+            _table(optional, source, loc, at,
+                   "[project.optional-dependencies]")
+            for name, values in optional.items():
+                arrays.append(_array(
+                    ("project", "optional-dependencies", str(name)), values,
+                    source, loc, loc.key(at, str(name)),
+                    f"optional-dependencies {str(name)!r}"))
+    groups = doc.get("dependency-groups")
+    if groups is not None:
+        header = loc.header("dependency-groups")
+        at = loc.key(0, "dependency-groups") if header is None else header
+        _table(groups, source, loc, at, "[dependency-groups]")
+        for name, values in groups.items():
+            arrays.append(_array(
+                ("dependency-groups", str(name)), values, source, loc,
+                loc.key(at, str(name)), f"dependency group {str(name)!r}"))
+    return PyProject(source, text, tuple(arrays), build)

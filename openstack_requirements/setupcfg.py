@@ -153,15 +153,24 @@ def _header(line: str) -> str | None:
 def parse(text: str, source: str = "setup.cfg") -> SetupCfg:
     """Split *text* around its ``[extras]`` section and parse that.
 
-    :raises ParseError: the section does not follow INI continuation
-        rules, or appears twice.
+    :raises ParseError: the text does not start with a section header,
+        or the section does not follow INI continuation rules, defines
+        an extra twice or appears twice.
     """
     lines = list(_split_lines(text))
     start = end = None
+    headed = False
     for index, line in enumerate(lines):
         name = _header(line)
         if name is None:
+            if not headed and line.strip()[:1] not in ("", "#", ";"):
+                # configparser (and so pbr) refuses the file.
+                raise errors.ParseError(
+                    source, index + 1, line,
+                    "expected a [section] header first; this is not an "
+                    "INI file")
             continue
+        headed = True
         if start is not None and end is None:
             end = index
         if name == SECTION:
@@ -213,6 +222,7 @@ def _parse_section(
             source, offset + index + 1, lines[index],
             f"cannot parse the [extras] section: {_HINT}")
     items: list[Extra | str] = []
+    seen: dict[str, int] = {}  # lower-case name -> line, as pbr reads it
     lineno = offset + 1  # 1-based number of the next line
     for kind, *parts in parsed:
         if kind != "extra":
@@ -226,6 +236,12 @@ def _parse_section(
             raise errors.ParseError(
                 source, lineno, line,
                 f"cannot parse the [extras] section: {_HINT}") from None
+        first = seen.setdefault(key.strip().lower(), lineno)
+        if first != lineno:
+            raise errors.ParseError(
+                source, lineno, line,
+                f"extra {key.strip()!r} is already defined on line "
+                f"{first}; remove one")
         body_text = value + "".join(cont)
         body = reqfile.parse(body_text, source=source)
         shifted = tuple(

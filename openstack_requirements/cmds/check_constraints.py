@@ -55,7 +55,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     from openstack_requirements import check
-    from openstack_requirements import projectfiles
+    from openstack_requirements import project as project_mod
 
     shipped = None
     if not (args.upper and args.global_ and args.blacklist):
@@ -69,17 +69,20 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     names: frozenset[str] = frozenset()
     if blacklist:
         names = frozenset(_cli.read_doc(blacklist).require_valid().by_name())
-    project = projectfiles.read(args.project)
+    project = project_mod.read(args.project)
     findings = check.check_against_constraints(
         project, global_doc, upper_doc, names, args.check_global)
     if args.json:
         import json
 
         json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings]},
+                   "findings": [f.as_dict() for f in findings],
+                   "skipped": [f.as_dict() for f in project.skipped]},
                   out, indent=2)
         out.write("\n")
         return 1 if findings else 0
+    for skipped in project.skipped:
+        print(f"warning: {skipped}", file=out)
     _cli.report(out, findings)
     if findings:
         print(f"FAILED: {len(findings)} problem(s) in {args.project} "

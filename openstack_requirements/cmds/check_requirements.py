@@ -122,13 +122,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     from openstack_requirements import check
-    from openstack_requirements import projectfiles
+    from openstack_requirements import project as project_mod
 
     reqs = args.reqs if args.reqs is not None else _cli.shipped_dir()
     lists = read_lists(reqs)
     src = args.src_dir
     committed = not args.local and os.path.exists(os.path.join(src, ".git"))
-    project = projectfiles.read(src, committed=committed)
+    project = project_mod.read(src, committed=committed)
     options = check.Options(branch=args.branch,
                             build_backend=args.build_backend)
     findings = check.check_project(project, lists, options)
@@ -140,8 +140,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         lists = dataclasses.replace(lists, pins=read_pins(reqs))
         findings = check.check_project(project, lists, options)
     count = check.count_requirements(project)
-    files = sorted({s.source for s in project.sections})
+    files = sorted({s.source for s in project.sections()})
     what = "committed HEAD" if committed else "files on disk"
+    if not args.json:
+        for skipped in project.skipped:
+            print(f"warning: {skipped}", file=out)
     if args.json:
         import json
 
@@ -154,6 +157,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             "files": files,
             "requirements": count,
             "findings": [f.as_dict() for f in findings],
+            "skipped": [f.as_dict() for f in project.skipped],
         }, out, indent=2)
         out.write("\n")
     elif findings:

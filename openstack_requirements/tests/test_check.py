@@ -19,7 +19,7 @@ import textwrap
 
 from openstack_requirements import check
 from openstack_requirements import errors
-from openstack_requirements import projectfiles
+from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements.tests import base
 
@@ -38,12 +38,12 @@ def lists() -> check.Lists:
                        frozenset(doc("backports.txt").by_name()), pins)
 
 
-def project(**files: str) -> projectfiles.Project:
+def project(**files: str) -> project_mod.Project:
     texts = {name.replace("__", "/").replace("_", "-").replace(
         "-txt", ".txt").replace("-cfg", ".cfg").replace("-toml", ".toml"):
         textwrap.dedent(text) for name, text in files.items()}
     texts.setdefault("pyproject.toml", PBR)
-    return projectfiles.parse(texts)
+    return project_mod.from_texts(texts)
 
 
 PBR = '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n'
@@ -240,7 +240,7 @@ GROUPS = """\
 class TestIncludeGroups(CheckCase):
     def test_include_passes_and_flattens(self) -> None:
         proj = project(pyproject_toml=GROUPS)
-        groups, found = check.flatten_groups(proj.sections)
+        groups, found = check.flatten_groups(proj.sections())
         self.assertEqual([], found)
         self.assertEqual(["six", "requests"],
                          [line.name for _, line in groups["test"]])
@@ -288,7 +288,7 @@ class TestBuildSystem(CheckCase):
         self.assertEqual(["build-system"], [f.code for f in found])
 
     def test_missing_pyproject_fails(self) -> None:
-        proj = projectfiles.parse({"requirements.txt": "six>=1\n"}, "proj")
+        proj = project_mod.from_texts({"requirements.txt": "six>=1\n"}, "proj")
         found = check.check_project(proj, lists())
         self.assertEqual(
             ["proj/pyproject.toml: missing; on the master branch a project "
@@ -342,7 +342,7 @@ class TestCheckAgainstConstraints(base.TestCase):
         ls = lists()
         upper = os.path.join(REQS, "upper-constraints.txt")
         upper_doc = reqfile.parse(base.read(upper), upper)
-        proj = projectfiles.parse({"requirements.txt": text})
+        proj = project_mod.from_texts({"requirements.txt": text})
         return [f.code for f in check.check_against_constraints(
             proj, ls.global_doc, upper_doc, ls.blacklist, check_global)]
 

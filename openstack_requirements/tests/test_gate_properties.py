@@ -22,7 +22,7 @@ from openstack_requirements import check
 from openstack_requirements import constraint_edit
 from openstack_requirements import normalize
 from openstack_requirements import policy
-from openstack_requirements import projectfiles
+from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import canonical_name
 from openstack_requirements.tests import base
@@ -117,13 +117,13 @@ class TestCheckProperties(base.TestCase):
         order = data.draw(st.permutations(lines))
         text = "".join(line + "\n" for line in order)
         lists = check.Lists(global_doc, black)
-        proj = projectfiles.parse({"requirements.txt": text,
-                                   "pyproject.toml": "[build-system]\n"
-                                   "build-backend = 'pbr.build'\n"})
+        proj = project_mod.from_texts({
+            "requirements.txt": text,
+            "pyproject.toml": "[build-system]\nbuild-backend = 'pbr.build'\n"})
         self.assertEqual([], check.check_project(proj, lists))
         extra = data.draw(st.sampled_from(order))
-        doubled = projectfiles.parse({"requirements.txt": text + extra +
-                                      "\n"})
+        doubled = project_mod.from_texts(
+            {"requirements.txt": text + extra + "\n"})
         codes = {f.code for f in check.check_project(
             doubled, lists, check.Options(branch="stable/x"))}
         self.assertEqual({"line-count"}, codes)

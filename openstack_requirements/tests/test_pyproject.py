@@ -89,5 +89,5 @@ class TestParse(base.TestCase):
                                 "demo/pyproject.toml")
         self.assertEqual(4, exc.lineno)
         self.assertTrue(str(exc).startswith(
-            "demo/pyproject.toml:4: not valid TOML: "), str(exc))
+            "demo/pyproject.toml:4: invalid TOML: "), str(exc))
         self.assertIn("fix the syntax\n    ", str(exc))

@@ -248,7 +248,7 @@ class TestErrors(UpdateTestCase):
         code, out, err = self.update(self.proj)
         self.assertEqual(2, code)
         self.assertTrue(err.startswith(
-            f"{self.proj}/pyproject.toml:1: not valid TOML: "), err)
+            f"{self.proj}/pyproject.toml:1: invalid TOML: "), err)
         self.assert_untouched(before)
 
     def test_error_unreadable_file(self) -> None:
@@ -289,8 +289,8 @@ class TestErrors(UpdateTestCase):
         code, out, err = self.update(os.path.join(self.tmp, "nope"))
         self.assertEqual(2, code)
         self.assertEqual(
-            f"{self.tmp}/nope: not a directory; pass the top directory of a "
-            "project\n", err)
+            f"{self.tmp}/nope: no such directory; give the project's top "
+            "directory\n", err)
 
     def test_error_neither_project_nor_all(self) -> None:
         code, out, err = self.update()
