@@ -145,6 +145,11 @@ def summary(proj: project.Project) -> list[tuple[str, ...]]:
 
 
 class TestFromTexts(base.TestCase):
+    def parse_error(self, rel: str, text: str) -> errors.ParseError:
+        exc: errors.ParseError = self.assertRaises(
+            errors.ParseError, project.from_texts, {rel: text})
+        return exc
+
     def test_requirement_files_in_order(self) -> None:
         proj = project.from_texts({
             "tools/test-requires": "a>=1\n",
@@ -191,40 +196,33 @@ class TestFromTexts(base.TestCase):
         self.assertIsNone(proj.build_system)
 
     def test_error_bad_toml(self) -> None:
-        exc = self.assertRaises(
-            errors.ParseError, project.from_texts,
-            {"pyproject.toml": "[project]\ndependencies = [\"a\"\n"})
+        exc = self.parse_error("pyproject.toml",
+                               "[project]\ndependencies = [\"a\"\n")
         self.assertEqual(
             "pyproject.toml:2: invalid TOML: unexpected end of file; fix "
             "the syntax\n    dependencies = [\"a\"", str(exc))
 
     def test_error_dependencies_not_a_list(self) -> None:
-        exc = self.assertRaises(
-            errors.ParseError, project.from_texts,
-            {"pyproject.toml": "[project]\nname = 'x'\n"
-             "dependencies = 'six'\n"})
+        exc = self.parse_error("pyproject.toml", "[project]\nname = 'x'\n"
+                               "dependencies = 'six'\n")
         self.assertEqual(
             "pyproject.toml:3: [project] dependencies must be an array of "
             "requirement strings", str(exc))
 
     def test_error_bad_group_entry(self) -> None:
-        exc = self.assertRaises(
-            errors.ParseError, project.from_texts,
-            {"pyproject.toml": "[dependency-groups]\nx = [1]\n"})
+        exc = self.parse_error("pyproject.toml",
+                               "[dependency-groups]\nx = [1]\n")
         self.assertEqual(("pyproject.toml", 2), (exc.source, exc.lineno))
         self.assertIn("PEP 735", exc.msg)
 
     def test_error_setup_cfg_not_ini(self) -> None:
-        exc = self.assertRaises(errors.ParseError, project.from_texts,
-                                {"setup.cfg": "extras =\n  six\n"})
+        exc = self.parse_error("setup.cfg", "extras =\n  six\n")
         self.assertEqual(
             "setup.cfg:1: expected a [section] header first; this is not "
             "an INI file\n    extras =", str(exc))
 
     def test_error_setup_cfg_duplicate_option(self) -> None:
-        exc = self.assertRaises(
-            errors.ParseError, project.from_texts,
-            {"setup.cfg": "[extras]\na = six\na = six\n"})
+        exc = self.parse_error("setup.cfg", "[extras]\na = six\na = six\n")
         self.assertEqual(("setup.cfg", 3), (exc.source, exc.lineno))
 
 

@@ -91,3 +91,49 @@ class TestParse(base.TestCase):
         self.assertTrue(str(exc).startswith(
             "demo/pyproject.toml:4: invalid TOML: "), str(exc))
         self.assertIn("fix the syntax\n    ", str(exc))
+
+    def test_includes_and_build_system(self) -> None:
+        doc = pyproject.parse(TEXT)
+        self.assertEqual((("base", 18),), doc.arrays[2].includes)
+        self.assertEqual(pyproject.BuildSystem(2, None, ("pbr>=6.0.0",)),
+                         doc.build_system)
+        self.assertIsNone(pyproject.parse("[project]\nname = 'x'\n")
+                          .build_system)
+
+    def test_line_numbers_follow_each_table(self) -> None:
+        # The same string in two lists, and tables out of order: each
+        # string is looked for under its own key, in list order.
+        doc = pyproject.parse(textwrap.dedent("""\
+            [dependency-groups]
+            test = ["six", "six"]
+            [project]
+            name = "six"
+            dependencies = [
+              "six",
+            ]
+            """))
+        self.assertEqual({
+            "project.dependencies": [6],
+            "dependency-groups.test": [2, 2],
+        }, {a.name: [x.lineno for x in a.lines.lines] for a in doc.arrays})
+
+    def test_error_wrong_shapes(self) -> None:
+        for text, lineno, msg in (
+            ("[project.optional-dependencies]\ndb = 'x'\n", 2,
+             "optional-dependencies 'db' must be an array of requirement "
+             "strings"),
+            ("[project]\noptional-dependencies = ['x']\n", 2,
+             "[project.optional-dependencies] must be a table"),
+            ("project = 1\n", 1, "[project] must be a table"),
+            ("[dependency-groups]\nx = 'y'\n", 2,
+             "dependency group 'x' must be an array"),
+            ("[build-system]\nrequires = 'pbr'\n", 1,
+             "[build-system] requires must be an array of requirement "
+             "strings"),
+            ("\n[build-system]\nbuild-backend = 1\n", 3,
+             "build-backend must be a string"),
+        ):
+            exc = self.assertRaises(errors.ParseError, pyproject.parse,
+                                    text)
+            self.assertEqual(("pyproject.toml", lineno, msg),
+                             (exc.source, exc.lineno, exc.msg), text)

@@ -100,3 +100,24 @@ class TestParse(base.TestCase):
         self.assertEqual(
             "setup.cfg:3: a second [extras] section; merge the two\n"
             "    [extras]", str(exc))
+
+    def test_comments_before_the_first_header(self) -> None:
+        text = "# generated\n\n; note\n[extras]\na = b\n"
+        self.assertEqual(["a"], [e.name for e in setupcfg.parse(text)
+                                 .extras()])
+
+    def test_error_text_before_the_first_header(self) -> None:
+        exc = self.assertRaises(errors.ParseError, setupcfg.parse,
+                                "# c\nname = x\n[extras]\n", "setup.cfg")
+        self.assertEqual(
+            "setup.cfg:2: expected a [section] header first; this is not "
+            "an INI file\n    name = x", str(exc))
+
+    def test_error_extra_defined_twice(self) -> None:
+        # pbr reads keys case-insensitively, as configparser does.
+        exc = self.assertRaises(errors.ParseError, setupcfg.parse,
+                                "[extras]\nDB = six\n\ndb =\n  six\n",
+                                "setup.cfg")
+        self.assertEqual(
+            "setup.cfg:4: extra 'db' is already defined on line 2; remove "
+            "one\n    db =", str(exc))

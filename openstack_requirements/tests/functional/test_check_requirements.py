@@ -132,6 +132,21 @@ class TestCheckRequirements(base.TestCase):
             f"{reqs}/global-requirements.txt:15: invalid version specifier "
             "'=>1'\n    bad=>1  # MIT\n", err)
 
+    def test_symlink_outside_is_not_followed(self) -> None:
+        outside = self.write(self.root, "elsewhere.txt", "nosuch>=1\n")
+        self.write(self.src, "requirements.txt", "six>=1\n")
+        link = os.path.join(self.src, "test-requirements.txt")
+        os.symlink(outside, link)
+        code, out, _ = self.run_check("--reqs", REQS, self.src)
+        self.assertEqual(0, code, out)
+        self.assertTrue(out.startswith(
+            f"warning: {link}: leads to {os.path.realpath(outside)}, "
+            "outside the project; not followed\nOK: 1 requirement(s)"), out)
+        report = json.loads(self.run_check("--json", "--reqs", REQS,
+                                           self.src)[1])
+        self.assertEqual(["symlink-outside"],
+                         [f["code"] for f in report["skipped"]])
+
     def test_error_bad_toml(self) -> None:
         self.write(self.src, "pyproject.toml", "[build-system\n")
         code, out, err = self.run_check("--reqs", REQS, self.src)
