@@ -159,6 +159,13 @@ class _Locator:
                       self.text, re.MULTILINE)
         return m.start() if m else None
 
+    def table(self, name: str, start: int = 0) -> int:
+        """Offset of table *name*: its header, else its key from *start*."""
+        header = self.header(name)
+        if header is None:
+            return self.key(start, name.rsplit(".", 1)[-1])
+        return header
+
     def key(self, start: int, key: str) -> int:
         """Offset of the first ``key =`` line from *start* (else *start*)."""
         pattern = re.compile(r"^[ \t]*([\"']?)" + re.escape(key)
@@ -191,15 +198,15 @@ def _build_system(
     table = doc.get("build-system")
     if table is None:
         return None
-    at = loc.header("build-system")
-    lineno = loc.lineno(loc.key(0, "build-system") if at is None else at)
+    at = loc.table("build-system")
+    lineno = loc.lineno(at)
     if not isinstance(table, dict):
         raise errors.ParseError(source, lineno, "",
                                 "[build-system] must be a table")
     backend = table.get("build-backend")
     if backend is not None and not isinstance(backend, str):
         raise errors.ParseError(
-            source, loc.lineno(loc.key(at or 0, "build-backend")), "",
+            source, loc.lineno(loc.key(at, "build-backend")), "",
             "build-backend must be a string")
     requires = table.get("requires", [])
     if not isinstance(requires, list) or not all(
@@ -248,13 +255,12 @@ def _array(
                  tuple(positions), tuple(includes))
 
 
-def _table(
+def _check_table(
     value: object, source: str, loc: _Locator, at: int, what: str
-) -> typing.Any:
+) -> None:
     if not isinstance(value, dict):
         raise errors.ParseError(source, loc.lineno(at), "",
                                 f"{what} must be a table")
-    return value
 
 
 def parse(text: str, source: str = "pyproject.toml") -> PyProject:
@@ -275,9 +281,8 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
     arrays = []
     project = doc.get("project")
     if project is not None:
-        header = loc.header("project")
-        start = loc.key(0, "project") if header is None else header
-        _table(project, source, loc, start, "[project]")
+        start = loc.table("project")
+        _check_table(project, source, loc, start, "[project]")
         deps = project.get("dependencies")
         if deps is not None:
             arrays.append(_array(
@@ -285,11 +290,9 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
                 loc.key(start, "dependencies"), "[project] dependencies"))
         optional = project.get("optional-dependencies")
         if optional is not None:
-            header = loc.header("project.optional-dependencies")
-            at = loc.key(start, "optional-dependencies") if header is None \
-                else header
-            _table(optional, source, loc, at,
-                   "[project.optional-dependencies]")
+            at = loc.table("project.optional-dependencies", start)
+            _check_table(optional, source, loc, at,
+                         "[project.optional-dependencies]")
             for name, values in optional.items():
                 arrays.append(_array(
                     ("project", "optional-dependencies", str(name)), values,
@@ -297,9 +300,8 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
                     f"optional-dependencies {str(name)!r}"))
     groups = doc.get("dependency-groups")
     if groups is not None:
-        header = loc.header("dependency-groups")
-        at = loc.key(0, "dependency-groups") if header is None else header
-        _table(groups, source, loc, at, "[dependency-groups]")
+        at = loc.table("dependency-groups")
+        _check_table(groups, source, loc, at, "[dependency-groups]")
         for name, values in groups.items():
             arrays.append(_array(
                 ("dependency-groups", str(name)), values, source, loc,
