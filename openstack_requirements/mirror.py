@@ -203,6 +203,7 @@ def parse_filename(filename: str) -> tuple[str, str, Kind]:
         says what is expected.
     """
     from packaging import utils
+    from packaging import version as versions
 
     kind = file_kind(filename)
     try:
@@ -218,10 +219,10 @@ def parse_filename(filename: str) -> tuple[str, str, Kind]:
             if not raw_name or not raw_version:
                 raise ValueError(filename)
             name = utils.canonicalize_name(raw_name)
-            version = utils.Version(raw_version)
+            version = versions.Version(raw_version)
         else:
             raise ValueError(filename)
-    except (utils.InvalidWheelFilename, utils.InvalidVersion,
+    except (utils.InvalidWheelFilename, versions.InvalidVersion,
             ValueError) as exc:
         raise ValueError(
             f"{filename!r} is not a wheel (name-version-tags.whl) or an "

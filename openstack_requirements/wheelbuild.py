@@ -33,6 +33,7 @@ import enum
 import errno
 import fcntl
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -42,6 +43,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -120,12 +122,13 @@ class FetchError(Exception):
     """A page or file could not be fetched; the message says why."""
 
 
-def _open(url: str, accept: str | None = None):  # type: ignore[no-untyped-def]  # noqa: E501
+def _open(url: str, accept: str | None = None) -> http.client.HTTPResponse:
     request = urllib.request.Request(url)
     if accept:
         request.add_header("Accept", accept)
     request.add_header("User-Agent", "openstack-requirements-mirror")
-    return urllib.request.urlopen(request, timeout=FETCH_TIMEOUT)
+    response = urllib.request.urlopen(request, timeout=FETCH_TIMEOUT)
+    return typing.cast(http.client.HTTPResponse, response)
 
 
 def _retrying(what: str, action: Callable[[], bytes]) -> bytes:
@@ -669,7 +672,7 @@ def fetch_pages(
             raise errors.ToolError(
                 f"cannot read the index: {exc}; check --index-url and "
                 "that the server is up") from exc
-    return dict(zip(unique, found))
+    return dict(zip(unique, found, strict=True))
 
 
 def _local_path(url: str) -> str | None:
@@ -680,8 +683,10 @@ def _local_path(url: str) -> str | None:
 
 
 def verify_mirror(root: str) -> list[errors.Finding]:
-    """Every file every page of the local mirror *root* lists: present,
-    and with the sha256 its link carries."""
+    """Check every file that a page of the local mirror *root* lists.
+
+    Each must be present and have the sha256 its link carries.
+    """
     import pathlib
 
     simple = os.path.join(root, mirror.SIMPLE)

@@ -22,7 +22,6 @@ import sys
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements import errors
 
 PROG = "build-wheel-mirror"
 EXAMPLE = (
@@ -73,6 +72,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace, out: TextIO) -> int:
+    from openstack_requirements import errors
     from openstack_requirements import mirror
     from openstack_requirements import wheelbuild
 
@@ -129,6 +129,7 @@ def _progress(outcome: object, out: TextIO) -> None:
 
 def _summary(out: TextIO, interpreters: Sequence[object],
              outcomes: Sequence[object]) -> int:
+    from openstack_requirements import errors
     from openstack_requirements import wheelbuild
 
     problems = [o for o in outcomes if isinstance(o, wheelbuild.Outcome)

@@ -23,7 +23,6 @@ import sys
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements import errors
 
 PROG = "check-mirror"
 EXAMPLE = (
@@ -65,6 +64,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     import pathlib
 
+    from openstack_requirements import errors
     from openstack_requirements import mirror
     from openstack_requirements import wheelbuild
 

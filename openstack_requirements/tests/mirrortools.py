@@ -71,7 +71,7 @@ def make_wheel(
 _BACKEND = '''\
 import base64, hashlib, os, sys, time, zipfile
 
-NAME, VERSION, FAIL, SLEEP = {name!r}, {version!r}, {fail!r}, {sleep!r}
+NAME, VERSION, FAIL, GATE = {name!r}, {version!r}, {fail!r}, {gate!r}
 
 
 def get_requires_for_build_wheel(config_settings=None):
@@ -88,7 +88,10 @@ def build_wheel(wheel_directory, config_settings=None,
     if FAIL:
         sys.stderr.write("fatal error: foo.h: No such file or directory\\n")
         raise SystemExit("error: command 'gcc' failed with exit code 1")
-    time.sleep(SLEEP)
+    # A test holds the build here while the gate file exists.
+    deadline = time.time() + 120
+    while GATE and os.path.exists(GATE) and time.time() < deadline:
+        time.sleep(0.05)
     dist = NAME.replace("-", "_")
     info = "%s-%s.dist-info" % (dist, VERSION)
     tag = "py3-none-any"
@@ -112,9 +115,12 @@ def build_wheel(wheel_directory, config_settings=None,
 
 def make_sdist(
     directory: str, name: str, version: str, fail: bool = False,
-    sleep: float = 0, requires_python: str | None = None,
+    gate: str | None = None, requires_python: str | None = None,
 ) -> str:
-    """An sdist whose in-tree backend builds a pure wheel (or fails)."""
+    """An sdist whose in-tree backend builds a pure wheel (or fails).
+
+    While the file *gate* exists its build waits (up to two minutes).
+    """
     dist = name.replace("-", "_")
     top = f"{dist}-{version}"
     pkg_info = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
@@ -129,7 +135,7 @@ def make_sdist(
             backend-path = ["."]
             """),
         "backend.py": _BACKEND.format(name=name, version=version,
-                                      fail=fail, sleep=sleep),
+                                      fail=fail, gate=gate),
     }
     path = os.path.join(directory, f"{top}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:

@@ -29,7 +29,7 @@ NOT_IMPLEMENTED = {
     "update-requirements", "generate-constraints", "edit-constraints",
     "check-constraints", "check-requirements", "check-conflicts",
     "validate-projects", "normalize-requirements", "review-requirement",
-    "what-broke", "build-wheel-mirror", "check-mirror",
+    "what-broke",
 }
 HEAVY_PACKAGES = ("packaging", "tomlkit", "parsley", "uv")
 HEAVY_MODULES = ("urllib.request", "http.client", "json", "subprocess")
