@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import enum
+import functools
 import html
 import html.parser
 import json
@@ -237,6 +238,19 @@ def wheel_tags(filename: str) -> frozenset[str]:
     return frozenset(str(t) for t in utils.parse_wheel_filename(filename)[3])
 
 
+def _split(filename: str) -> tuple[str, str]:
+    """(name, version) as written in a filename, without validation."""
+    if filename.endswith(WHEEL):
+        parts = filename.split("-")
+        return (parts[0], parts[1]) if len(parts) >= 5 else ("", "")
+    stem = filename
+    for suffix in SDIST_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    name, _, version = stem.rpartition("-")
+    return name, version
+
+
+@functools.lru_cache(maxsize=8192)
 def same_version(a: str, b: str) -> bool:
     """``===`` compares text, but filenames normalise the version."""
     from packaging.version import InvalidVersion
@@ -295,6 +309,12 @@ def choose(
     excluded = []
     versioned = 0
     for f in files:
+        # A cheap look at the filename first: big projects list
+        # thousands of files, and only a few are of the pinned release.
+        raw_name, raw_version = _split(f.filename)
+        if requirement.canonical_name(raw_name) != pin.canonical or (
+                not same_version(raw_version, pin.version)):
+            continue
         try:
             name, version, kind = parse_filename(f.filename)
         except ValueError:

@@ -103,15 +103,16 @@ def probe(python: str) -> mirror.Interpreter:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise errors.ToolError(
             f"cannot run the interpreter {python!r}: {exc}; pass an "
-            "existing python executable with -p", command) from exc
+            "existing python executable with -p") from exc
     if result.returncode != 0:
         raise errors.ToolError(
             f"the interpreter {python!r} failed to report its tags "
-            "(Python 3.9 or newer is needed)", command,
+            "(Python 3.9 or newer is needed)",
+            (executable, "-I", "-c", "<probe>"),
             result.stdout + result.stderr)
     data = json.loads(result.stdout)
     return mirror.Interpreter(
-        executable=python, version=data["version"],
+        executable=executable, version=data["version"],
         env=dict(data["env"]), tags=tuple(data["tags"]))
 
 
