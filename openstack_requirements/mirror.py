@@ -482,13 +482,15 @@ class _Links(html.parser.HTMLParser):
 
 def _file_from_url(url: str, text: str, requires: str | None,
                    yanked: bool, sha256: str | None = None) -> File:
-    parts = urllib.parse.urlsplit(url)
-    fragment = urllib.parse.parse_qs(parts.fragment)
-    if sha256 is None and "sha256" in fragment:
-        sha256 = fragment["sha256"][0]
-    plain = urllib.parse.urlunsplit(parts._replace(fragment=""))
-    filename = urllib.parse.unquote(parts.path.rsplit("/", 1)[-1]) or text
-    return File(filename, plain, sha256, requires or None, yanked)
+    plain, _, fragment = url.partition("#")
+    if sha256 is None and fragment:
+        values = urllib.parse.parse_qs(fragment).get("sha256")
+        sha256 = values[0] if values else None
+    path = plain.partition("?")[0]
+    filename = path.rsplit("/", 1)[-1]
+    if "%" in filename:
+        filename = urllib.parse.unquote(filename)
+    return File(filename or text, plain, sha256, requires or None, yanked)
 
 
 def parse_project(text: str, base_url: str) -> list[File]:
@@ -517,7 +519,9 @@ def parse_project_json(text: str, base_url: str) -> list[File]:
         raise ValueError("not a PEP 691 project page (no 'files' list)")
     files = []
     for entry in doc["files"]:
-        url = urllib.parse.urljoin(base_url, str(entry["url"]))
+        url = str(entry["url"])
+        if not url.startswith(("https://", "http://")):
+            url = urllib.parse.urljoin(base_url, url)
         hashes = entry.get("hashes") or {}
         yanked = entry.get("yanked", False)
         files.append(_file_from_url(
