@@ -30,6 +30,7 @@ import argparse
 import datetime
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,7 @@ def main() -> None:
           f"--verify-hashes) {check_text.strip().splitlines()[-1]}")
     for line in problems:
         print("  " + line)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 import sys
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import mirror
+    from openstack_requirements import wheelbuild
 
 PROG = "build-wheel-mirror"
 EXAMPLE = (
@@ -116,10 +121,9 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     return _summary(out, interpreters, outcomes)
 
 
-def _progress(outcome: object, out: TextIO) -> None:
+def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:
     from openstack_requirements import wheelbuild
 
-    assert isinstance(outcome, wheelbuild.Outcome)
     if outcome.status in (wheelbuild.Status.DOWNLOADED,
                           wheelbuild.Status.BUILT):
         print(f"{outcome.status.value} {outcome.pin} for "
@@ -127,14 +131,14 @@ def _progress(outcome: object, out: TextIO) -> None:
         out.flush()
 
 
-def _summary(out: TextIO, interpreters: Sequence[object],
-             outcomes: Sequence[object]) -> int:
+def _summary(out: TextIO, interpreters: Sequence[mirror.Interpreter],
+             outcomes: Sequence[wheelbuild.Outcome]) -> int:
     from openstack_requirements import errors
     from openstack_requirements import wheelbuild
 
-    problems = [o for o in outcomes if isinstance(o, wheelbuild.Outcome)
-                and o.status in (wheelbuild.Status.MISSING,
-                                 wheelbuild.Status.FAILED)]
+    problems = [o for o in outcomes
+                if o.status in (wheelbuild.Status.MISSING,
+                                wheelbuild.Status.FAILED)]
     problems.sort(key=lambda o: (o.pin.lineno, o.interpreter.executable))
     for o in problems:
         what = ("has no file on the index" if o.status is
@@ -144,13 +148,11 @@ def _summary(out: TextIO, interpreters: Sequence[object],
         for line in o.lines:
             print(f"    {line}", file=out)
     for interpreter in interpreters:
-        mine = [o for o in outcomes if isinstance(o, wheelbuild.Outcome)
-                and o.interpreter is interpreter]
+        mine = [o for o in outcomes if o.interpreter is interpreter]
         counts = ", ".join(
             f"{sum(o.status is s for o in mine)} {s.value}"
             for s in wheelbuild.Status)
-        label = getattr(interpreter, "label", "")
-        print(f"{label}: {len(mine)} pins: {counts}", file=out)
+        print(f"{interpreter.label}: {len(mine)} pins: {counts}", file=out)
     if any(o.status is wheelbuild.Status.FAILED for o in problems):
         return errors.EXIT_TOOL
     return errors.EXIT_FINDINGS if problems else errors.EXIT_OK
