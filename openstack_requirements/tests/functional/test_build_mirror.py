@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -145,8 +146,10 @@ class TestBuildMirror(MirrorTestCase):
             ["alpha-0.9-py3-none-any.whl", "alpha-1.0-py3-none-any.whl"],
             [f.filename for f in self.page("alpha")])
         self.assertEqual(before.st_mtime_ns, os.stat(first).st_mtime_ns)
-        # Both generations install from it.
-        served = self.useFixture(mirrortools.Server(self.out)).url
+        # Both generations install from it; this server answers pip's
+        # request for PEP 691 JSON with the index.json pages.
+        served = self.useFixture(mirrortools.Server(
+            self.out, negotiate=True)).url
         for uc, version in ((old, "0.9"), (new, "1.0")):
             result = mirrortools.pip_install(
                 served + "/simple", uc,
@@ -185,6 +188,15 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn("0 present, 1 downloaded, 0 built, 2 missing, "
                       "1 failed", out)
         self.assertEqual([], wheelbuild.verify_mirror(self.out))
+
+    def test_file_url_index(self) -> None:
+        uc = self.constraints("alpha===1.0\ngamma===3.0\n")
+        source = pathlib.Path(self.source, "simple").as_uri()
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--index-url", source, "-c", uc])
+        self.assertEqual(0, code, out + err)
+        self.assertIn("downloaded alpha===1.0", out)
+        self.assertIn("built gamma===3.0", out)
 
     def test_missing_pins_only_exit_one(self) -> None:
         uc = self.constraints("alpha===1.0\nnowhere===1.0\n")
