@@ -179,11 +179,60 @@ def applicable(
     return list(chosen.values())
 
 
-def requirement_names(doc: reqfile.RequirementsFile) -> list[str]:
-    """The names a requirements file lists (for ``-r``)."""
+Wanted = tuple[str, tuple[str, ...]]  # (canonical name, extras)
+
+
+def _extras(extras: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({requirement.canonical_name(e) for e in extras}))
+
+
+def roots(
+    doc: reqfile.RequirementsFile, env: Mapping[str, str]
+) -> list[Wanted]:
+    """What a requirements file (``-r``) asks for in *env*.
+
+    Lines whose marker is false in *env* ask for nothing.
+    """
     doc.require_valid()
-    return [line.req.name for line in doc.requirements()
-            if line.req is not None]
+    wanted = []
+    for line in doc.requirements():
+        req = line.req
+        if req is None:
+            continue
+        marker = req.marker_obj
+        if marker is not None and not marker.evaluate(dict(env)):
+            continue
+        wanted.append((req.canonical, _extras(req.extras)))
+    return wanted
+
+
+def dependencies(
+    metadata: str, env: Mapping[str, str], extras: Iterable[str] = ()
+) -> list[Wanted]:
+    """The ``Requires-Dist`` of core metadata that hold in *env*.
+
+    A dependency of an extra counts when that extra is in *extras*.
+    Malformed lines are skipped, as pip skips them.
+    """
+    import email.parser
+
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement
+
+    msg = email.parser.HeaderParser().parsestr(metadata)
+    wanted = []
+    for text in msg.get_all("Requires-Dist") or ():
+        try:
+            req = Requirement(str(text))
+        except InvalidRequirement:
+            continue
+        if req.marker is not None and not any(
+                req.marker.evaluate(dict(env, extra=extra))
+                for extra in ("", *extras)):
+            continue
+        wanted.append((requirement.canonical_name(req.name),
+                       _extras(req.extras)))
+    return wanted
 
 
 # -- filenames -------------------------------------------------------
@@ -550,25 +599,27 @@ class Job:
     interpreters: tuple[Interpreter, ...]
 
 
-def plan(
-    all_pins: Sequence[Pin],
-    interpreters: Sequence[Interpreter],
-    names: Iterable[str] | None = None,
-) -> list[Job]:
-    """One job per (name, version), listing the interpreters it serves.
+def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
+    """Group (pin, interpreter) needs into one job per release.
 
     A release pinned for several interpreters is one job, so that a
     universal wheel is fetched once and a build is not run twice.
     """
-    wanted = None if names is None else list(names)
     order: dict[tuple[str, str], Pin] = {}
-    needs: dict[tuple[str, str], list[Interpreter]] = {}
-    for interpreter in interpreters:
-        for pin in applicable(all_pins, interpreter.env, wanted):
-            key = (pin.canonical, pin.version)
-            order.setdefault(key, pin)
-            needs.setdefault(key, []).append(interpreter)
-    return [Job(pin, tuple(needs[key])) for key, pin in order.items()]
+    who: dict[tuple[str, str], list[Interpreter]] = {}
+    for pin, interpreter in needs:
+        key = (pin.canonical, pin.version)
+        order.setdefault(key, pin)
+        who.setdefault(key, []).append(interpreter)
+    return [Job(pin, tuple(who[key])) for key, pin in order.items()]
+
+
+def plan(
+    all_pins: Sequence[Pin], interpreters: Sequence[Interpreter]
+) -> list[Job]:
+    """Every pin that applies to each interpreter, as jobs."""
+    return jobs_for((pin, interpreter) for interpreter in interpreters
+                    for pin in applicable(all_pins, interpreter.env))
 
 
 def error_lines(output: str, limit: int = 15) -> list[str]:

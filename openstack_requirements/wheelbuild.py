@@ -576,6 +576,26 @@ class Outcome:
     lines: tuple[str, ...] = ()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Unpinned:
+    """A needed distribution the constraints do not pin."""
+
+    requirer: mirror.Pin | None  # None: asked for by the -r file
+    name: str
+    interpreter: mirror.Interpreter
+
+
+def _unique(items: Iterable[Unpinned]) -> list[Unpinned]:
+    seen = set()
+    unique = []
+    for item in items:
+        key = (item.requirer, item.name, item.interpreter.executable)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
 class Builder:
     """Fetches or builds the file of each job into a mirror."""
 
@@ -600,6 +620,68 @@ class Builder:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return outcomes
+
+    def closure(
+        self, all_pins: Sequence[mirror.Pin],
+        interpreters: Sequence[mirror.Interpreter],
+        roots: Sequence[Sequence[mirror.Wanted]], workers: int,
+        progress: Callable[[Outcome], None] | None = None,
+    ) -> tuple[list[Outcome], list[Unpinned]]:
+        """Mirror *roots* (per interpreter) and their dependencies.
+
+        Dependencies come from the ``Requires-Dist`` of each wheel as it
+        lands, markers evaluated for its interpreter, and are mirrored
+        at their pinned version, in waves, as ``pip wheel -r ... -c ...``
+        would.  A dependency the constraints do not pin is not mirrored
+        and is returned as :class:`Unpinned`.
+        """
+        outcomes: list[Outcome] = []
+        unpinned: list[Unpinned] = []
+        pinned = [{p.canonical: p for p in mirror.applicable(
+            all_pins, i.env)} for i in interpreters]
+        extras: list[dict[str, set[str]]] = [{} for _ in interpreters]
+        expanded: list[dict[str, frozenset[str]]] = [
+            {} for _ in interpreters]
+        landed: list[dict[str, str]] = [{} for _ in interpreters]
+        queued: list[set[str]] = [set() for _ in interpreters]
+        todo: list[tuple[int, str, tuple[str, ...], mirror.Pin | None]] = [
+            (n, name, tuple(wanted_extras), None)
+            for n, wanted in enumerate(roots)
+            for name, wanted_extras in wanted]
+        while todo:
+            needs = []
+            for n, name, wanted_extras, requirer in todo:
+                extras[n].setdefault(name, set()).update(wanted_extras)
+                pin = pinned[n].get(name)
+                if pin is None:
+                    unpinned.append(Unpinned(requirer, name,
+                                             interpreters[n]))
+                elif name not in queued[n]:
+                    queued[n].add(name)
+                    needs.append((pin, interpreters[n]))
+            index = {i.executable: n for n, i in enumerate(interpreters)}
+            for outcome in self.run(mirror.jobs_for(needs), workers,
+                                    progress):
+                outcomes.append(outcome)
+                if outcome.filename.endswith(mirror.WHEEL):
+                    n = index[outcome.interpreter.executable]
+                    landed[n][outcome.pin.canonical] = outcome.filename
+            todo = []
+            for n, interpreter in enumerate(interpreters):
+                for name, filename in landed[n].items():
+                    want = frozenset(extras[n].get(name, ()))
+                    if expanded[n].get(name) == want:
+                        continue
+                    expanded[n][name] = want
+                    metadata = read_metadata(
+                        os.path.join(self.target.packages, filename))
+                    for dep, dep_extras in mirror.dependencies(
+                            metadata, interpreter.env, want):
+                        if dep not in queued[n] or not set(dep_extras) <= (
+                                extras[n].get(dep, set())):
+                            todo.append((n, dep, dep_extras,
+                                         pinned[n][name]))
+        return outcomes, _unique(unpinned)
 
     def _job(self, job: mirror.Job) -> list[Outcome]:
         pin = job.pin

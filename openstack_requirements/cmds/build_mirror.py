@@ -56,9 +56,8 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-c", "--constraints", metavar="FILE",
                         help="the pins to mirror (name===version;marker)")
     parser.add_argument("-r", "--requirements", metavar="FILE",
-                        help="mirror only the pins of the names this file "
-                        "lists (no dependency resolution: list the "
-                        "transitive set)")
+                        help="mirror what this file asks for and its "
+                        "dependencies, at their pins (default: every pin)")
     parser.add_argument("-p", "--python", action="append", default=[],
                         metavar="PYTHON",
                         help="interpreter to mirror for (repeatable)")
@@ -93,32 +92,48 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be 1 or more")
     target = wheelbuild.MirrorDir(args.output)
-    jobs: list[mirror.Job] = []
+    pins: list[mirror.Pin] = []
     interpreters: list[mirror.Interpreter] = []
+    roots: list[list[mirror.Wanted]] = []
     if args.constraints:
         pins = mirror.pins(_cli.read_doc(args.constraints))
-        names = (mirror.requirement_names(_cli.read_doc(args.requirements))
-                 if args.requirements else None)
+        wanted = (_cli.read_doc(args.requirements) if args.requirements
+                  else None)
         pythons = args.python or [sys.executable]
         interpreters = [wheelbuild.probe(p) for p in pythons]
-        jobs = mirror.plan(pins, interpreters, names)
+        if wanted is not None:
+            roots = [mirror.roots(wanted, i.env) for i in interpreters]
     if args.add:
         wheelbuild.check_files(args.add, target)
     # -- I/O below this line
     outcomes: list[wheelbuild.Outcome] = []
+    unpinned: list[wheelbuild.Unpinned] = []
     with target.locked():
         if args.add:
             for filename in wheelbuild.add_files(args.add, target):
                 print(f"added {filename}", file=out)
-        if jobs:
+        if args.constraints:
             index = wheelbuild.Index(args.index_url or wheelbuild.PYPI)
             builder = wheelbuild.Builder(
                 target, index, wheelbuild.Installer(args.installer))
-            outcomes = builder.run(
-                jobs, args.jobs or wheelbuild.default_jobs(),
-                progress=lambda o: _progress(o, out))
+            jobs = args.jobs or wheelbuild.default_jobs()
+            if args.requirements:
+                outcomes, unpinned = builder.closure(
+                    pins, interpreters, roots, jobs,
+                    progress=lambda o: _progress(o, out))
+            else:
+                outcomes = builder.run(
+                    mirror.plan(pins, interpreters), jobs,
+                    progress=lambda o: _progress(o, out))
         target.regenerate()
-    return _summary(out, interpreters, outcomes)
+    for u in unpinned:
+        where = (f"{args.requirements}: {u.name}" if u.requirer is None
+                 else f"{u.requirer.source}:{u.requirer.lineno}: "
+                 f"{u.requirer} needs {u.name}, which")
+        print(f"{where} is not pinned in {args.constraints}; not mirrored "
+              f"for {u.interpreter.label}", file=out)
+    code = _summary(out, interpreters, outcomes)
+    return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
 
 
 def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:

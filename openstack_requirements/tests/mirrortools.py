@@ -19,6 +19,7 @@ so ``uv build`` and ``pip wheel`` build them without any network.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 import functools
 import hashlib
 import http.server
@@ -42,7 +43,7 @@ def _record_hash(data: bytes) -> str:
 
 def make_wheel(
     directory: str, name: str, version: str, tag: str = "py3-none-any",
-    requires_python: str | None = None,
+    requires_python: str | None = None, requires: Sequence[str] = (),
 ) -> str:
     """A valid wheel holding module ``<name>_mod`` with __version__."""
     dist = name.replace("-", "_")
@@ -50,6 +51,7 @@ def make_wheel(
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     if requires_python:
         metadata += f"Requires-Python: {requires_python}\n"
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
     files = {
         f"{dist}_mod.py": f"__version__ = {version!r}\n".encode(),
         f"{info}/METADATA": metadata.encode(),

@@ -101,6 +101,32 @@ class TestPins(base.TestCase):
             [str(p) for p in mirror.applicable(pins, LINUX_312.env,
                                                names=["Six"])])
 
+    def test_roots_evaluate_markers_keep_extras(self) -> None:
+        wanted = doc("""\
+            oslo.db[MySQL,fixtures]>=4  # Apache-2.0
+            pywin32;sys_platform=='win32'  # PSF
+            six  # MIT
+            """)
+        self.assertEqual([("oslo-db", ("fixtures", "mysql")), ("six", ())],
+                         mirror.roots(wanted, LINUX_311.env))
+
+    def test_dependencies_with_markers_and_extras(self) -> None:
+        metadata = textwrap.dedent("""\
+            Metadata-Version: 2.1
+            Name: app
+            Requires-Dist: Lib_X[a]>=1
+            Requires-Dist: fancy; extra == 'fancy'
+            Requires-Dist: old; python_version < '3'
+            Requires-Dist: not a requirement (
+            Requires-Dist: win; sys_platform == 'win32' and extra == 'fancy'
+
+            """)
+        self.assertEqual([("lib-x", ("a",))],
+                         mirror.dependencies(metadata, LINUX_311.env))
+        self.assertEqual([("lib-x", ("a",)), ("fancy", ())],
+                         mirror.dependencies(metadata, LINUX_311.env,
+                                             ["fancy"]))
+
     def test_plan_one_job_per_release(self) -> None:
         pins = mirror.pins(doc("""\
             numpy===1.26.4;python_version=='3.11'

@@ -214,14 +214,37 @@ class TestBuildMirror(MirrorTestCase):
         self.assertTrue(os.path.exists(os.path.join(
             self.out, "packages", "gamma-3.0-py3-none-any.whl")))
 
-    def test_requirements_select_pins(self) -> None:
-        uc = self.constraints("alpha===1.0\ngamma===3.0\n")
-        reqs = self.write(self.tmp, "global.txt", "Alpha>=0.5  # MIT\n")
+    def test_requirements_mirror_their_dependency_closure(self) -> None:
+        self.publish(
+            mirrortools.make_wheel(self.src, "app", "1.0", requires=[
+                "lib>=1", "extra-dep; extra == 'fancy'",
+                "winonly; sys_platform == 'win32'", "unpinned-dep"]),
+            mirrortools.make_wheel(self.src, "lib", "2.0",
+                                   requires=["sublib"]),
+            mirrortools.make_wheel(self.src, "lib", "3.0"),
+            mirrortools.make_wheel(self.src, "sublib", "1.0"),
+            mirrortools.make_wheel(self.src, "extra_dep", "1.0"),
+            mirrortools.make_wheel(self.src, "winonly", "1.0"),
+        )
+        uc = self.constraints(
+            "app===1.0\nlib===2.0\nsublib===1.0\nextra-dep===1.0\n"
+            "winonly===1.0\nalpha===1.0\n")
+        reqs = self.write(self.tmp, "global.txt",
+                          "App[fancy]>=0.5  # MIT\nnotpinned  # MIT\n"
+                          "gamma;python_version<'3'  # MIT\n")
         code, out, err = self.build("-c", uc, "-r", reqs)
-        self.assertEqual(0, code, out + err)
-        self.assertIn(": 1 pins:", out)
-        self.assertFalse(os.path.exists(os.path.join(self.out, "simple",
-                                                     "gamma")))
+        self.assertEqual(1, code, out + err)
+        self.assertEqual(
+            ["app-1.0-py3-none-any.whl", "extra_dep-1.0-py3-none-any.whl",
+             "lib-2.0-py3-none-any.whl", "sublib-1.0-py3-none-any.whl"],
+            sorted(os.listdir(os.path.join(self.out, "packages"))))
+        label = f"{sys.executable} ({sys.version_info[0]}."\
+            f"{sys.version_info[1]})"
+        self.assertIn(f"{reqs}: notpinned is not pinned in {uc}; not "
+                      f"mirrored for {label}\n", out)
+        self.assertIn(f"{uc}:1: app===1.0 needs unpinned-dep, which is not "
+                      f"pinned in {uc}; not mirrored for {label}\n", out)
+        self.assertIn(f"{label}: 4 pins: 0 present, 4 downloaded", out)
 
     def test_two_interpreters_markers_and_one_build(self) -> None:
         other = mirrortools.second_python("3.12")
@@ -353,7 +376,12 @@ class TestInterrupted(MirrorTestCase):
             time.sleep(0.05)
         else:
             self.fail("the run never got midway")
-        time.sleep(0.3)
+        # Meanwhile a second run on the same mirror is refused.
+        code, out, err = self.build("-c", old)
+        self.assertEqual(2, code, out + err)
+        self.assertEqual(f"{self.out}: another build-wheel-mirror is "
+                         "writing this mirror; wait for it to finish\n",
+                         err)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 

@@ -130,6 +130,31 @@ class TestCheckMirror(base.TestCase):
         self.assertIn(f"{server.url}/packages/alpha-1.0-py3-none-any.whl "
                       "has sha256 ", out)
 
+    def test_each_interpreter_is_checked(self) -> None:
+        other = mirrortools.second_python("3.12")
+        if other is None or sys.version_info[:2] == (3, 12):
+            self.skipTest("needs a CPython 3.12 besides this interpreter "
+                          "(pyenv install 3.12)")
+        src = self.make_dir()
+        mine = "cp{0}{1}-cp{0}{1}-manylinux_2_17_x86_64".format(
+            *sys.version_info[:2])
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--add",
+            mirrortools.make_wheel(src, "native", "1.0", tag=mine)])
+        self.assertEqual(0, code, err)
+        uc = self.write(self.tmp, "two.txt",
+                        "native===1.0\nalpha===1.0;python_version=='3.12'\n")
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "-p", sys.executable,
+            "-p", other])
+        self.assertEqual(1, code, err)
+        self.assertEqual([
+            f"{uc}:1: native===1.0 has no installable file on {self.out} "
+            f"for {other} (3.12): only wheels for incompatible tags "
+            f"({mine}) and no sdist",
+            f"2 pins checked on {self.out} for 2 interpreter(s): "
+            "1 problem(s)"], out.splitlines())
+
     def test_error_not_a_mirror(self) -> None:
         code, out, err = self.run_main(check_mirror.main, [
             "-c", self.uc, "--mirror", self.tmp])
