@@ -315,7 +315,7 @@ class MirrorDir:
         self.root = root
         self.packages = os.path.join(root, mirror.PACKAGES)
         self.simple = os.path.join(root, mirror.SIMPLE)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._cache: dict[tuple[str, int, int], mirror.File] = {}
         self._by_name: dict[str, list[str]] = {}
         self._listed: frozenset[str] = frozenset()
@@ -420,9 +420,11 @@ class MirrorDir:
         return True
 
     def write_project(self, name: str) -> None:
-        files = self.files(name)
         directory = os.path.join(self.simple, name)
         with self._lock:
+            # Listed under the lock: two versions of one project can land
+            # at once, and the later write must list both.
+            files = self.files(name)
             os.makedirs(directory, exist_ok=True)
             # JSON first: the HTML page is what pip reads, and it goes
             # last so that it never lists more than the JSON form.
@@ -631,24 +633,25 @@ class Builder:
 
         Dependencies come from the ``Requires-Dist`` of each wheel as it
         lands, markers evaluated for its interpreter, and are mirrored
-        at their pinned version, in waves, as ``pip wheel -r ... -c ...``
-        would.  A dependency the constraints do not pin is not mirrored
-        and is returned as :class:`Unpinned`.
+        at their pinned version, as ``pip wheel -r ... -c ...`` would.
+        A dependency the constraints do not pin is not mirrored and is
+        returned as :class:`Unpinned`.
         """
         outcomes: list[Outcome] = []
         unpinned: list[Unpinned] = []
         pinned = [{p.canonical: p for p in mirror.applicable(
             all_pins, i.env)} for i in interpreters]
+        number = {i.executable: n for n, i in enumerate(interpreters)}
         extras: list[dict[str, set[str]]] = [{} for _ in interpreters]
         expanded: list[dict[str, frozenset[str]]] = [
             {} for _ in interpreters]
         landed: list[dict[str, str]] = [{} for _ in interpreters]
         queued: list[set[str]] = [set() for _ in interpreters]
-        todo: list[tuple[int, str, tuple[str, ...], mirror.Pin | None]] = [
-            (n, name, tuple(wanted_extras), None)
-            for n, wanted in enumerate(roots)
-            for name, wanted_extras in wanted]
-        while todo:
+        Todo = list[tuple[int, str, tuple[str, ...], mirror.Pin | None]]
+        pool = concurrent.futures.ThreadPoolExecutor(max(1, workers))
+        pending: set[concurrent.futures.Future[list[Outcome]]] = set()
+
+        def enqueue(todo: Todo) -> None:
             needs = []
             for n, name, wanted_extras, requirer in todo:
                 extras[n].setdefault(name, set()).update(wanted_extras)
@@ -659,14 +662,13 @@ class Builder:
                 elif name not in queued[n]:
                     queued[n].add(name)
                     needs.append((pin, interpreters[n]))
-            index = {i.executable: n for n, i in enumerate(interpreters)}
-            for outcome in self.run(mirror.jobs_for(needs), workers,
-                                    progress):
-                outcomes.append(outcome)
-                if outcome.filename.endswith(mirror.WHEEL):
-                    n = index[outcome.interpreter.executable]
-                    landed[n][outcome.pin.canonical] = outcome.filename
-            todo = []
+            for job in mirror.jobs_for(needs):
+                pending.add(pool.submit(self._job, job))
+
+        def expand() -> Todo:
+            # The dependencies of wheels that landed, or whose wanted
+            # extras grew, since last time.
+            todo: Todo = []
             for n, interpreter in enumerate(interpreters):
                 for name, filename in landed[n].items():
                     want = frozenset(extras[n].get(name, ()))
@@ -681,6 +683,36 @@ class Builder:
                                 extras[n].get(dep, set())):
                             todo.append((n, dep, dep_extras,
                                          pinned[n][name]))
+            return todo
+
+        # Event-driven rather than in waves: a dependency starts as soon
+        # as the wheel that needs it lands, so no wave waits for its
+        # slowest build.
+        todo: Todo = [(n, name, tuple(wanted_extras), None)
+                      for n, wanted in enumerate(roots)
+                      for name, wanted_extras in wanted]
+        try:
+            while True:
+                enqueue(todo)
+                todo = expand()
+                if todo:
+                    continue
+                if not pending:
+                    break
+                done, _ = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                pending.difference_update(done)
+                for future in done:
+                    for outcome in future.result():
+                        outcomes.append(outcome)
+                        if progress is not None:
+                            progress(outcome)
+                        if outcome.filename.endswith(mirror.WHEEL):
+                            n = number[outcome.interpreter.executable]
+                            landed[n][outcome.pin.canonical] = (
+                                outcome.filename)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return outcomes, _unique(unpinned)
 
     def _job(self, job: mirror.Job) -> list[Outcome]:
