@@ -319,6 +319,7 @@ class MirrorDir:
         self._cache: dict[tuple[str, int, int], mirror.File] = {}
         self._by_name: dict[str, list[str]] = {}
         self._listed: frozenset[str] = frozenset()
+        self._recorded_files: dict[str, mirror.File] = {}
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -369,8 +370,26 @@ class MirrorDir:
             except ValueError:
                 continue
             by_name.setdefault(name, []).append(entry)
+        recorded = {}
+        for name in by_name:
+            for f in self._recorded(name):
+                if f.sha256:
+                    recorded[f.filename] = f
         with self._lock:
             self._by_name = by_name
+            self._recorded_files = recorded
+
+    def _recorded(self, name: str) -> list[mirror.File]:
+        """The entries of the project's current JSON page, if readable."""
+        page = os.path.join(self.simple, name, mirror.JSON_PAGE)
+        if not os.path.isfile(page):
+            return []
+        try:
+            return mirror.parse_project_json(fileio.read_text(page),
+                                             "http://mirror/")
+        except (errors.RequirementsError, ValueError, KeyError,
+                TypeError, AttributeError):
+            return []  # unreadable: hash the files again
 
     def names(self) -> list[str]:
         with self._lock:
@@ -381,7 +400,18 @@ class MirrorDir:
             return list(self._by_name.get(name, ()))
 
     def describe(self, filename: str) -> mirror.File:
-        """The page entry of ``packages/<filename>`` (hash, metadata)."""
+        """The page entry of ``packages/<filename>`` (hash, metadata).
+
+        A file the mirror's pages already list keeps the hash recorded
+        when it arrived: files in a mirror never change, so a file
+        altered since (a bad copy, tampering) is not blessed with a new
+        hash; pip refuses it and ``check-mirror --verify-hashes``
+        reports it.  This also spares a warm run re-hashing the mirror.
+        """
+        known = self._recorded_files.get(filename)
+        if known is not None:
+            return mirror.File(filename, mirror.package_url(filename),
+                               known.sha256, known.requires_python)
         path = os.path.join(self.packages, filename)
         info = os.stat(path)
         key = (filename, info.st_size, info.st_mtime_ns)

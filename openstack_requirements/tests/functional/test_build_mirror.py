@@ -131,6 +131,18 @@ class TestBuildMirror(MirrorTestCase):
         self.assertEqual(1, code, out + err)
         self.assertIn("packages/gamma-3.0-py3-none-any.whl differs from its "
                       "page", out)
+        # Another run keeps the hash recorded when the file arrived: the
+        # altered file is not blessed with a new one.
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        self.assertIn("2 present, 0 downloaded", out)
+        self.assertEqual([], [f for f in self.page("gamma")
+                              if f.sha256 == sha256(os.path.join(
+                                  packages, f.filename))
+                              and f.filename.endswith(".whl")])
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "--verify-hashes"])
+        self.assertEqual(1, code, out + err)
 
     def test_second_run_adds_new_version_and_keeps_old(self) -> None:
         old = self.constraints("alpha===0.9\n", "old.txt")
