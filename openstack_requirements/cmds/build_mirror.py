@@ -48,8 +48,10 @@ The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
 data-requires-python, plus PEP 691 index.json) and MIRROR_DIR/packages/.
 Runs only add files; pages are regenerated from the files on disk and
 replaced atomically.  --add FILE... publishes wheels or sdists of your
-own.  Exit 0 all pins served, 1 some pin has no file on the index,
-2 bad input, 3 a download or build failed."""
+own.  -r FILE mirrors what FILE asks for and its dependencies instead of
+every pin.  Exit 0 all pins served, 1 some pin has no file on the index
+(or, with -r, a needed name is not pinned), 2 bad input, 3 a download or
+build failed."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
