@@ -18,9 +18,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import sys
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import mirror
+    from openstack_requirements import wheelbuild
 
 PROG = "build-wheel-mirror"
 EXAMPLE = (
@@ -28,25 +34,153 @@ EXAMPLE = (
     '/srv/mirror'
 )
 
-DESCRIPTION = (
-    'Build or extend a local PEP 503 wheel mirror for the constraints.'
-)
+DESCRIPTION = """\
+Build or extend a local PEP 503 wheel mirror for the constraints.
+
+For each interpreter (-p, repeatable; default: this one) every pin of the
+constraints file whose marker holds for it gets a wheel in the mirror:
+one already there is kept, else the index's best compatible wheel is
+downloaded (hash checked), else the sdist is downloaded and built in
+isolation (uv build, or pip wheel with --installer pip), in parallel.
+A failed build is reported with its error lines and the rest goes on.
+
+The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
+data-requires-python, plus PEP 691 index.json) and MIRROR_DIR/packages/.
+Runs only add files; pages are regenerated from the files on disk and
+replaced atomically.  --add FILE... publishes wheels or sdists of your
+own.  -r FILE mirrors what FILE asks for and its dependencies instead of
+every pin.  Exit 0 all pins served, 1 some pin has no file on the index
+(or, with -r, a needed name is not pinned), 2 bad input, 3 a download or
+build failed."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-c", "--constraints", metavar="FILE")
-    parser.add_argument("-r", "--requirements", metavar="FILE")
+    parser.add_argument("-c", "--constraints", metavar="FILE",
+                        help="the pins to mirror (name===version;marker)")
+    parser.add_argument("-r", "--requirements", metavar="FILE",
+                        help="mirror what this file asks for and its "
+                        "dependencies, at their pins (default: every pin)")
     parser.add_argument("-p", "--python", action="append", default=[],
-                        metavar="PYTHON")
-    parser.add_argument("-o", "--output", metavar="MIRROR_DIR")
-    parser.add_argument("--jobs", type=int, metavar="N")
-    parser.add_argument("--installer", choices=("uv", "pip"), default="uv")
-    parser.add_argument("--add", nargs="+", metavar="FILE")
+                        metavar="PYTHON",
+                        help="interpreter to mirror for (repeatable)")
+    parser.add_argument("-o", "--output", metavar="MIRROR_DIR",
+                        help="the mirror directory (created if needed)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="parallel downloads and builds (default: "
+                        "the number of CPUs)")
+    parser.add_argument("--installer", choices=("uv", "pip"), default="uv",
+                        help="what builds sdists (default: uv)")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="simple index to mirror from (default: "
+                        "PyPI); also used for build dependencies")
+    parser.add_argument("--add", nargs="+", metavar="FILE",
+                        help="copy these wheels or sdists into the mirror")
+
+
+def _build(args: argparse.Namespace, out: TextIO) -> int:
+    from openstack_requirements import errors
+    from openstack_requirements import mirror
+    from openstack_requirements import wheelbuild
+
+    if not args.output:
+        raise errors.InputError("give the mirror directory with -o "
+                                "MIRROR_DIR")
+    if not args.constraints and not args.add:
+        raise errors.InputError("give -c upper-constraints.txt to mirror "
+                                "its pins, or --add FILE... to publish "
+                                "files")
+    if args.requirements and not args.constraints:
+        raise errors.InputError("-r needs -c: it selects among the pins")
+    if args.jobs is not None and args.jobs < 1:
+        raise errors.InputError("--jobs must be 1 or more")
+    target = wheelbuild.MirrorDir(args.output)
+    pins: list[mirror.Pin] = []
+    interpreters: list[mirror.Interpreter] = []
+    roots: list[list[mirror.Wanted]] = []
+    if args.constraints:
+        pins = mirror.pins(_cli.read_doc(args.constraints))
+        wanted = (_cli.read_doc(args.requirements) if args.requirements
+                  else None)
+        pythons = args.python or [sys.executable]
+        interpreters = [wheelbuild.probe(p) for p in pythons]
+        if wanted is not None:
+            roots = [mirror.roots(wanted, i.env) for i in interpreters]
+    if args.add:
+        wheelbuild.check_files(args.add, target)
+    # -- I/O below this line
+    outcomes: list[wheelbuild.Outcome] = []
+    unpinned: list[wheelbuild.Unpinned] = []
+    with target.locked():
+        if args.add:
+            for filename in wheelbuild.add_files(args.add, target):
+                print(f"added {filename}", file=out)
+        if args.constraints:
+            index = wheelbuild.Index(args.index_url or wheelbuild.PYPI)
+            builder = wheelbuild.Builder(
+                target, index, wheelbuild.Installer(args.installer))
+            jobs = args.jobs or wheelbuild.default_jobs()
+            if args.requirements:
+                outcomes, unpinned = builder.closure(
+                    pins, interpreters, roots, jobs,
+                    progress=lambda o: _progress(o, out))
+            else:
+                outcomes = builder.run(
+                    mirror.plan(pins, interpreters), jobs,
+                    progress=lambda o: _progress(o, out))
+        target.regenerate()
+    for u in unpinned:
+        where = (f"{args.requirements}: {u.name}" if u.requirer is None
+                 else f"{u.requirer.source}:{u.requirer.lineno}: "
+                 f"{u.requirer} needs {u.name}, which")
+        print(f"{where} is not pinned in {args.constraints}; not mirrored "
+              f"for {u.interpreter.label}", file=out)
+    code = _summary(out, interpreters, outcomes)
+    return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
+
+
+def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:
+    from openstack_requirements import wheelbuild
+
+    if outcome.status in (wheelbuild.Status.DOWNLOADED,
+                          wheelbuild.Status.BUILT):
+        print(f"{outcome.status.value} {outcome.pin} for "
+              f"{outcome.interpreter.label}: {outcome.filename}", file=out)
+        out.flush()
+
+
+def _summary(out: TextIO, interpreters: Sequence[mirror.Interpreter],
+             outcomes: Sequence[wheelbuild.Outcome]) -> int:
+    from openstack_requirements import errors
+    from openstack_requirements import wheelbuild
+
+    problems = [o for o in outcomes
+                if o.status in (wheelbuild.Status.MISSING,
+                                wheelbuild.Status.FAILED)]
+    problems.sort(key=lambda o: (o.pin.lineno, o.interpreter.executable))
+    for o in problems:
+        what = ("has no file on the index" if o.status is
+                wheelbuild.Status.MISSING else "failed")
+        print(f"{o.pin.source}:{o.pin.lineno}: {o.pin} {what} for "
+              f"{o.interpreter.label}: {o.message}", file=out)
+        for line in o.lines:
+            print(f"    {line}", file=out)
+    for interpreter in interpreters:
+        mine = [o for o in outcomes if o.interpreter is interpreter]
+        counts = ", ".join(
+            f"{sum(o.status is s for o in mine)} {s.value}"
+            for s in wheelbuild.Status)
+        print(f"{interpreter.label}: {len(mine)} pins: {counts}", file=out)
+    if any(o.status is wheelbuild.Status.FAILED for o in problems):
+        return errors.EXIT_TOOL
+    return errors.EXIT_FINDINGS if problems else errors.EXIT_OK
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 7)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _build, stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import os
+import sys
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
@@ -28,25 +30,92 @@ EXAMPLE = (
     'python3.12'
 )
 
-DESCRIPTION = (
-    'Check that every pin has an installable file on an index or '
-    'mirror.'
-)
+DESCRIPTION = """\
+Check that every pin has an installable file on an index or mirror.
+
+For each interpreter (-p, repeatable; default: this one) each pin whose
+marker holds for it needs a wheel whose tags the interpreter supports, or
+an sdist, allowed by its Requires-Python.  The index is read through its
+simple API (PEP 691 JSON or PEP 503 HTML): --index-url URL (PyPI, a
+served mirror) or --mirror DIR (a mirror made by build-wheel-mirror).
+--verify-hashes also checks files against the #sha256= of their links:
+every file of a --mirror, or the files serving the pins on --index-url.
+One line per problem; exit 1 if there is any, 3 if the index cannot be
+read."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-c", "--constraints", metavar="FILE")
+    parser.add_argument("-c", "--constraints", metavar="FILE",
+                        help="the pins to check (name===version;marker)")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--index-url", metavar="URL")
-    group.add_argument("--mirror", metavar="DIR")
+    group.add_argument("--index-url", metavar="URL",
+                       help="a simple index, e.g. https://pypi.org/simple")
+    group.add_argument("--mirror", metavar="DIR",
+                       help="a local mirror made by build-wheel-mirror")
     parser.add_argument("-p", "--python", action="append", default=[],
-                        metavar="PYTHON")
-    parser.add_argument("--verify-hashes", action="store_true")
+                        metavar="PYTHON",
+                        help="interpreter to check for (repeatable)")
+    parser.add_argument("--verify-hashes", action="store_true",
+                        help="fetch files and compare their sha256")
+    parser.add_argument("--json", action="store_true",
+                        help="print the findings as JSON")
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    import pathlib
+
+    from openstack_requirements import errors
+    from openstack_requirements import mirror
+    from openstack_requirements import wheelbuild
+
+    if not args.constraints:
+        raise errors.InputError("give the constraints file with -c")
+    if not args.index_url and not args.mirror:
+        raise errors.InputError("give --index-url URL or --mirror DIR")
+    pins = mirror.pins(_cli.read_doc(args.constraints))
+    if args.mirror:
+        simple = os.path.join(os.path.abspath(args.mirror), mirror.SIMPLE)
+        if not os.path.isfile(os.path.join(simple, mirror.PAGE)):
+            raise errors.InputError(
+                "not a mirror: no simple/index.html; build one with "
+                "build-wheel-mirror", source=args.mirror)
+        index = wheelbuild.Index(pathlib.Path(simple).as_uri())
+        where = args.mirror
+    else:
+        index = wheelbuild.Index(args.index_url)
+        where = args.index_url
+    interpreters = [wheelbuild.probe(p)
+                    for p in args.python or [sys.executable]]
+    names = {pin.canonical for i in interpreters
+             for pin in mirror.applicable(pins, i.env)}
+    pages = wheelbuild.fetch_pages(index, names)
+    findings, chosen = mirror.check(pins, interpreters, pages, where)
+    if args.verify_hashes:
+        findings += (wheelbuild.verify_mirror(args.mirror) if args.mirror
+                     else wheelbuild.verify_remote(index, chosen))
+    if args.json:
+        import json
+
+        json.dump({"ok": not findings,
+                   "findings": [f.as_dict() for f in findings]},
+                  out, indent=2)
+        out.write("\n")
+    else:
+        _cli.report(out, findings)
+        checked = len({(p.canonical, p.version) for i in interpreters
+                       for p in mirror.applicable(pins, i.env)})
+        print(f"{checked} pins checked on {where} for "
+              f"{len(interpreters)} interpreter(s): {len(findings)} "
+              "problem(s)", file=out)
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None
 ) -> int:
     parser = _cli.parser_for(PROG, DESCRIPTION, EXAMPLE, _add_args)
-    body = _cli.not_implemented(PROG, 7)
-    return _cli.run(parser, argv, body, stdout)
+    return _cli.run(parser, argv, _check, stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,667 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Wheel mirror core: pins per interpreter, simple-API pages, file
+choice. Pure: no I/O.
+
+A mirror is a PEP 503 "simple" repository laid out as plain files::
+
+    MIRROR/simple/index.html            every project (and index.json)
+    MIRROR/simple/<canonical>/index.html  links with #sha256= and
+                                          data-requires-python
+                                          (and index.json, PEP 691)
+    MIRROR/packages/<filename>          the wheels and sdists
+
+This module renders and parses those pages (HTML and PEP 691 JSON),
+decides which pins of a constraints file apply to an interpreter (its
+markers evaluated with that interpreter's environment) and which file
+of an index serves a pin on an interpreter (its wheel tags, in the
+interpreter's own order of preference, or else an sdist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+import dataclasses
+import enum
+import functools
+import html
+import html.parser
+import json
+import urllib.parse
+
+from openstack_requirements import errors
+from openstack_requirements import policy
+from openstack_requirements import reqfile
+from openstack_requirements import requirement
+
+SIMPLE = "simple"
+PACKAGES = "packages"
+PAGE = "index.html"
+JSON_PAGE = "index.json"
+JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+#: What a client asks an index for: JSON where served, else HTML.
+ACCEPT = f"{JSON_CONTENT_TYPE}, text/html;q=0.1"
+WHEEL = ".whl"
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Pin:
+    """One ``name===version`` line of a constraints file."""
+
+    name: str
+    version: str
+    marker: str
+    source: str
+    lineno: int
+
+    @property
+    def canonical(self) -> str:
+        return requirement.canonical_name(self.name)
+
+    def __str__(self) -> str:
+        return f"{self.name}==={self.version}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Interpreter:
+    """What a Python interpreter reports about itself.
+
+    ``env`` is its PEP 508 marker environment and ``tags`` the wheel tags
+    it supports, most preferred first (``packaging.tags.sys_tags``).
+    """
+
+    executable: str
+    version: str
+    env: Mapping[str, str]
+    tags: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.executable} ({self.version})"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class File:
+    """A file listed on a project page of a simple index."""
+
+    filename: str
+    url: str
+    sha256: str | None = None
+    requires_python: str | None = None
+    yanked: bool = False
+
+
+class Kind(enum.Enum):
+    WHEEL = "wheel"
+    SDIST = "sdist"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Choice:
+    """The file serving one pin on one interpreter, or why there is none.
+
+    ``file`` is None when nothing fits; ``reason`` then says why (no file
+    of that version; only wheels for other interpreters or platforms;
+    excluded by Requires-Python).
+    """
+
+    pin: Pin
+    file: File | None
+    kind: Kind | None
+    reason: str = ""
+
+
+# -- pins ------------------------------------------------------------
+
+
+def pins(doc: reqfile.RequirementsFile) -> list[Pin]:
+    """Every ``name===version[;marker]`` pin of a constraints file.
+
+    :raises ParseError: a line that is not such a pin (with its line).
+    """
+    doc.require_valid()
+    found = []
+    for line in doc.lines:
+        if line.kind is reqfile.Kind.BLANK or line.kind is (
+            reqfile.Kind.COMMENT
+        ):
+            continue
+        version = policy.pin(line)
+        req = line.req
+        if version is None or req is None or req.url:
+            raise errors.ParseError(
+                doc.source, line.lineno, line.raw,
+                "expected 'name===version[;marker]'; a mirror is built "
+                "from exact pins only",
+            )
+        found.append(Pin(req.name, version, req.marker, doc.source,
+                         line.lineno))
+    return found
+
+
+def applicable(
+    all_pins: Iterable[Pin],
+    env: Mapping[str, str],
+    names: Iterable[str] | None = None,
+) -> list[Pin]:
+    """The pins whose markers hold in *env*, one per name.
+
+    :param names: when given, only pins of these names (any spelling).
+    """
+    wanted = (
+        None if names is None
+        else {requirement.canonical_name(n) for n in names}
+    )
+    chosen: dict[str, Pin] = {}
+    for pin in all_pins:
+        if wanted is not None and pin.canonical not in wanted:
+            continue
+        if pin.marker:
+            marker = requirement.parse(
+                f"{pin.name}; {pin.marker}").marker_obj
+            assert marker is not None
+            if not marker.evaluate(dict(env)):
+                continue
+        chosen.setdefault(pin.canonical, pin)
+    return list(chosen.values())
+
+
+Wanted = tuple[str, tuple[str, ...]]  # (canonical name, extras)
+
+
+def _extras(extras: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({requirement.canonical_name(e) for e in extras}))
+
+
+def roots(
+    doc: reqfile.RequirementsFile, env: Mapping[str, str]
+) -> list[Wanted]:
+    """What a requirements file (``-r``) asks for in *env*.
+
+    Lines whose marker is false in *env* ask for nothing.
+    """
+    doc.require_valid()
+    wanted = []
+    for line in doc.requirements():
+        req = line.req
+        if req is None:
+            continue
+        marker = req.marker_obj
+        if marker is not None and not marker.evaluate(dict(env)):
+            continue
+        wanted.append((req.canonical, _extras(req.extras)))
+    return wanted
+
+
+def dependencies(
+    metadata: str, env: Mapping[str, str], extras: Iterable[str] = ()
+) -> list[Wanted]:
+    """The ``Requires-Dist`` of core metadata that hold in *env*.
+
+    A dependency of an extra counts when that extra is in *extras*.
+    Malformed lines are skipped, as pip skips them.
+    """
+    import email.parser
+
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement
+
+    msg = email.parser.HeaderParser().parsestr(metadata)
+    wanted = []
+    for text in msg.get_all("Requires-Dist") or ():
+        try:
+            req = Requirement(str(text))
+        except InvalidRequirement:
+            continue
+        if req.marker is not None and not any(
+                req.marker.evaluate(dict(env, extra=extra))
+                for extra in ("", *extras)):
+            continue
+        wanted.append((requirement.canonical_name(req.name),
+                       _extras(req.extras)))
+    return wanted
+
+
+# -- filenames -------------------------------------------------------
+
+
+def file_kind(filename: str) -> Kind | None:
+    if filename.endswith(WHEEL):
+        return Kind.WHEEL
+    if filename.endswith(SDIST_SUFFIXES):
+        return Kind.SDIST
+    return None
+
+
+def parse_filename(filename: str) -> tuple[str, str, Kind]:
+    """(canonical name, version, kind) of a wheel or sdist filename.
+
+    :raises ValueError: not a valid wheel or sdist filename; the message
+        says what is expected.
+    """
+    from packaging import utils
+    from packaging import version as versions
+
+    kind = file_kind(filename)
+    try:
+        if kind is Kind.WHEEL:
+            name, version, _, _ = utils.parse_wheel_filename(filename)
+        elif kind is Kind.SDIST:
+            stem = filename
+            for suffix in SDIST_SUFFIXES:
+                stem = stem.removesuffix(suffix)
+            # Old sdists use "-" freely in the name: the version is the
+            # part after the last dash (as pip reads them).
+            raw_name, _, raw_version = stem.rpartition("-")
+            if not raw_name or not raw_version:
+                raise ValueError(filename)
+            name = utils.canonicalize_name(raw_name)
+            version = versions.Version(raw_version)
+        else:
+            raise ValueError(filename)
+    except (utils.InvalidWheelFilename, versions.InvalidVersion,
+            ValueError) as exc:
+        raise ValueError(
+            f"{filename!r} is not a wheel (name-version-tags.whl) or an "
+            "sdist (name-version.tar.gz or .zip)"
+        ) from exc
+    return str(name), str(version), kind
+
+
+def wheel_tags(filename: str) -> frozenset[str]:
+    from packaging import utils
+
+    return frozenset(str(t) for t in utils.parse_wheel_filename(filename)[3])
+
+
+def _split(filename: str) -> tuple[str, str]:
+    """(name, version) as written in a filename, without validation."""
+    if filename.endswith(WHEEL):
+        parts = filename.split("-")
+        return (parts[0], parts[1]) if len(parts) >= 5 else ("", "")
+    stem = filename
+    for suffix in SDIST_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    name, _, version = stem.rpartition("-")
+    return name, version
+
+
+@functools.lru_cache(maxsize=8192)
+def same_version(a: str, b: str) -> bool:
+    """``===`` compares text, but filenames normalise the version."""
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    if a == b:
+        return True
+    try:
+        return Version(a) == Version(b)
+    except InvalidVersion:
+        return False
+
+
+def python_allows(requires_python: str | None, version: str) -> bool:
+    """Whether *requires_python* admits interpreter *version* (X.Y.Z)."""
+    if not requires_python:
+        return True
+    from packaging.specifiers import InvalidSpecifier
+    from packaging.specifiers import SpecifierSet
+
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True  # pip ignores a malformed Requires-Python too
+    return spec.contains(version, prereleases=True)
+
+
+def requires_python(metadata: str) -> str | None:
+    """``Requires-Python`` of core metadata text (METADATA, PKG-INFO)."""
+    import email.parser
+
+    msg = email.parser.HeaderParser().parsestr(metadata)
+    value = msg.get("Requires-Python")
+    return str(value).strip() if value else None
+
+
+# -- choosing a file -------------------------------------------------
+
+
+def choose(
+    pin: Pin, files: Sequence[File], interpreter: Interpreter
+) -> Choice:
+    """The file that serves *pin* on *interpreter*, as pip would pick.
+
+    The wheel whose best tag comes earliest in the interpreter's tag
+    list wins; without a compatible wheel an sdist serves (it can be
+    built).  Files that Requires-Python excludes do not count.  Yanked
+    files count: PEP 592 lets an exact pin install a yanked release.
+    """
+    full_version = interpreter.env.get(
+        "python_full_version", interpreter.version)
+    priority = {tag: i for i, tag in enumerate(interpreter.tags)}
+    best: tuple[int, File] | None = None
+    sdist: File | None = None
+    other_tags: set[str] = set()
+    excluded = []
+    versioned = 0
+    for f in files:
+        # A cheap look at the filename first: big projects list
+        # thousands of files, and only a few are of the pinned release.
+        raw_name, raw_version = _split(f.filename)
+        if requirement.canonical_name(raw_name) != pin.canonical or (
+                not same_version(raw_version, pin.version)):
+            continue
+        try:
+            name, version, kind = parse_filename(f.filename)
+        except ValueError:
+            continue
+        if name != pin.canonical or not same_version(version, pin.version):
+            continue
+        versioned += 1
+        if not python_allows(f.requires_python, full_version):
+            excluded.append(f"{f.filename} (Requires-Python "
+                            f"{f.requires_python})")
+            continue
+        if kind is Kind.SDIST:
+            sdist = sdist or f
+            continue
+        tags = wheel_tags(f.filename)
+        ranks = [priority[t] for t in tags if t in priority]
+        if not ranks:
+            other_tags.update(tags)
+            continue
+        rank = min(ranks)
+        if best is None or rank < best[0]:
+            best = (rank, f)
+    if best is not None:
+        return Choice(pin, best[1], Kind.WHEEL)
+    if sdist is not None:
+        return Choice(pin, sdist, Kind.SDIST)
+    if not versioned:
+        return Choice(pin, None, None,
+                      f"no file of version {pin.version}")
+    reasons = []
+    if other_tags:
+        shown = ", ".join(sorted(other_tags)[:6])
+        more = len(other_tags) - 6
+        reasons.append(
+            "only wheels for incompatible tags (" + shown
+            + (f", and {more} more" if more > 0 else "") + ")")
+    if excluded:
+        reasons.append("excluded by Requires-Python: "
+                       + ", ".join(excluded[:3]))
+    return Choice(pin, None, None, "; ".join(reasons) + " and no sdist")
+
+
+def compatible_wheels(
+    pin: Pin, files: Iterable[File], interpreter: Interpreter
+) -> list[File]:
+    """Wheels among *files* that install *pin* on *interpreter*."""
+    wheels = [f for f in files if file_kind(f.filename) is Kind.WHEEL]
+    choice = choose(pin, wheels, interpreter)
+    return [choice.file] if choice.file is not None else []
+
+
+def finding(choice: Choice, interpreter: Interpreter,
+            where: str) -> errors.Finding:
+    pin = choice.pin
+    return errors.Finding(
+        pin.source, pin.lineno,
+        f"{pin} has no installable file on {where} for "
+        f"{interpreter.label}: {choice.reason}",
+        "missing",
+    )
+
+
+# -- pages -----------------------------------------------------------
+
+
+def _href(f: File) -> str:
+    url = f.url
+    if f.sha256:
+        url += "#sha256=" + f.sha256
+    return url
+
+
+def render_project(name: str, files: Iterable[File]) -> str:
+    """PEP 503 project page: one link per file, sorted by filename."""
+    lines = [
+        "<!DOCTYPE html>",
+        "<html>",
+        "  <head>",
+        '    <meta name="pypi:repository-version" content="1.0">',
+        f"    <title>Links for {html.escape(name)}</title>",
+        "  </head>",
+        "  <body>",
+        f"    <h1>Links for {html.escape(name)}</h1>",
+    ]
+    for f in sorted(files, key=lambda f: f.filename):
+        attrs = f'href="{html.escape(_href(f))}"'
+        if f.requires_python:
+            attrs += (' data-requires-python="'
+                      f'{html.escape(f.requires_python)}"')
+        if f.yanked:
+            attrs += ' data-yanked=""'
+        lines.append(f"    <a {attrs}>{html.escape(f.filename)}</a><br>")
+    lines += ["  </body>", "</html>", ""]
+    return "\n".join(lines)
+
+
+def render_project_json(name: str, files: Iterable[File]) -> str:
+    """PEP 691 JSON form of the same page."""
+    entries = []
+    for f in sorted(files, key=lambda f: f.filename):
+        entry: dict[str, object] = {
+            "filename": f.filename,
+            "url": f.url,
+            "hashes": {"sha256": f.sha256} if f.sha256 else {},
+        }
+        if f.requires_python:
+            entry["requires-python"] = f.requires_python
+        if f.yanked:
+            entry["yanked"] = True
+        entries.append(entry)
+    doc = {"meta": {"api-version": "1.0"}, "name": name, "files": entries}
+    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def render_root(names: Iterable[str]) -> str:
+    """PEP 503 root page: one link per project."""
+    lines = [
+        "<!DOCTYPE html>",
+        "<html>",
+        "  <head>",
+        '    <meta name="pypi:repository-version" content="1.0">',
+        "    <title>Simple index</title>",
+        "  </head>",
+        "  <body>",
+    ]
+    for name in sorted(set(names)):
+        quoted = urllib.parse.quote(name)
+        lines.append(f'    <a href="{quoted}/">{html.escape(name)}</a><br>')
+    lines += ["  </body>", "</html>", ""]
+    return "\n".join(lines)
+
+
+def render_root_json(names: Iterable[str]) -> str:
+    doc = {"meta": {"api-version": "1.0"},
+           "projects": [{"name": n} for n in sorted(set(names))]}
+    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def package_url(filename: str) -> str:
+    """Link from ``simple/<name>/index.html`` to ``packages/<file>``."""
+    return f"../../{PACKAGES}/{urllib.parse.quote(filename)}"
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[tuple[dict[str, str | None], list[str]]] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]]
+    ) -> None:
+        if tag == "a":
+            self._open = []
+            self.anchors.append((dict(attrs), self._open))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+
+def _file_from_url(url: str, text: str, requires: str | None,
+                   yanked: bool, sha256: str | None = None) -> File:
+    plain, _, fragment = url.partition("#")
+    if sha256 is None and fragment:
+        values = urllib.parse.parse_qs(fragment).get("sha256")
+        sha256 = values[0] if values else None
+    path = plain.partition("?")[0]
+    filename = path.rsplit("/", 1)[-1]
+    if "%" in filename:
+        filename = urllib.parse.unquote(filename)
+    return File(filename or text, plain, sha256, requires or None, yanked)
+
+
+def parse_project(text: str, base_url: str) -> list[File]:
+    """Files of a PEP 503 HTML project page; URLs made absolute."""
+    parser = _Links()
+    parser.feed(text)
+    parser.close()
+    files = []
+    for attrs, data in parser.anchors:
+        href = attrs.get("href")
+        if not href:
+            continue
+        files.append(_file_from_url(
+            urllib.parse.urljoin(base_url, href), "".join(data).strip(),
+            attrs.get("data-requires-python"), "data-yanked" in attrs))
+    return files
+
+
+def parse_project_json(text: str, base_url: str) -> list[File]:
+    """Files of a PEP 691 JSON project page; URLs made absolute.
+
+    :raises ValueError: not a PEP 691 project document.
+    """
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
+        raise ValueError("not a PEP 691 project page (no 'files' list)")
+    files = []
+    for entry in doc["files"]:
+        url = str(entry["url"])
+        if not url.startswith(("https://", "http://")):
+            url = urllib.parse.urljoin(base_url, url)
+        hashes = entry.get("hashes") or {}
+        yanked = entry.get("yanked", False)
+        files.append(_file_from_url(
+            url, str(entry.get("filename", "")),
+            entry.get("requires-python"), bool(yanked),
+            hashes.get("sha256")))
+    return files
+
+
+def parse_root(text: str) -> list[str]:
+    """Project names linked from a PEP 503 root page (as written)."""
+    parser = _Links()
+    parser.feed(text)
+    parser.close()
+    return ["".join(data).strip() for _, data in parser.anchors]
+
+
+# -- planning a build ------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Job:
+    """One pinned release and the interpreters that need a file of it."""
+
+    pin: Pin
+    interpreters: tuple[Interpreter, ...]
+
+
+def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
+    """Group (pin, interpreter) needs into one job per release.
+
+    A release pinned for several interpreters is one job, so that a
+    universal wheel is fetched once and a build is not run twice.
+    """
+    order: dict[tuple[str, str], Pin] = {}
+    who: dict[tuple[str, str], list[Interpreter]] = {}
+    for pin, interpreter in needs:
+        key = (pin.canonical, pin.version)
+        order.setdefault(key, pin)
+        who.setdefault(key, []).append(interpreter)
+    return [Job(pin, tuple(who[key])) for key, pin in order.items()]
+
+
+def plan(
+    all_pins: Sequence[Pin], interpreters: Sequence[Interpreter]
+) -> list[Job]:
+    """Every pin that applies to each interpreter, as jobs."""
+    return jobs_for((pin, interpreter) for interpreter in interpreters
+                    for pin in applicable(all_pins, interpreter.env))
+
+
+def error_lines(output: str, limit: int = 15) -> list[str]:
+    """The lines of a failed build worth showing.
+
+    Lines that mention an error, a failure or its cause, else the last
+    *limit* lines.
+    """
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    errs = [line for line in lines
+            if any(w in line.lower() for w in ("error", "failed", "cause"))]
+    chosen = errs or lines
+    return chosen[-limit:]
+
+
+# -- checking an index -----------------------------------------------
+
+
+def check(
+    all_pins: Sequence[Pin],
+    interpreters: Sequence[Interpreter],
+    pages: Mapping[str, Sequence[File] | None],
+    where: str,
+) -> tuple[list[errors.Finding], list[File]]:
+    """Pins with no installable file, and the files that serve the rest.
+
+    :param pages: project pages by canonical name; None for a project
+        the index does not have.
+    """
+    findings = []
+    chosen: dict[str, File] = {}
+    for interpreter in interpreters:
+        for pin in applicable(all_pins, interpreter.env):
+            files = pages.get(pin.canonical)
+            if files is None:
+                choice = Choice(pin, None, None,
+                                f"no project {pin.canonical!r} on it")
+            else:
+                choice = choose(pin, files, interpreter)
+            if choice.file is None:
+                findings.append(finding(choice, interpreter, where))
+            else:
+                chosen.setdefault(choice.file.url, choice.file)
+    findings.sort(key=lambda f: (f.lineno or 0, f.message))
+    return findings, list(chosen.values())

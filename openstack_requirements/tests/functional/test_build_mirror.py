@@ -1,0 +1,417 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""build-wheel-mirror against a real loopback index, with real builds.
+
+Every test makes its own tiny wheels and sdists, publishes them into a
+"source" index with ``--add``, serves that with ``http.server`` on
+127.0.0.1 and mirrors from it with this interpreter; ``pip install``
+then installs from the mirror, served the same way.  No internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+from openstack_requirements import mirror
+from openstack_requirements import wheelbuild
+from openstack_requirements.cmds import build_mirror  # noqa: H306
+from openstack_requirements.cmds import check_mirror
+from openstack_requirements.tests import base
+from openstack_requirements.tests import mirrortools
+
+
+def sha256(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class MirrorTestCase(base.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.tmp = self.make_dir()
+        self.src = os.path.join(self.tmp, "src")
+        os.makedirs(self.src)
+        self.source = os.path.join(self.tmp, "source")
+        self.out = os.path.join(self.tmp, "mirror")
+        self.publish(
+            mirrortools.make_wheel(self.src, "alpha", "0.9"),
+            mirrortools.make_wheel(self.src, "alpha", "1.0"),
+            mirrortools.make_wheel(self.src, "alpha", "1.0",
+                                   tag="cp39-cp39-win_amd64"),
+            mirrortools.make_sdist(self.src, "gamma", "3.0"),
+            mirrortools.make_wheel(self.src, "beta", "2.0",
+                                   tag="cp39-cp39-win_amd64"),
+            mirrortools.make_sdist(self.src, "broken", "1.0", fail=True),
+        )
+        server = self.useFixture(mirrortools.Server(self.source))
+        self.index = server.url + "/simple"
+
+    def publish(self, *paths: str) -> None:
+        code, out, err = self.run_main(
+            build_mirror.main, ["-o", self.source, "--add", *paths])
+        self.assertEqual(0, code, out + err)
+
+    def constraints(self, text: str, name: str = "uc.txt") -> str:
+        return self.write(self.tmp, name, text)
+
+    def build(self, *argv: str) -> tuple[int, str, str]:
+        return self.run_main(build_mirror.main, [
+            "-o", self.out, "--index-url", self.index, "-p",
+            sys.executable, *argv])
+
+    def page(self, name: str) -> list[mirror.File]:
+        path = os.path.join(self.out, "simple", name, "index.html")
+        return mirror.parse_project(base.read(path),
+                                    "http://h/simple/" + name + "/")
+
+
+class TestBuildMirror(MirrorTestCase):
+    def test_mirror_serves_pip_install_with_hash_checked(self) -> None:
+        uc = self.constraints(
+            "alpha===1.0\ngamma===3.0\nalpha===0.9;python_version<'3'\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        label = f"{sys.executable} ({sys.version_info[0]}."\
+            f"{sys.version_info[1]})"
+        self.assertIn(f"downloaded alpha===1.0 for {label}: "
+                      "alpha-1.0-py3-none-any.whl\n", out)
+        self.assertIn(f"built gamma===3.0 for {label}: "
+                      "gamma-3.0-py3-none-any.whl\n", out)
+        self.assertIn(f"{label}: 2 pins: 0 present, 1 downloaded, 1 built, "
+                      "0 missing, 0 failed\n", out)
+        packages = os.path.join(self.out, "packages")
+        # Only what the pins need for this interpreter: no win wheel, no
+        # alpha 0.9 (its marker is false here).
+        self.assertEqual(
+            ["alpha-1.0-py3-none-any.whl", "gamma-3.0-py3-none-any.whl",
+             "gamma-3.0.tar.gz"], sorted(os.listdir(packages)))
+        for f in self.page("gamma") + self.page("alpha"):
+            self.assertEqual(sha256(os.path.join(packages, f.filename)),
+                             f.sha256)
+        self.assertEqual(["alpha", "gamma"], mirror.parse_root(base.read(
+            os.path.join(self.out, "simple", "index.html"))))
+
+        served = self.useFixture(mirrortools.Server(self.out)).url
+        target = os.path.join(self.tmp, "site")
+        result = mirrortools.pip_install(served + "/simple", uc, target,
+                                         "alpha", "gamma")
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertIn("Successfully installed alpha-1.0 gamma-3.0",
+                      result.stdout)
+        self.assertEqual("__version__ = '3.0'\n",
+                         base.read(os.path.join(target, "gamma_mod.py")))
+
+        # pip checks the #sha256= of the link: a corrupted file is refused
+        # and check-mirror --verify-hashes finds it.
+        with open(os.path.join(packages, "gamma-3.0-py3-none-any.whl"),
+                  "ab") as f:
+            f.write(b"corrupt")
+        result = mirrortools.pip_install(
+            served + "/simple", uc, os.path.join(self.tmp, "site2"), "gamma")
+        self.assertNotEqual(0, result.returncode)
+        self.assertIn("DO NOT MATCH THE HASHES", result.stderr)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "--verify-hashes"])
+        self.assertEqual(1, code, out + err)
+        self.assertIn("packages/gamma-3.0-py3-none-any.whl differs from its "
+                      "page", out)
+        # Another run keeps the hash recorded when the file arrived: the
+        # altered file is not blessed with a new one.
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        self.assertIn("2 present, 0 downloaded", out)
+        self.assertEqual([], [f for f in self.page("gamma")
+                              if f.sha256 == sha256(os.path.join(
+                                  packages, f.filename))
+                              and f.filename.endswith(".whl")])
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "--verify-hashes"])
+        self.assertEqual(1, code, out + err)
+
+    def test_second_run_adds_new_version_and_keeps_old(self) -> None:
+        old = self.constraints("alpha===0.9\n", "old.txt")
+        code, out, err = self.build("-c", old)
+        self.assertEqual(0, code, out + err)
+        first = os.path.join(self.out, "packages",
+                             "alpha-0.9-py3-none-any.whl")
+        before = os.stat(first)
+        new = self.constraints("alpha===1.0\ngamma===3.0\n", "new.txt")
+        code, out, err = self.build("-c", new, "--jobs", "2")
+        self.assertEqual(0, code, out + err)
+        self.assertEqual(
+            ["alpha-0.9-py3-none-any.whl", "alpha-1.0-py3-none-any.whl"],
+            [f.filename for f in self.page("alpha")])
+        self.assertEqual(before.st_mtime_ns, os.stat(first).st_mtime_ns)
+        # Both generations install from it; this server answers pip's
+        # request for PEP 691 JSON with the index.json pages.
+        served = self.useFixture(mirrortools.Server(
+            self.out, negotiate=True)).url
+        for uc, version in ((old, "0.9"), (new, "1.0")):
+            result = mirrortools.pip_install(
+                served + "/simple", uc,
+                os.path.join(self.tmp, "site" + version), "alpha")
+            self.assertEqual(0, result.returncode, result.stderr)
+            self.assertIn(f"Successfully installed alpha-{version}",
+                          result.stdout)
+
+        # A warm run changes nothing: no download, pages not rewritten.
+        page = os.path.join(self.out, "simple", "alpha", "index.html")
+        mtime = os.stat(page).st_mtime_ns
+        code, out, err = self.build("-c", new)
+        self.assertEqual(0, code, out + err)
+        self.assertIn(": 2 pins: 2 present, 0 downloaded, 0 built", out)
+        self.assertEqual(mtime, os.stat(page).st_mtime_ns)
+
+    def test_failed_build_is_reported_and_the_rest_carries_on(self) -> None:
+        uc = self.constraints(
+            "broken===1.0\nalpha===1.0\nbeta===2.0\nnowhere===1.0\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(3, code, out + err)
+        label = f"{sys.executable} ({sys.version_info[0]}."\
+            f"{sys.version_info[1]})"
+        self.assertIn(f"uc.txt:1: broken===1.0 failed for {label}: "
+                      "uv build exited", out)
+        self.assertIn("    fatal error: foo.h: No such file or directory\n",
+                      out)
+        self.assertIn("    error: command 'gcc' failed with exit code 1\n",
+                      out)
+        self.assertIn(f"downloaded alpha===1.0 for {label}", out)
+        self.assertIn(f"uc.txt:3: beta===2.0 has no file on the index for "
+                      f"{label}: only wheels for incompatible tags "
+                      "(cp39-cp39-win_amd64) and no sdist\n", out)
+        self.assertIn(f"uc.txt:4: nowhere===1.0 has no file on the index "
+                      f"for {label}: nowhere is not on {self.index}/\n", out)
+        self.assertIn("0 present, 1 downloaded, 0 built, 2 missing, "
+                      "1 failed", out)
+        self.assertEqual([], wheelbuild.verify_mirror(self.out))
+
+    def test_file_url_index(self) -> None:
+        uc = self.constraints("alpha===1.0\ngamma===3.0\n")
+        source = pathlib.Path(self.source, "simple").as_uri()
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--index-url", source, "-c", uc])
+        self.assertEqual(0, code, out + err)
+        self.assertIn("downloaded alpha===1.0", out)
+        self.assertIn("built gamma===3.0", out)
+
+    def test_missing_pins_only_exit_one(self) -> None:
+        uc = self.constraints("alpha===1.0\nnowhere===1.0\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(1, code, out + err)
+
+    def test_pip_installer_builds_sdists(self) -> None:
+        uc = self.constraints("gamma===3.0\nbroken===1.0\n")
+        code, out, err = self.build("-c", uc, "--installer", "pip")
+        self.assertEqual(3, code, out + err)
+        self.assertIn("built gamma===3.0 for", out)
+        self.assertIn("broken===1.0 failed for", out)
+        self.assertIn("pip build exited 1", out)
+        self.assertIn("foo.h: No such file or directory", out)
+        self.assertTrue(os.path.exists(os.path.join(
+            self.out, "packages", "gamma-3.0-py3-none-any.whl")))
+
+    def test_requirements_mirror_their_dependency_closure(self) -> None:
+        self.publish(
+            mirrortools.make_wheel(self.src, "app", "1.0", requires=[
+                "lib>=1", "extra-dep; extra == 'fancy'",
+                "winonly; sys_platform == 'win32'", "unpinned-dep"]),
+            mirrortools.make_wheel(self.src, "lib", "2.0",
+                                   requires=["sublib"]),
+            mirrortools.make_wheel(self.src, "lib", "3.0"),
+            mirrortools.make_wheel(self.src, "sublib", "1.0"),
+            mirrortools.make_wheel(self.src, "extra_dep", "1.0"),
+            mirrortools.make_wheel(self.src, "winonly", "1.0"),
+        )
+        uc = self.constraints(
+            "app===1.0\nlib===2.0\nsublib===1.0\nextra-dep===1.0\n"
+            "winonly===1.0\nalpha===1.0\n")
+        reqs = self.write(self.tmp, "global.txt",
+                          "App[fancy]>=0.5  # MIT\nnotpinned  # MIT\n"
+                          "gamma;python_version<'3'  # MIT\n")
+        code, out, err = self.build("-c", uc, "-r", reqs)
+        self.assertEqual(1, code, out + err)
+        self.assertEqual(
+            ["app-1.0-py3-none-any.whl", "extra_dep-1.0-py3-none-any.whl",
+             "lib-2.0-py3-none-any.whl", "sublib-1.0-py3-none-any.whl"],
+            sorted(os.listdir(os.path.join(self.out, "packages"))))
+        label = f"{sys.executable} ({sys.version_info[0]}."\
+            f"{sys.version_info[1]})"
+        self.assertIn(f"{reqs}: notpinned is not pinned in {uc}; not "
+                      f"mirrored for {label}\n", out)
+        self.assertIn(f"{uc}:1: app===1.0 needs unpinned-dep, which is not "
+                      f"pinned in {uc}; not mirrored for {label}\n", out)
+        self.assertIn(f"{label}: 4 pins: 0 present, 4 downloaded", out)
+
+    def test_two_interpreters_markers_and_one_build(self) -> None:
+        other = mirrortools.second_python("3.12")
+        if other is None or sys.version_info[:2] == (3, 12):
+            self.skipTest("needs a CPython 3.12 besides this interpreter "
+                          "(pyenv install 3.12)")
+        uc = self.constraints(
+            "alpha===0.9;python_version=='3.12'\n"
+            "alpha===1.0;python_version!='3.12'\n"
+            "gamma===3.0\n")
+        code, out, err = self.build("-c", uc, "-p", other)
+        self.assertEqual(0, code, out + err)
+        self.assertEqual(
+            ["alpha-0.9-py3-none-any.whl", "alpha-1.0-py3-none-any.whl"],
+            [f.filename for f in self.page("alpha")])
+        # gamma's pure wheel is built once and serves both.
+        self.assertEqual(1, out.count("built gamma===3.0"))
+        self.assertIn(f"{other} (3.12): 2 pins:", out)
+
+
+class TestAdd(MirrorTestCase):
+    def test_add_publishes_internal_packages(self) -> None:
+        wheel = mirrortools.make_wheel(self.src, "internal-tool", "5.0",
+                                       requires_python=">=3.9")
+        code, out, err = self.run_main(build_mirror.main,
+                                       ["-o", self.out, "--add", wheel])
+        self.assertEqual(0, code, err)
+        self.assertEqual("added internal_tool-5.0-py3-none-any.whl\n", out)
+        [listed] = self.page("internal-tool")
+        self.assertEqual(">=3.9", listed.requires_python)
+        # Adding the same file again is a no-op.
+        code, out, err = self.run_main(build_mirror.main,
+                                       ["-o", self.out, "--add", wheel])
+        self.assertEqual((0, ""), (code, out))
+
+    def test_error_add_not_a_distribution(self) -> None:
+        junk = self.write(self.tmp, "notes.txt", "hello\n")
+        code, out, err = self.run_main(build_mirror.main,
+                                       ["-o", self.out, "--add", junk])
+        self.assertEqual(2, code)
+        self.assertEqual(f"{junk}: 'notes.txt' is not a wheel "
+                         "(name-version-tags.whl) or an sdist "
+                         "(name-version.tar.gz or .zip)\n", err)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_error_add_corrupt_wheel(self) -> None:
+        bad = self.write(self.tmp, "bad-1.0-py3-none-any.whl", "not a zip")
+        code, out, err = self.run_main(build_mirror.main,
+                                       ["-o", self.out, "--add", bad])
+        self.assertEqual(2, code)
+        self.assertIn(f"{bad}: not a readable wheel or sdist", err)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_error_add_changed_file(self) -> None:
+        wheel = mirrortools.make_wheel(self.src, "tool", "1.0")
+        self.run_main(build_mirror.main, ["-o", self.out, "--add", wheel])
+        changed = os.path.join(self.tmp, "other")
+        os.makedirs(changed)
+        other = mirrortools.make_wheel(changed, "tool", "1.0",
+                                       requires_python=">=3")
+        code, out, err = self.run_main(build_mirror.main,
+                                       ["-o", self.out, "--add", other])
+        self.assertEqual(2, code)
+        self.assertIn("the mirror already holds a different "
+                      "tool-1.0-py3-none-any.whl; files in a mirror never "
+                      "change, release a new version instead", err)
+
+
+class TestErrors(MirrorTestCase):
+    def test_error_no_output(self) -> None:
+        code, out, err = self.run_main(build_mirror.main, ["-c", "x"])
+        self.assertEqual((2, "give the mirror directory with -o "
+                          "MIRROR_DIR\n"), (code, err))
+
+    def test_error_nothing_to_do(self) -> None:
+        code, out, err = self.run_main(build_mirror.main, ["-o", self.out])
+        self.assertEqual(2, code)
+        self.assertIn("give -c upper-constraints.txt", err)
+
+    def test_error_bad_constraints_writes_nothing(self) -> None:
+        uc = self.constraints("alpha===1.0\nalpha>=2\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(2, code)
+        self.assertEqual(
+            f"{uc}:2: expected 'name===version[;marker]'; a mirror is "
+            "built from exact pins only\n    alpha>=2\n", err)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_error_bad_interpreter(self) -> None:
+        uc = self.constraints("alpha===1.0\n")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "-c", uc, "-p", "/nonexistent/python9"])
+        self.assertEqual(3, code)
+        self.assertIn("cannot run the interpreter '/nonexistent/python9'",
+                      err)
+        self.assertFalse(os.path.exists(self.out))
+
+
+class TestInterrupted(MirrorTestCase):
+    def test_killed_run_leaves_valid_pages(self) -> None:
+        old = self.constraints("alpha===0.9\n", "old.txt")
+        code, out, err = self.build("-c", old)
+        self.assertEqual(0, code, out + err)
+        gate = self.write(self.tmp, "gate", "")
+        self.publish(mirrortools.make_sdist(self.src, "slow", "1.0",
+                                            gate=gate))
+        new = self.constraints("alpha===1.0\nslow===1.0\n", "new.txt")
+        code = (
+            "import sys\n"
+            "from openstack_requirements.cmds import build_mirror\n"
+            "sys.exit(build_mirror.main(sys.argv[1:]))\n")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, "-c", new, "-o", self.out,
+             "--index-url", self.index, "-p", sys.executable, "--jobs", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True, cwd=base.REPO_DIR)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.stdout.close)
+        # Wait until the run is midway: alpha 1.0 published, slow's build
+        # held at the gate.  Then kill it and its build, hard.
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            names = [f.filename for f in self.page("alpha")]
+            building = os.path.exists(os.path.join(
+                self.out, "packages", "slow-1.0.tar.gz"))
+            if "alpha-1.0-py3-none-any.whl" in names and building:
+                break
+            self.assertIsNone(proc.poll())
+            time.sleep(0.05)
+        else:
+            self.fail("the run never got midway")
+        # Meanwhile a second run on the same mirror is refused.
+        code, out, err = self.build("-c", old)
+        self.assertEqual(2, code, out + err)
+        self.assertEqual(f"{self.out}: another build-wheel-mirror is "
+                         "writing this mirror; wait for it to finish\n",
+                         err)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+        # Every page parses, every link has its file with its hash, and
+        # the old version is still served.
+        self.assertEqual([], wheelbuild.verify_mirror(self.out))
+        self.assertEqual(
+            ["alpha-0.9-py3-none-any.whl", "alpha-1.0-py3-none-any.whl"],
+            [f.filename for f in self.page("alpha")])
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", old, "--mirror", self.out, "--verify-hashes"])
+        self.assertEqual(0, code, out + err)
+
+        # The next run finishes the job and cleans up after the dead one.
+        os.unlink(gate)
+        code, out, err = self.build("-c", new)
+        self.assertEqual(0, code, out + err)
+        self.assertIn("built slow===1.0", out)
+        self.assertEqual([], [e for e in os.listdir(self.out)
+                              if e.startswith(".")])
+        self.assertEqual([], wheelbuild.verify_mirror(self.out))

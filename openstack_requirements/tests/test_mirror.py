@@ -1,0 +1,311 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The pure mirror core: pins, file choice, pages."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import hypothesis
+from hypothesis import strategies as st
+
+from openstack_requirements import errors
+from openstack_requirements import mirror
+from openstack_requirements import reqfile
+from openstack_requirements.tests import base
+
+LINUX_311 = mirror.Interpreter(
+    "python3.11", "3.11",
+    {"python_version": "3.11", "python_full_version": "3.11.7",
+     "sys_platform": "linux", "platform_system": "Linux",
+     "os_name": "posix", "implementation_name": "cpython",
+     "platform_machine": "x86_64", "platform_python_implementation":
+     "CPython", "platform_release": "", "platform_version": "",
+     "implementation_version": "3.11.7"},
+    ("cp311-cp311-manylinux_2_17_x86_64", "cp311-abi3-manylinux_2_17_x86_64",
+     "cp311-none-manylinux_2_17_x86_64", "py3-none-manylinux_2_17_x86_64",
+     "cp311-none-any", "py3-none-any", "py2.py3-none-any"),
+)
+LINUX_312 = mirror.Interpreter(
+    "python3.12", "3.12",
+    dict(LINUX_311.env, python_version="3.12", python_full_version="3.12.1"),
+    tuple(t.replace("cp311", "cp312") for t in LINUX_311.tags),
+)
+
+
+def doc(text: str) -> reqfile.RequirementsFile:
+    return reqfile.parse(textwrap.dedent(text), "upper-constraints.txt")
+
+
+def files(*names: str, **extra: str) -> list[mirror.File]:
+    return [mirror.File(n, f"https://example.org/p/{n}", "0" * 64,
+                        extra.get(n)) for n in names]
+
+
+def pin(text: str) -> mirror.Pin:
+    return mirror.pins(doc(text + "\n"))[0]
+
+
+class TestPins(base.TestCase):
+    def test_pins_with_markers_and_lines(self) -> None:
+        pins = mirror.pins(doc("""\
+            # comment
+
+            six===1.16.0
+            numpy===1.26.4;python_version=='3.9'
+            """))
+        self.assertEqual(
+            [mirror.Pin("six", "1.16.0", "", "upper-constraints.txt", 3),
+             mirror.Pin("numpy", "1.26.4", "python_version=='3.9'",
+                        "upper-constraints.txt", 4)], pins)
+
+    def test_error_not_a_pin(self) -> None:
+        exc = self.assertRaises(errors.ParseError, mirror.pins,
+                                doc("six===1.0\nfoo>=1.0\n"))
+        self.assertEqual(
+            "upper-constraints.txt:2: expected 'name===version[;marker]'; "
+            "a mirror is built from exact pins only\n    foo>=1.0",
+            str(exc))
+
+    def test_error_invalid_line(self) -> None:
+        exc = self.assertRaises(errors.ParseError, mirror.pins,
+                                doc("six===1;python_version==\n"))
+        self.assertEqual(1, exc.lineno)
+
+    def test_applicable_evaluates_markers(self) -> None:
+        pins = mirror.pins(doc("""\
+            numpy===1.26.4;python_version=='3.11'
+            numpy===2.1.0;python_version>='3.12'
+            pywin32===306;sys_platform=='win32'
+            six===1.16.0
+            """))
+        self.assertEqual(
+            ["numpy===1.26.4", "six===1.16.0"],
+            [str(p) for p in mirror.applicable(pins, LINUX_311.env)])
+        self.assertEqual(
+            ["numpy===2.1.0", "six===1.16.0"],
+            [str(p) for p in mirror.applicable(pins, LINUX_312.env)])
+        self.assertEqual(
+            ["six===1.16.0"],
+            [str(p) for p in mirror.applicable(pins, LINUX_312.env,
+                                               names=["Six"])])
+
+    def test_roots_evaluate_markers_keep_extras(self) -> None:
+        wanted = doc("""\
+            oslo.db[MySQL,fixtures]>=4  # Apache-2.0
+            pywin32;sys_platform=='win32'  # PSF
+            six  # MIT
+            """)
+        self.assertEqual([("oslo-db", ("fixtures", "mysql")), ("six", ())],
+                         mirror.roots(wanted, LINUX_311.env))
+
+    def test_dependencies_with_markers_and_extras(self) -> None:
+        metadata = textwrap.dedent("""\
+            Metadata-Version: 2.1
+            Name: app
+            Requires-Dist: Lib_X[a]>=1
+            Requires-Dist: fancy; extra == 'fancy'
+            Requires-Dist: old; python_version < '3'
+            Requires-Dist: not a requirement (
+            Requires-Dist: win; sys_platform == 'win32' and extra == 'fancy'
+
+            """)
+        self.assertEqual([("lib-x", ("a",))],
+                         mirror.dependencies(metadata, LINUX_311.env))
+        self.assertEqual([("lib-x", ("a",)), ("fancy", ())],
+                         mirror.dependencies(metadata, LINUX_311.env,
+                                             ["fancy"]))
+
+    def test_plan_one_job_per_release(self) -> None:
+        pins = mirror.pins(doc("""\
+            numpy===1.26.4;python_version=='3.11'
+            numpy===2.1.0;python_version>='3.12'
+            six===1.16.0
+            """))
+        jobs = mirror.plan(pins, [LINUX_311, LINUX_312])
+        self.assertEqual(
+            [("numpy===1.26.4", ("3.11",)), ("six===1.16.0", ("3.11", "3.12")),
+             ("numpy===2.1.0", ("3.12",))],
+            [(str(j.pin), tuple(i.version for i in j.interpreters))
+             for j in jobs])
+
+
+class TestChoose(base.TestCase):
+    def test_most_specific_compatible_wheel_wins(self) -> None:
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-py3-none-any.whl",
+            "foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+            "foo-1.0-cp311-cp311-win_amd64.whl",
+            "foo-1.0.tar.gz",
+        ), LINUX_311)
+        self.assertEqual(mirror.Kind.WHEEL, choice.kind)
+        self.assertEqual("foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+                         choice.file.filename)
+
+    def test_sdist_when_no_wheel_fits(self) -> None:
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-cp39-cp39-win_amd64.whl", "foo-1.0.tar.gz",
+            "foo-2.0-py3-none-any.whl"), LINUX_311)
+        self.assertEqual(mirror.Kind.SDIST, choice.kind)
+        self.assertEqual("foo-1.0.tar.gz", choice.file.filename)
+
+    def test_only_incompatible_wheels(self) -> None:
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-cp39-cp39-win_amd64.whl",
+            "foo-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"), LINUX_311)
+        self.assertIsNone(choice.file)
+        self.assertEqual(
+            "only wheels for incompatible tags (cp312-cp312-manylinux_2_17_"
+            "x86_64, cp39-cp39-win_amd64) and no sdist", choice.reason)
+
+    def test_no_file_of_that_version(self) -> None:
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-2.0-py3-none-any.whl", "bar-1.0-py3-none-any.whl"),
+            LINUX_311)
+        self.assertEqual("no file of version 1.0", choice.reason)
+
+    def test_requires_python_excludes(self) -> None:
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-py3-none-any.whl",
+            **{"foo-1.0-py3-none-any.whl": ">=3.12"}), LINUX_311)
+        self.assertIsNone(choice.file)
+        self.assertIn("excluded by Requires-Python: "
+                      "foo-1.0-py3-none-any.whl (Requires-Python >=3.12)",
+                      choice.reason)
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-py3-none-any.whl",
+            **{"foo-1.0-py3-none-any.whl": ">=3.12"}), LINUX_312)
+        self.assertEqual(mirror.Kind.WHEEL, choice.kind)
+
+    def test_names_and_versions_normalised(self) -> None:
+        choice = mirror.choose(pin("Foo.Bar===1.0"), files(
+            "foo_bar-1.0.0-py3-none-any.whl"), LINUX_311)
+        self.assertEqual(mirror.Kind.WHEEL, choice.kind)
+
+    def test_check_reports_missing_project_and_incompatible(self) -> None:
+        pins = mirror.pins(doc("""\
+            foo===1.0
+            bar===2.0
+            baz===3.0
+            """))
+        pages = {"foo": files("foo-1.0-py3-none-any.whl"),
+                 "bar": files("bar-2.0-cp39-cp39-win_amd64.whl"),
+                 "baz": None}
+        findings, chosen = mirror.check(pins, [LINUX_311], pages, "M")
+        self.assertEqual(
+            ["upper-constraints.txt:2: bar===2.0 has no installable file on "
+             "M for python3.11 (3.11): only wheels for incompatible tags "
+             "(cp39-cp39-win_amd64) and no sdist",
+             "upper-constraints.txt:3: baz===3.0 has no installable file on "
+             "M for python3.11 (3.11): no project 'baz' on it"],
+            [str(f) for f in findings])
+        self.assertEqual(["foo-1.0-py3-none-any.whl"],
+                         [f.filename for f in chosen])
+
+
+class TestFilenames(base.TestCase):
+    def test_parse(self) -> None:
+        wheel = "zope.interface-6.0-cp311-cp311-linux_x86_64.whl"
+        self.assertEqual(("zope-interface", "6.0", mirror.Kind.WHEEL),
+                         mirror.parse_filename(wheel))
+        self.assertEqual(("python-dateutil", "2.9.0", mirror.Kind.SDIST),
+                         mirror.parse_filename("python-dateutil-2.9.0.tar.gz"))
+
+    def test_error_not_a_distribution(self) -> None:
+        exc = self.assertRaises(ValueError, mirror.parse_filename,
+                                "notes.txt")
+        self.assertEqual("'notes.txt' is not a wheel (name-version-tags.whl)"
+                         " or an sdist (name-version.tar.gz or .zip)",
+                         str(exc))
+
+    def test_error_lines(self) -> None:
+        output = "step 1\nstep 2\nfatal error: x.h\nmore\n"
+        self.assertEqual(["fatal error: x.h"], mirror.error_lines(output))
+        self.assertEqual(["b", "c"], mirror.error_lines("a\nb\nc", 2))
+
+
+class TestPages(base.TestCase):
+    def test_project_page_round_trip(self) -> None:
+        listed = [
+            mirror.File("a_b-1.0+local-py3-none-any.whl",
+                        mirror.package_url("a_b-1.0+local-py3-none-any.whl"),
+                        "ab" * 32, ">=3.9,<4"),
+            mirror.File("a_b-0.9.tar.gz", mirror.package_url(
+                "a_b-0.9.tar.gz"), "cd" * 32, None, True),
+        ]
+        page = mirror.render_project("a-b", listed)
+        self.assertIn('href="../../packages/a_b-1.0%2Blocal-py3-none-any.whl'
+                      '#sha256=' + "ab" * 32 + '" data-requires-python='
+                      '"&gt;=3.9,&lt;4"', page)
+        base_url = "http://h/simple/a-b/"
+        parsed = mirror.parse_project(page, base_url)
+        as_json = mirror.parse_project_json(
+            mirror.render_project_json("a-b", listed), base_url)
+        expected = [
+            mirror.File("a_b-0.9.tar.gz", "http://h/packages/a_b-0.9.tar.gz",
+                        "cd" * 32, None, True),
+            mirror.File("a_b-1.0+local-py3-none-any.whl",
+                        "http://h/packages/a_b-1.0%2Blocal-py3-none-any.whl",
+                        "ab" * 32, ">=3.9,<4"),
+        ]
+        self.assertEqual(expected, parsed)
+        self.assertEqual(expected, as_json)
+
+    def test_root_page(self) -> None:
+        page = mirror.render_root(["b", "a", "b"])
+        self.assertEqual(["a", "b"], mirror.parse_root(page))
+        self.assertEqual(
+            {"meta": {"api-version": "1.0"},
+             "projects": [{"name": "a"}, {"name": "b"}]},
+            json.loads(mirror.render_root_json(["b", "a"])))
+
+    def test_error_json_not_a_project_page(self) -> None:
+        self.assertRaises(ValueError, mirror.parse_project_json,
+                          '{"projects": []}', "http://h/")
+
+    def test_requires_python_from_metadata(self) -> None:
+        self.assertEqual(">=3.9", mirror.requires_python(
+            "Metadata-Version: 2.1\nName: x\nRequires-Python: >=3.9\n\n"
+            "body"))
+        self.assertIsNone(mirror.requires_python("Name: x\n"))
+
+    @hypothesis.settings(deadline=None, max_examples=60)
+    @hypothesis.given(st.lists(st.tuples(
+        st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+        st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}(\+[a-z0-9]{1,4})?",
+                      fullmatch=True),
+        st.sampled_from(["py3-none-any", "cp311-cp311-linux_x86_64", ""]),
+        st.one_of(st.none(), st.sampled_from([">=3.9", "<4,!=3.10.*"])),
+        st.booleans()), max_size=6))
+    def test_pages_round_trip_any_files(self, specs) -> None:  # noqa: ANN001
+        listed = {}
+        for name, version, tag, requires, yanked in specs:
+            filename = (f"{name}-{version}-{tag}.whl" if tag
+                        else f"{name}-{version}.tar.gz")
+            listed[filename] = mirror.File(
+                filename, mirror.package_url(filename), "0f" * 32,
+                requires, yanked)
+        base_url = "http://127.0.0.1:1/simple/x/"
+        for render, parse in (
+                (mirror.render_project, mirror.parse_project),
+                (mirror.render_project_json, mirror.parse_project_json)):
+            got = parse(render("x", listed.values()), base_url)
+            self.assertEqual(sorted(listed), [f.filename for f in got])
+            for f in got:
+                want = listed[f.filename]
+                self.assertEqual((want.sha256, want.requires_python,
+                                  want.yanked),
+                                 (f.sha256, f.requires_python, f.yanked))
+                self.assertTrue(f.url.startswith("http://127.0.0.1:1/"
+                                                 "packages/"))
