@@ -255,11 +255,13 @@ def check_counts(
     lists: Lists,
     global_index: Mapping[str, list[reqfile.Line]],
     envs: list[dict[str, str]],
+    allow_duplicates: bool = False,
 ) -> list[errors.Finding]:
     """A name has as many lines in a section as in the global list.
 
     Global lines whose markers select none of the supported Pythons may
-    be left out.
+    be left out.  With *allow_duplicates* (stable branches) entries with
+    the same markers count once.
     """
     findings = []
     for (name, _), entries in _named(lines, lists, global_index).items():
@@ -269,6 +271,9 @@ def check_counts(
             if g.req is not None and any(_evaluates(g.req, e) for e in envs)
         ]
         count = len(entries)
+        if allow_duplicates:
+            count = len({policy.marker_key(ln.req) for _, ln in entries
+                         if ln.req is not None})
         if count in (len(global_lines), len(supported)):
             continue
         source, first = entries[0]
@@ -418,8 +423,9 @@ def check_project(
     for name, lines in groups.items():
         lists_to_check.append((by_name[name].title, lines))
     for label, lines in lists_to_check:
-        findings.extend(check_counts(label, lines, lists, global_index,
-                                     envs))
+        findings.extend(check_counts(
+            label, lines, lists, global_index, envs,
+            allow_duplicates=is_stable(options.branch)))
         if not is_stable(options.branch):
             findings.extend(check_duplicates(label, lines))
     findings.extend(check_build_system(project, options))
@@ -477,8 +483,17 @@ def check_against_constraints(
                 source, line.lineno,
                 f"{req.name} is not in the global list ({global_doc.source})"
                 "; propose it there first or remove it", "not-in-global"))
-        pins = [p for p in upper_index.get(req.canonical, ())
-                if p.req is not None and _overlaps(req, p.req, envs)]
+        candidates = [p for p in upper_index.get(req.canonical, ())
+                      if p.req is not None]
+        # A pin with the same markers first; else the pins that apply
+        # where the requirement does.
+        pins = [p for p in candidates if p.req is not None and
+                policy.marker_key(p.req) == policy.marker_key(req)]
+        if not pins:
+            pins = [p for p in candidates if p.req is not None and
+                    _overlaps(req, p.req, envs)]
+        if not pins and not any(_evaluates(req, e) for e in envs):
+            continue  # applies to no supported Python: nothing to pin
         if not pins:
             findings.append(errors.Finding(
                 source, line.lineno,

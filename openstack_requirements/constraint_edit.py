@@ -62,6 +62,12 @@ def replacement_line(name: str, text: str) -> reqfile.Line:
             "REPLACEMENT", 1, text,
             "an option line must be '-e URL#egg=NAME' naming the "
             "distribution")
+    if line.kind is reqfile.Kind.URL and line.req is None:
+        # Without a name the next edit could not find the line again.
+        raise errors.ParseError(
+            "REPLACEMENT", 1, text,
+            f"a URL replacement must name the distribution: add "
+            f"'#egg={name}'")
     if line.req is not None and line.req.canonical != \
             requirement.canonical_name(name):
         raise errors.ParseError(

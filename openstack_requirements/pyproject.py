@@ -173,10 +173,17 @@ class _Locator:
         m = pattern.search(self.text, start)
         return m.start() if m else start
 
-    def value(self, start: int, value: str) -> tuple[int, int]:
-        """(offset, end) of the first quoted *value* from *start*."""
+    def value(self, start: int, value: object) -> tuple[int, int]:
+        """(offset, end) of the first quoted *value* from *start*.
+
+        A tomlkit string is searched for as written (escapes and all),
+        then as its plain value in either quote style.
+        """
+        written = getattr(value, "as_string", None)
+        spellings = [written()] if callable(written) else []
+        spellings += [f'"{value}"', f"'{value}'"]
         found = [(pos, pos + len(quoted))
-                 for quoted in (f'"{value}"', f"'{value}'")
+                 for quoted in spellings
                  for pos in (self.text.find(quoted, start),) if pos >= 0]
         return min(found) if found else (start, start)
 
@@ -238,13 +245,13 @@ def _array(
     for index, item in enumerate(value):
         if isinstance(item, str):
             string = str(item)
-            pos, start = loc.value(start, string)
+            pos, start = loc.value(start, item)
             lines.append(reqfile.parse_line(loc.lineno(pos), string))
             positions.append(index)
         elif (isinstance(item, dict) and list(item) == ["include-group"]
                 and isinstance(item["include-group"], str)):
             name = str(item["include-group"])
-            pos, start = loc.value(start, name)
+            pos, start = loc.value(start, item["include-group"])
             includes.append((name, loc.lineno(pos)))
         else:
             raise errors.ParseError(

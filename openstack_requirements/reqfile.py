@@ -44,6 +44,12 @@ _REQ_OPTION_RE = re.compile(
 _URL_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|\.{1,2}(?:/|$)|/|~)")
 _ARCHIVE_RE = re.compile(r"\.(whl|tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$")
 _EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+# "name @ URL" is a PEP 508 requirement even when the URL names an archive.
+_NAMED_URL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+# -e URL, -eURL, --editable URL, --editable=URL
+_EDITABLE_RE = re.compile(r"^(?:-e\s*|--editable(?:\s*=\s*|\s+))(?P<url>.+)$")
+# An sdist's file name: the version starts at the last "-<digit>".
+_SDIST_RE = re.compile(r"^(?P<name>.+)-\d[^-]*$")
 
 #: pip requirements-file options that pass through untouched, with
 #: whether they take a value.
@@ -228,8 +234,12 @@ def parse_line(
         if error:
             return Line(lineno, raw, Kind.INVALID, comment=comment,
                         error=error)
-    if _URL_RE.match(body.strip()) or _ARCHIVE_RE.search(body.strip()):
-        return _url_line(lineno, raw, body.strip(), comment)
+    stripped_body = body.strip()
+    if _URL_RE.match(stripped_body) or (
+        _ARCHIVE_RE.search(stripped_body)
+        and not _NAMED_URL_RE.match(stripped_body)
+    ):
+        return _url_line(lineno, raw, stripped_body, comment)
     try:
         req = requirement.parse(body)
     except requirement.InvalidRequirement as exc:
@@ -268,13 +278,12 @@ def _option_line(lineno: int, raw: str, body: str, comment: str) -> Line:
     if error:
         return Line(lineno, raw, Kind.INVALID, comment=comment, error=error)
     req = None
-    name = body.split()[0].split("=", 1)[0]
-    if name in ("-e", "--editable") or name.startswith("-e"):
-        m = _EGG_RE.search(body)
-        if m:
-            req = requirement.Requirement(
-                m.group(1), url=body.split(None, 1)[-1].lstrip("=")
-            )
+    m = _EDITABLE_RE.match(body)
+    if m:
+        url = m.group("url").strip()
+        egg = _EGG_RE.search(url)
+        if egg:
+            req = requirement.Requirement(egg.group(1), url=url)
     return Line(lineno, raw, Kind.OPTION, req, comment)
 
 
@@ -289,9 +298,13 @@ def _url_line(lineno: int, raw: str, body: str, comment: str) -> Line:
     else:
         base = url.rsplit("/", 1)[-1]
         am = _ARCHIVE_RE.search(base)
-        if am:
+        if am and am.group(1) == "whl":
+            # Wheel names have "-" escaped as "_": the first field is it.
             stem = base[: am.start()]
             name = stem.split("-", 1)[0] if "-" in stem else None
+        elif am:
+            sm = _SDIST_RE.match(base[: am.start()])
+            name = sm.group("name") if sm else None
     req = None
     if name:
         req = requirement.Requirement(name, url=url.strip(),

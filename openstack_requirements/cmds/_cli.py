@@ -81,7 +81,9 @@ def run(
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else errors.EXIT_USAGE
     try:
-        return body(args, out)
+        code = body(args, out)
+        out.flush()  # a closed pipe shows up here, not after we return
+        return code
     except errors.RequirementsError as exc:
         out.flush()
         print(f"{parser.prog}: error: {exc}" if not isinstance(
@@ -92,9 +94,15 @@ def run(
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (e.g. "| head"); that is not our failure.
-        sys.stderr.close()
-        return errors.EXIT_OK
+        # The reader went away (e.g. "| head") before the verdict was
+        # written: exit as a shell does on SIGPIPE (128 + 13), never 0,
+        # so "set -o pipefail" cannot mistake a cut-off report for a pass.
+        # Point stdout at /dev/null so the flush at exit stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 128 + 13
 
 
 def not_implemented(prog: str, issue: int) -> Callable[

@@ -218,9 +218,16 @@ class TestDuplicates(CheckCase):
                          [f.code for f in found])
 
     def test_duplicate_is_relaxed_on_stable_branches(self) -> None:
+        # Identical entries count once there, so the line count holds too.
         found = self.findings(branch="stable/2025.1",
                               requirements_txt="six>=1\nsix>=1\n")
-        self.assertEqual(["line-count"], [f.code for f in found])
+        self.assertEqual([], [f.code for f in found])
+
+    def test_stable_still_counts_different_markers(self) -> None:
+        found = self.findings(
+            branch="stable/2025.1",
+            requirements_txt="six>=1\nsix>=1;python_version>='3.12'\n")
+        self.assertEqual(["markers", "line-count"], [f.code for f in found])
 
 
 GROUPS = """\
@@ -355,6 +362,30 @@ class TestCheckAgainstConstraints(base.TestCase):
     def test_unpinned_fails(self) -> None:
         self.assertEqual(["not-in-global", "not-pinned"],
                          self.run_check("nosuch>=1\n"))
+
+    def run_with_upper(self, text: str, upper: str) -> list[str]:
+        ls = lists()
+        upper_doc = reqfile.parse(upper, "u.txt")
+        proj = project_mod.from_texts({"requirements.txt": text})
+        return [str(f) for f in check.check_against_constraints(
+            proj, ls.global_doc, upper_doc, ls.blacklist)]
+
+    def test_pin_with_the_same_marker_matches(self) -> None:
+        # python_version<"3.8" selects no supported Python; the pin with
+        # the same marker still matches it.
+        self.assertEqual([], self.run_with_upper(
+            'six>=1;python_version<"3.8"\n',
+            "six===1.16.0;python_version<'3.8'\n"))
+        self.assertEqual(
+            ["requirements.txt:1: `six>=1.17;python_version<\"3.8\"` does "
+             "not admit the upper constraint six===1.16.0 (u.txt:1); widen "
+             "the specifier or lower the pin"],
+            self.run_with_upper('six>=1.17;python_version<"3.8"\n',
+                                "six===1.16.0;python_version<'3.8'\n"))
+
+    def test_requirement_for_no_supported_python_needs_no_pin(self) -> None:
+        self.assertEqual([], self.run_with_upper(
+            'six>=1;python_version<"3.8"\n', "six===1.17.0\n"))
 
     def test_global_specifier_passes(self) -> None:
         self.assertEqual([], self.run_check("oslo.config>=9\n", True))

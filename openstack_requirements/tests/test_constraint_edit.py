@@ -91,3 +91,19 @@ class TestEdit(base.TestCase):
         exc = self.assertRaises(errors.ParseError, edit, UPPER, "foo",
                                 "-r other.txt")
         self.assertIn("'-e URL#egg=NAME'", str(exc))
+
+    def test_error_url_without_egg_name(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, edit, UPPER, "oslo.db",
+            "git+https://opendev.org/openstack/oslo.db")
+        self.assertEqual(
+            "REPLACEMENT:1: a URL replacement must name the distribution: "
+            "add '#egg=oslo.db'\n"
+            "    git+https://opendev.org/openstack/oslo.db", str(exc))
+
+    def test_url_with_egg_name_can_be_edited_again(self) -> None:
+        url = "git+https://opendev.org/openstack/oslo.db#egg=oslo.db"
+        text, action = edit("a===1\noslo.db===1.0\n", "oslo.db", url)
+        self.assertEqual((f"a===1\n{url}\n", "replaced"), (text, action))
+        self.assertEqual(("a===1\noslo.db===2.0\n", "replaced"),
+                         edit(text, "oslo.db", "oslo.db===2.0"))

@@ -117,6 +117,20 @@ class TestParse(base.TestCase):
             "dependency-groups.test": [2, 2],
         }, {a.name: [x.lineno for x in a.lines.lines] for a in doc.arrays})
 
+    def test_line_numbers_of_strings_with_escapes(self) -> None:
+        doc = pyproject.parse(textwrap.dedent("""\
+            [project]
+            name = "x"
+            dependencies = [
+              "six>=1",
+              "nope5>=1; python_version>\\"3\\"",
+              'literal>=1',
+            ]
+            """))
+        lines = doc.arrays[0].lines.lines
+        self.assertEqual([4, 5, 6], [x.lineno for x in lines])
+        self.assertEqual('python_version>"3"', lines[1].req.marker)
+
     def test_error_wrong_shapes(self) -> None:
         for text, lineno, msg in (
             ("[project.optional-dependencies]\ndb = 'x'\n", 2,

@@ -150,6 +150,26 @@ class TestClassification(base.TestCase):
                          [line.kind for line in doc.lines])
         self.assertEqual([None] * 5, [line.name for line in doc.lines])
 
+    def test_named_archive_url_is_a_requirement(self) -> None:
+        line = reqfile.parse(
+            "foo @ https://x/foo-1.0-py3-none-any.whl\n").lines[0]
+        self.assertEqual(reqfile.Kind.REQUIREMENT, line.kind)
+        self.assertEqual("https://x/foo-1.0-py3-none-any.whl", line.req.url)
+
+    def test_sdist_url_named_up_to_the_version(self) -> None:
+        line = reqfile.parse(
+            "https://h/python-novaclient-1.0.tar.gz\n").lines[0]
+        self.assertEqual("python-novaclient", line.name)
+
+    def test_editable_forms(self) -> None:
+        url = "git+https://h/foo#egg=foo"
+        for text in (f"-e {url}", f"-e{url}", f"--editable {url}",
+                     f"--editable={url}"):
+            line = reqfile.parse(text + "\n").lines[0]
+            self.assertEqual(reqfile.Kind.OPTION, line.kind, text)
+            self.assertEqual(url, line.req.url, text)
+            self.assertEqual("foo", line.name, text)
+
     def test_wheel_url_named_by_file(self) -> None:
         line = reqfile.parse("https://h/p/foo_bar-1.0-py3-none-any.whl\n")
         self.assertEqual("foo-bar", line.lines[0].name)
