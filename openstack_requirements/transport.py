@@ -78,6 +78,17 @@ class _Body(typing.Protocol):
 
 
 @dataclasses.dataclass(frozen=True)
+class Answer:
+    """An answer being read: the body, what its headers say."""
+
+    body: _Body
+    url: str  # after redirects
+    content_type: str
+    encoding: str  # Content-Encoding
+    length: int | None  # Content-Length
+
+
+@dataclasses.dataclass(frozen=True)
 class Response:
     """A whole answer: the final URL (after redirects), its type, body."""
 
@@ -97,6 +108,10 @@ def file_path(url: str) -> str | None:
     return urllib.request.url2pathname(parts.path)
 
 
+def _length(header: str | None) -> int | None:
+    return int(header) if header and header.isdigit() else None
+
+
 class Transport:
     """Fetch URLs with the shared timeout, retry and TLS policy.
 
@@ -104,7 +119,8 @@ class Transport:
 
     :param timeout: seconds per socket operation (connect, each read).
     :param retries: attempts after the first one.
-    :param backoff: seconds before the first retry, doubled after each.
+    :param backoff: seconds before the first retry, doubled after each
+        (default :data:`DEFAULT_BACKOFF`).
     :param sleep: the backoff seam (tests pass a recorder).
     :param hint: what to do, appended to the error when retries run out.
     """
@@ -113,13 +129,15 @@ class Transport:
         self,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
-        backoff: float = DEFAULT_BACKOFF,
+        backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         hint: str = OFFLINE_HINT,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
-        self.backoff = backoff
+        # Looked up now, not at import: a test of a whole command
+        # shortens the module's backoff instead of sleeping seconds.
+        self.backoff = DEFAULT_BACKOFF if backoff is None else backoff
         self.sleep = sleep
         self.hint = hint
         self._lock = threading.Lock()
@@ -135,12 +153,11 @@ class Transport:
         """
         import gzip
 
-        def read(body: _Body, final_url: str, content_type: str,
-                 encoding: str) -> Response:
-            data = body.read()
-            if encoding == "gzip":
+        def read(answer: Answer) -> Response:
+            data = answer.body.read()  # IncompleteRead if cut short
+            if answer.encoding == "gzip":
                 data = gzip.decompress(data)  # BadGzipFile is retried
-            return Response(final_url, content_type, data)
+            return Response(answer.url, answer.content_type, data)
 
         return self.fetch(url, read, accept=accept, gzip=True)
 
@@ -150,18 +167,23 @@ class Transport:
         A retry starts the file again from its first byte.
         """
 
-        def read(body: _Body, final_url: str, content_type: str,
-                 encoding: str) -> str:
+        def read(answer: Answer) -> str:
             digest = hashlib.sha256()
+            size = 0
             out = open(path, "wb") if path is not None else None
             try:
-                while chunk := body.read(CHUNK):
+                while chunk := answer.body.read(CHUNK):
                     digest.update(chunk)
+                    size += len(chunk)
                     if out is not None:
                         out.write(chunk)
             finally:
                 if out is not None:
                     out.close()
+            if answer.length is not None and size != answer.length:
+                # http.client ends a chunked read early without a word.
+                raise ConnectionError(f"cut short after {size} of "
+                                      f"{answer.length} bytes")
             return digest.hexdigest()
 
         return self.fetch(url, read)
@@ -169,11 +191,11 @@ class Transport:
     def fetch(
         self,
         url: str,
-        read: Callable[[_Body, str, str, str], T],
+        read: Callable[[Answer], T],
         accept: str | None = None,
         gzip: bool = False,
     ) -> T:
-        """``read(body, final_url, content_type, content_encoding)``.
+        """What *read* makes of the answer at *url*.
 
         *read* runs inside the retry loop, so a connection that breaks
         mid-body is retried like one that never opened.
@@ -186,13 +208,13 @@ class Transport:
     # -- I/O
 
     def _fetch_file(self, url: str, path: str,
-                    read: Callable[[_Body, str, str, str], T]) -> T:
+                    read: Callable[[Answer], T]) -> T:
         ctype = ("application/json" if path.endswith(".json")
                  else "text/html" if path.endswith(".html")
                  else "application/octet-stream")
         try:
             with open(path, "rb") as body:
-                return read(body, url, ctype, "")
+                return read(Answer(body, url, ctype, "", None))
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise NotFoundError(f"{path}: no such file", url) from exc
         except OSError as exc:
@@ -218,7 +240,7 @@ class Transport:
     def _fetch_http(
         self,
         url: str,
-        read: Callable[[_Body, str, str, str], T],
+        read: Callable[[Answer], T],
         accept: str | None,
         gzip: bool,
     ) -> T:
@@ -241,10 +263,11 @@ class Transport:
             attempt += 1
             try:
                 with opener.open(request, timeout=self.timeout) as response:
-                    return read(response, response.geturl(),
-                                response.headers.get_content_type(),
-                                response.headers.get("Content-Encoding",
-                                                     ""))
+                    return read(Answer(
+                        response, response.geturl(),
+                        response.headers.get_content_type(),
+                        response.headers.get("Content-Encoding", ""),
+                        _length(response.headers.get("Content-Length"))))
             except urllib.error.HTTPError as exc:
                 last = f"HTTP {exc.code} {exc.reason}"
                 if exc.code in (404, 410):
