@@ -14,18 +14,15 @@
 
 from __future__ import annotations
 
-import collections
 import gzip
 import hashlib
 import http.server
 import os
 import pathlib
-import threading
-
-import fixtures
 
 from openstack_requirements import errors
 from openstack_requirements.tests import base
+from openstack_requirements.tests import index_server
 from openstack_requirements import transport
 
 BODY = b"0123456789" * 50_000  # half a megabyte
@@ -34,17 +31,14 @@ BODY = b"0123456789" * 50_000  # half a megabyte
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Answers /PATH by the next scripted action for PATH, then "ok"."""
 
-    server: _Server
+    server: index_server.ScriptedServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        with self.server.lock:
-            self.server.hits[self.path] += 1
-            self.server.headers.append(dict(self.headers.items()))
-            plan = self.server.plan.get(self.path)
-            action = plan.pop(0) if plan else "ok"
+        self.server.arrived(self.path, dict(self.headers.items()))
+        action = self.server.next_action(self.path)
         if action.isdigit():
             self.send_response(int(action))
             self.send_header("Content-Length", "0")
@@ -63,54 +57,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.hits: collections.Counter[str] = collections.Counter()
-        self.headers: list[dict[str, str]] = []
-        self.plan: dict[str, list[str]] = {}
-
-
-class Server(fixtures.Fixture):
-    def _setUp(self) -> None:
-        self.server = _Server()
-        thread = threading.Thread(target=self.server.serve_forever,
-                                  kwargs={"poll_interval": 0.05},
-                                  daemon=True)
-        thread.start()
-        self.addCleanup(thread.join, 5)
-        self.addCleanup(self.server.server_close)
-        self.addCleanup(self.server.shutdown)
-        host, port = self.server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-
-    def script(self, path: str, *actions: str) -> None:
-        with self.server.lock:
-            self.server.plan[path] = list(actions)
-
-    def hits(self, path: str) -> int:
-        with self.server.lock:
-            return self.server.hits[path]
-
-
 class TestHttp(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.server = self.useFixture(Server())
+        self.server = self.useFixture(index_server.Loopback(_Handler))
         self.sleeps: list[float] = []
         self.http = transport.Transport(timeout=5.0, retries=2,
                                         backoff=0.5, sleep=self.sleeps.append)
 
     def test_get_asks_for_gzip_and_undoes_it(self) -> None:
         self.server.script("/page", "gzip")
-        response = self.http.get(self.server.url + "/page",
+        response = self.http.get(self.server.root + "/page",
                                  accept="application/json")
         self.assertEqual((BODY, "application/octet-stream",
-                          self.server.url + "/page"),
+                          self.server.root + "/page"),
                          (response.body, response.content_type,
                           response.url))
         (headers,) = self.server.server.headers
@@ -120,19 +80,19 @@ class TestHttp(base.TestCase):
                           headers["User-Agent"]))
 
     def test_downloads_are_not_gzipped(self) -> None:
-        self.http.sha256(self.server.url + "/f")
+        self.http.sha256(self.server.root + "/f")
         self.assertEqual("identity",
                          self.server.server.headers[0]["Accept-Encoding"])
 
     def test_429_is_retried_with_backoff(self) -> None:
         self.server.script("/page", "429", "503")
-        self.assertEqual(BODY, self.http.get(self.server.url + "/page").body)
-        self.assertEqual(3, self.server.hits("/page"))
+        self.assertEqual(BODY, self.http.get(self.server.root + "/page").body)
+        self.assertEqual(3, self.server.hits_at("/page"))
         self.assertEqual([0.5, 1.0], self.sleeps)
 
     def test_error_retries_run_out(self) -> None:
         self.server.script("/page", "502", "502", "502")
-        url = self.server.url + "/page"
+        url = self.server.root + "/page"
         exc = self.assertRaises(transport.IndexUnavailableError,
                                 self.http.get, url)
         self.assertEqual(
@@ -143,35 +103,35 @@ class TestHttp(base.TestCase):
 
     def test_error_client_error_is_not_retried(self) -> None:
         self.server.script("/page", "403")
-        url = self.server.url + "/page"
+        url = self.server.root + "/page"
         exc = self.assertRaises(transport.IndexUnavailableError,
                                 self.http.get, url)
         self.assertEqual(f"cannot get {url}: HTTP 403 Forbidden; check "
                          "--index-url", str(exc))
-        self.assertEqual(1, self.server.hits("/page"))
+        self.assertEqual(1, self.server.hits_at("/page"))
         self.assertEqual([], self.sleeps)
 
     def test_error_not_found_is_not_retried(self) -> None:
         self.server.script("/page", "410")
-        url = self.server.url + "/page"
+        url = self.server.root + "/page"
         exc = self.assertRaises(transport.NotFoundError, self.http.get, url)
         self.assertEqual(f"{url} answered 410", str(exc))
         self.assertEqual(errors.EXIT_TOOL, exc.exit_code)
-        self.assertEqual(1, self.server.hits("/page"))
+        self.assertEqual(1, self.server.hits_at("/page"))
 
     def test_answer_cut_short_is_retried(self) -> None:
         self.server.script("/page", "cut")
-        self.assertEqual(BODY, self.http.get(self.server.url + "/page").body)
+        self.assertEqual(BODY, self.http.get(self.server.root + "/page").body)
         self.assertEqual([0.5], self.sleeps)
 
     def test_download_restarts_after_a_cut(self) -> None:
         self.server.script("/f", "cut")
         path = os.path.join(self.make_dir(), "f")
-        digest = self.http.sha256(self.server.url + "/f", path)
+        digest = self.http.sha256(self.server.root + "/f", path)
         self.assertEqual(hashlib.sha256(BODY).hexdigest(), digest)
         with open(path, "rb") as f:
             self.assertEqual(BODY, f.read())
-        self.assertEqual(2, self.server.hits("/f"))
+        self.assertEqual(2, self.server.hits_at("/f"))
 
     def test_one_tls_context_per_host(self) -> None:
         # Made once and reused: no connection is needed to see that.
