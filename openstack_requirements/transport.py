@@ -36,6 +36,7 @@ whose message names the URL, what went wrong and what to do.
 from __future__ import annotations
 
 from collections.abc import Callable
+import contextlib
 import dataclasses
 import hashlib
 import threading
@@ -108,6 +109,25 @@ def file_path(url: str) -> str | None:
     return urllib.request.url2pathname(parts.path)
 
 
+# Our own disk failing is not the index failing: ToolError, not retried.
+
+
+def _create(stack: contextlib.ExitStack, path: str) -> typing.BinaryIO:
+    try:
+        return stack.enter_context(open(path, "wb"))
+    except OSError as exc:
+        raise errors.ToolError(
+            f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _write(out: typing.BinaryIO, chunk: bytes) -> None:
+    try:
+        out.write(chunk)
+    except OSError as exc:
+        raise errors.ToolError(
+            f"cannot write {out.name}: {exc.strerror or exc}") from exc
+
+
 def _length(header: str | None) -> int | None:
     return int(header) if header and header.isdigit() else None
 
@@ -170,16 +190,13 @@ class Transport:
         def read(answer: Answer) -> str:
             digest = hashlib.sha256()
             size = 0
-            out = open(path, "wb") if path is not None else None
-            try:
+            with contextlib.ExitStack() as stack:
+                out = None if path is None else _create(stack, path)
                 while chunk := answer.body.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     if out is not None:
-                        out.write(chunk)
-            finally:
-                if out is not None:
-                    out.close()
+                        _write(out, chunk)
             if answer.length is not None and size != answer.length:
                 # http.client ends a chunked read early without a word.
                 raise ConnectionError(f"cut short after {size} of "

@@ -133,6 +133,15 @@ class TestHttp(base.TestCase):
             self.assertEqual(BODY, f.read())
         self.assertEqual(2, self.server.hits_at("/f"))
 
+    def test_error_local_disk_is_not_retried(self) -> None:
+        path = os.path.join(self.make_dir(), "no-dir", "f")
+        exc = self.assertRaises(errors.ToolError, self.http.sha256,
+                                self.server.root + "/f", path)
+        self.assertNotIsInstance(exc, transport.IndexUnavailableError)
+        self.assertEqual(f"cannot write {path}: No such file or directory",
+                         str(exc))
+        self.assertEqual((1, []), (self.server.hits_at("/f"), self.sleeps))
+
     def test_one_tls_context_per_host(self) -> None:
         # Made once and reused: no connection is needed to see that.
         first = self.http._opener("https://a.example/simple/x/")
