@@ -136,7 +136,8 @@ class Index:
         """
         url = self.page_url(name)
         # A directory on disk has no server to pick its index page.
-        local = url + mirror.PAGE if transport.file_path(url) else url
+        local = (url + mirror.PAGE if transport.file_path(url) is not None
+                 else url)
         try:
             response = self.http.get(local, accept=mirror.ACCEPT)
         except transport.NotFoundError:
