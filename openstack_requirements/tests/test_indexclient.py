@@ -23,9 +23,9 @@ import time
 
 from openstack_requirements import errors
 from openstack_requirements import indexclient
-from openstack_requirements.tests import base
-from openstack_requirements.tests import index_server
 from openstack_requirements import transport
+from openstack_requirements.tests import base  # noqa: H306
+from openstack_requirements.tests import index_server
 
 
 class Clock:

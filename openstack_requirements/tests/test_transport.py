@@ -21,9 +21,9 @@ import os
 import pathlib
 
 from openstack_requirements import errors
-from openstack_requirements.tests import base
-from openstack_requirements.tests import index_server
 from openstack_requirements import transport
+from openstack_requirements.tests import base  # noqa: H306
+from openstack_requirements.tests import index_server
 
 BODY = b"0123456789" * 50_000  # half a megabyte
 
