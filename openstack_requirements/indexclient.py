@@ -10,13 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Package index JSON API client and Debian look-up. Does network I/O.
+"""Package index JSON API client and Debian look-up. Does I/O.
 
-This is the only module that talks to the network: ``GET
-{index}/{name}/json`` with a timeout, retries with exponential backoff on
-connection failures, timeouts and 5xx/429 answers, and an on-disk cache
-whose entries are good for an hour.  It also runs ``apt-cache`` to find a
-Debian package for a name.
+``GET {index}/{name}/json`` through the shared
+:class:`openstack_requirements.transport.Transport` (timeout, retries
+with backoff, TLS, gzip), with an on-disk cache whose entries are good
+for an hour.  It also runs ``apt-cache`` to find a Debian package for a
+name.
 """
 
 from __future__ import annotations
@@ -36,17 +36,13 @@ from openstack_requirements import fileio
 from openstack_requirements import releases
 from openstack_requirements import requirement
 from openstack_requirements import review
+from openstack_requirements import transport
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     import subprocess
 
 DEFAULT_INDEX = "https://pypi.org/pypi"
 CACHE_SECONDS = 3600.0
-USER_AGENT = "openstack-requirements (review-requirement, what-broke)"
-
-
-class IndexUnavailableError(errors.ToolError):
-    """The index could not be reached or gave an unusable answer."""
 
 
 class ProjectNotFoundError(errors.InputError):
@@ -76,13 +72,22 @@ class Client:
     """
 
     index_url: str = DEFAULT_INDEX
-    timeout: float = 15.0
-    retries: int = 3
-    backoff: float = 1.0
+    timeout: float = transport.DEFAULT_TIMEOUT
+    retries: int = transport.DEFAULT_RETRIES
+    backoff: float = transport.DEFAULT_BACKOFF
     cache_dir: str | None = None
     max_age: float = CACHE_SECONDS
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
+    _transport: transport.Transport = dataclasses.field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_transport", transport.Transport(
+            timeout=self.timeout, retries=self.retries,
+            backoff=self.backoff, sleep=self.sleep,
+            hint=transport.OFFLINE_HINT
+            + "; answers are cached for an hour"))
 
     def url_for(self, name: str) -> str:
         from urllib.parse import quote
@@ -149,48 +154,21 @@ class Client:
 
     def _get(self, url: str) -> object:
         import json
-        import urllib.error
-        import urllib.request
 
-        request = urllib.request.Request(url, headers={
-            "Accept": "application/json", "User-Agent": USER_AGENT})
-        last = ""
-        attempts = self.retries + 1
-        for attempt in range(attempts):
-            if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                with urllib.request.urlopen(  # noqa: S310 (http/https)
-                        request, timeout=self.timeout) as response:
-                    body = response.read()
-            except urllib.error.HTTPError as exc:
-                if exc.code == 404:
-                    raise ProjectNotFoundError(
-                        f"no project {url.rsplit('/', 2)[-2]!r} on the "
-                        f"index ({url} answered 404); check the spelling "
-                        "or --index-url") from exc
-                last = f"HTTP {exc.code} {exc.reason}"
-                if exc.code < 500 and exc.code != 429:
-                    break  # a client error will not change on retry
-                continue
-            except urllib.error.URLError as exc:
-                last = str(exc.reason)
-                continue
-            except (TimeoutError, OSError) as exc:  # timeouts mid-body
-                last = f"{type(exc).__name__}: {exc}" if str(exc) else (
-                    f"timed out after {self.timeout:g}s")
-                continue
-            try:
-                return json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise IndexUnavailableError(
-                    f"{url} returned malformed JSON ({exc}); is "
-                    "--index-url a JSON API such as "
-                    "https://pypi.org/pypi?") from exc
-        raise IndexUnavailableError(
-            f"cannot get {url} after {attempts} attempt(s): {last}; "
-            "check the network (are you offline?) or pass --index-url "
-            "for a reachable index; answers are cached for an hour")
+        try:
+            body = self._transport.get(url, accept="application/json").body
+        except transport.NotFoundError as exc:
+            raise ProjectNotFoundError(
+                f"no project {url.rsplit('/', 2)[-2]!r} on the "
+                f"index ({exc}); check the spelling or --index-url"
+            ) from exc
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise transport.IndexUnavailableError(
+                f"{url} returned malformed JSON ({exc}); is "
+                "--index-url a JSON API such as "
+                "https://pypi.org/pypi?", url) from exc
 
 
 # -- Debian

@@ -33,7 +33,6 @@ import enum
 import errno
 import fcntl
 import hashlib
-import http.client
 import json
 import os
 import shutil
@@ -42,21 +41,17 @@ import sys
 import tarfile
 import tempfile
 import threading
-import time
-import typing
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 
 from openstack_requirements import errors
 from openstack_requirements import fileio
 from openstack_requirements import mirror
+from openstack_requirements import transport
 
 PYPI = "https://pypi.org/simple/"
 BUILD_TIMEOUT = 1800  # seconds for one sdist build
-FETCH_TIMEOUT = 60
-RETRIES = 3
+FETCH_TIMEOUT = 60.0  # seconds per socket operation: big files
 PARTIAL = ".partial-"
 
 # Run by the interpreter being probed, with our packaging on its path:
@@ -116,54 +111,20 @@ def probe(python: str) -> mirror.Interpreter:
         env=dict(data["env"]), tags=tuple(data["tags"]))
 
 
-# -- the index client ------------------------------------------------
-
-
-class FetchError(Exception):
-    """A page or file could not be fetched; the message says why."""
-
-
-def _retrying(what: str, action: Callable[[], bytes]) -> bytes:
-    delay = 1.0
-    for attempt in range(RETRIES):
-        try:
-            return action()
-        except urllib.error.HTTPError as exc:
-            if exc.code < 500 or attempt == RETRIES - 1:
-                raise FetchError(f"{what}: HTTP {exc.code} {exc.reason}") \
-                    from exc
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            if attempt == RETRIES - 1:
-                reason = getattr(exc, "reason", exc)
-                raise FetchError(f"{what}: {reason}") from exc
-        time.sleep(delay)
-        delay *= 2
-    raise AssertionError("unreachable")
+# -- the simple-API client -------------------------------------------
 
 
 class Index:
-    """A PEP 503/691 simple index at *url* (http(s):// or file://)."""
+    """A PEP 503/691 simple index at *url* (http(s):// or file://).
 
-    def __init__(self, url: str) -> None:
-        import ssl
+    Fetches through the shared :class:`transport.Transport`: its
+    timeout, retries with backoff, one TLS context per host, gzip.
+    """
 
+    def __init__(self, url: str,
+                 http: transport.Transport | None = None) -> None:
         self.url = url if url.endswith("/") else url + "/"
-        # One TLS context per index: a bare urlopen builds one per
-        # request, ~30 ms of CPU each, for hundreds of pages.
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(
-                context=ssl.create_default_context()))
-
-    def _open(self, url: str, accept: str | None = None,
-              gzip: bool = False) -> http.client.HTTPResponse:
-        request = urllib.request.Request(url)
-        if accept:
-            request.add_header("Accept", accept)
-        if gzip:  # index pages of big projects are megabytes of text
-            request.add_header("Accept-Encoding", "gzip")
-        request.add_header("User-Agent", "openstack-requirements-mirror")
-        response = self._opener.open(request, timeout=FETCH_TIMEOUT)
-        return typing.cast(http.client.HTTPResponse, response)
+        self.http = http or transport.Transport(timeout=FETCH_TIMEOUT)
 
     def page_url(self, name: str) -> str:
         return urllib.parse.urljoin(self.url, urllib.parse.quote(name) + "/")
@@ -171,91 +132,48 @@ class Index:
     def project(self, name: str) -> list[mirror.File] | None:
         """Files of project *name*, or None if the index has no such page.
 
-        :raises FetchError: the index cannot be reached.
+        :raises IndexUnavailableError: the index cannot be reached.
         """
         url = self.page_url(name)
-        if url.startswith("file:"):
-            path = urllib.request.url2pathname(urllib.parse.urlsplit(
-                url).path)
-            page = os.path.join(path, mirror.PAGE)
-            if not os.path.isfile(page):
-                return None
-            try:
-                text = fileio.read_text(page)
-            except errors.InputError as exc:
-                raise FetchError(str(exc)) from exc
-            return mirror.parse_project(text, url)
-        found: list[tuple[str, str]] = []
-
-        def get() -> bytes:
-            with self._open(url, mirror.ACCEPT, gzip=True) as response:
-                found.append((response.geturl(),
-                              response.headers.get_content_type()))
-                data: bytes = response.read()
-                if response.headers.get("Content-Encoding") == "gzip":
-                    import gzip
-
-                    data = gzip.decompress(data)
-                return data
-
+        # A directory on disk has no server to pick its index page.
+        local = (url + mirror.PAGE if transport.file_path(url) is not None
+                 else url)
         try:
-            body = _retrying(url, get)
-        except FetchError as exc:
-            cause = exc.__cause__
-            if isinstance(cause, urllib.error.HTTPError) and (
-                    cause.code == 404):
-                return None
-            raise
-        final_url, content_type = found[-1]
-        text = body.decode("utf-8", "replace")
+            response = self.http.get(local, accept=mirror.ACCEPT)
+        except transport.NotFoundError:
+            return None
+        text = response.body.decode("utf-8", "replace")
         try:
-            if content_type in (mirror.JSON_CONTENT_TYPE,
-                                "application/json"):
-                return mirror.parse_project_json(text, final_url)
-            return mirror.parse_project(text, final_url)
+            if response.content_type in (mirror.JSON_CONTENT_TYPE,
+                                         "application/json"):
+                return mirror.parse_project_json(text, response.url)
+            return mirror.parse_project(text, response.url)
         except (ValueError, KeyError, TypeError) as exc:
-            raise FetchError(f"{url}: not a simple-API page: {exc}") \
-                from exc
+            raise transport.IndexUnavailableError(
+                f"{url}: not a simple-API page: {exc}", url) from exc
 
     def download(self, f: mirror.File, directory: str) -> tuple[str, str]:
         """Fetch *f* into *directory*; (path, sha256).  Hash checked.
 
-        :raises FetchError: unreachable, or the hash differs.
+        :raises IndexUnavailableError: unreachable, or the hash differs.
         """
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=PARTIAL)
         os.close(fd)
-
-        def get() -> bytes:
-            digest = hashlib.sha256()
-            with self._open(f.url) as response, open(tmp, "wb") as out:
-                while chunk := response.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-            return digest.hexdigest().encode()
-
         try:
-            sha256 = _retrying(f.url, get).decode()
+            sha256 = self.http.sha256(f.url, tmp)
         except BaseException:
             os.unlink(tmp)
             raise
         if f.sha256 and f.sha256 != sha256:
             os.unlink(tmp)
-            raise FetchError(
+            raise transport.IndexUnavailableError(
                 f"{f.url}: sha256 is {sha256} but the index says "
-                f"{f.sha256}")
+                f"{f.sha256}", f.url)
         return tmp, sha256
 
     def hash_of(self, url: str) -> str:
         """sha256 of the file at *url* (streamed, not kept)."""
-
-        def get() -> bytes:
-            digest = hashlib.sha256()
-            with self._open(url) as response:
-                while chunk := response.read(1 << 20):
-                    digest.update(chunk)
-            return digest.hexdigest().encode()
-
-        return _retrying(url, get).decode()
+        return self.http.sha256(url)
 
 
 # -- the mirror directory --------------------------------------------
@@ -762,7 +680,7 @@ class Builder:
                     page = self.index.project(pin.canonical)
                     fetched = True
                 outcomes.append(self._obtain(pin, interpreter, page))
-            except FetchError as exc:
+            except transport.IndexUnavailableError as exc:
                 outcomes.append(Outcome(pin, interpreter, Status.FAILED,
                                         message=str(exc)))
         return outcomes
@@ -820,24 +738,20 @@ def fetch_pages(
 ) -> dict[str, list[mirror.File] | None]:
     """Project pages of *names*, fetched in parallel.
 
+    The first page that cannot be fetched stops the rest: an offline
+    machine is told so after one page's retries, not after every page's.
+
     :raises ToolError: the index cannot be reached.
     """
     unique = sorted(set(names))
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        try:
-            found = list(pool.map(index.project, unique))
-        except FetchError as exc:
-            raise errors.ToolError(
-                f"cannot read the index: {exc}; check --index-url and "
-                "that the server is up") from exc
+    pool = concurrent.futures.ThreadPoolExecutor(workers)
+    try:
+        found = list(pool.map(index.project, unique))
+    except transport.IndexUnavailableError as exc:
+        raise errors.ToolError(f"cannot read the index: {exc}") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return dict(zip(unique, found, strict=True))
-
-
-def _local_path(url: str) -> str | None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme != "file":
-        return None
-    return urllib.request.url2pathname(parts.path)
 
 
 def verify_mirror(root: str) -> list[errors.Finding]:
@@ -855,7 +769,7 @@ def verify_mirror(root: str) -> list[errors.Finding]:
             continue
         base = pathlib.Path(os.path.abspath(page)).as_uri()
         for f in mirror.parse_project(fileio.read_text(page), base):
-            path = _local_path(f.url)
+            path = transport.file_path(f.url)
             shown = os.path.relpath(path, root) if path else f.url
             if not f.sha256:
                 findings.append(errors.Finding(
@@ -887,7 +801,7 @@ def verify_remote(
                                   "without #sha256=", "hash")
         try:
             actual = index.hash_of(f.url)
-        except FetchError as exc:
+        except transport.IndexUnavailableError as exc:
             return errors.Finding(index.url, None,
                                   f"{f.filename} cannot be fetched: {exc}",
                                   "missing-file")

@@ -34,8 +34,70 @@ from openstack_requirements.tests import base
 REVIEW_FILES = os.path.join(base.FILES_DIR, "review")
 
 
+class ScriptedServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server on 127.0.0.1 with a script.
+
+    It counts hits per path, keeps the request headers, and hands out
+    scripted actions per key, each used once.
+    """
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(
+        self, handler: type[http.server.BaseHTTPRequestHandler]
+    ) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.lock = threading.Lock()
+        self.hits: collections.Counter[str] = collections.Counter()
+        self.headers: list[dict[str, str]] = []
+        self.plan: dict[str, list[str]] = {}
+        self.slow_seconds = 1.0
+
+    def arrived(self, path: str, headers: dict[str, str]) -> None:
+        with self.lock:
+            self.hits[path] += 1
+            self.headers.append(headers)
+
+    def next_action(self, key: str) -> str:
+        """The next scripted action for *key*; "ok" once none is left."""
+        with self.lock:
+            plan = self.plan.get(key)
+            return plan.pop(0) if plan else "ok"
+
+
+class Loopback(fixtures.Fixture):
+    """Run a :class:`ScriptedServer` with *handler*; ``root`` is its URL."""
+
+    def __init__(
+        self, handler: type[http.server.BaseHTTPRequestHandler]
+    ) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def _setUp(self) -> None:
+        self.server = ScriptedServer(self.handler)
+        thread = threading.Thread(target=self.server.serve_forever,
+                                  kwargs={"poll_interval": 0.05},
+                                  daemon=True)
+        thread.start()
+        self.addCleanup(thread.join, 5)
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+        host, port = self.server.server_address[:2]
+        self.root = f"http://{host}:{port}"
+
+    def script(self, key: str, *actions: str) -> None:
+        with self.server.lock:
+            self.server.plan[key] = list(actions)
+
+    def hits_at(self, path: str) -> int:
+        with self.server.lock:
+            return self.server.hits[path]
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
-    server: _Server
+    server: ScriptedServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output clean
@@ -53,15 +115,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = self.path.strip("/").split("/")
-        with self.server.lock:
-            self.server.hits[self.path] += 1
+        self.server.arrived(self.path, dict(self.headers.items()))
         if len(parts) != 3 or parts[0] != "pypi" or parts[2] != "json":
             self._send(404, b"not found", "text/plain")
             return
         name = parts[1]
-        with self.server.lock:
-            plan = self.server.plan.get(name)
-            action = plan.pop(0) if plan else "ok"
+        action = self.server.next_action(name)
         if action == "slow":
             time.sleep(self.server.slow_seconds)
         elif action == "500":
@@ -81,38 +140,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, f.read())
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.hits: collections.Counter[str] = collections.Counter()
-        self.plan: dict[str, list[str]] = {}
-        self.slow_seconds = 1.0
-
-
-class IndexServer(fixtures.Fixture):
+class IndexServer(Loopback):
     """Serve the review fixtures; ``url`` is the JSON API root."""
 
+    def __init__(self) -> None:
+        super().__init__(_Handler)
+
     def _setUp(self) -> None:
-        self.server = _Server()
-        thread = threading.Thread(target=self.server.serve_forever,
-                                  kwargs={"poll_interval": 0.05},
-                                  daemon=True)
-        thread.start()
-        self.addCleanup(thread.join, 5)
-        self.addCleanup(self.server.server_close)
-        self.addCleanup(self.server.shutdown)
-        host, port = self.server.server_address[:2]
-        self.root = f"http://{host}:{port}"
+        super()._setUp()
         self.url = f"{self.root}/pypi"
 
-    def script(self, name: str, *actions: str) -> None:
-        with self.server.lock:
-            self.server.plan[name] = list(actions)
-
     def hits(self, name: str) -> int:
-        with self.server.lock:
-            return self.server.hits[f"/pypi/{name}/json"]
+        return self.hits_at(f"/pypi/{name}/json")

@@ -23,7 +23,8 @@ import time
 
 from openstack_requirements import errors
 from openstack_requirements import indexclient
-from openstack_requirements.tests import base
+from openstack_requirements import transport
+from openstack_requirements.tests import base  # noqa: H306
 from openstack_requirements.tests import index_server
 
 
@@ -71,7 +72,7 @@ class TestClient(base.TestCase):
 
     def test_error_5xx_until_retries_run_out(self) -> None:
         self.index.script("pyqt5", "500", "500", "500", "500")
-        exc = self.assertRaises(indexclient.IndexUnavailableError,
+        exc = self.assertRaises(transport.IndexUnavailableError,
                                 self.client(retries=1).project, "pyqt5")
         self.assertEqual(
             f"cannot get {self.index.url}/pyqt5/json after 2 attempt(s): "
@@ -94,7 +95,7 @@ class TestClient(base.TestCase):
     def test_error_slow_server_every_time(self) -> None:
         self.index.script("zyrx", "slow", "slow")
         self.index.server.slow_seconds = 0.6
-        exc = self.assertRaises(indexclient.IndexUnavailableError,
+        exc = self.assertRaises(transport.IndexUnavailableError,
                                 self.client(timeout=0.2, retries=1).project,
                                 "zyrx")
         self.assertIn(f"cannot get {self.index.url}/zyrx/json after 2 "
@@ -103,7 +104,7 @@ class TestClient(base.TestCase):
 
     def test_error_malformed_json(self) -> None:
         self.index.script("zyrx", "garbage")
-        exc = self.assertRaises(indexclient.IndexUnavailableError,
+        exc = self.assertRaises(transport.IndexUnavailableError,
                                 self.client().project, "zyrx")
         self.assertTrue(str(exc).startswith(
             f"{self.index.url}/zyrx/json returned malformed JSON ("), exc)
@@ -138,7 +139,7 @@ class TestClient(base.TestCase):
         port = sock.getsockname()[1]
         sock.close()
         client = self.client(index_url=f"http://127.0.0.1:{port}/pypi")
-        exc = self.assertRaises(indexclient.IndexUnavailableError,
+        exc = self.assertRaises(transport.IndexUnavailableError,
                                 client.project, "requests")
         self.assertIn("after 3 attempt(s): [Errno 111] Connection refused; "
                       "check the network (are you offline?)", str(exc))
