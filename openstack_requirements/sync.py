@@ -21,8 +21,11 @@ The rule for each project requirement whose name is in the central list:
 the line is rebuilt from the central entries (one per marker), keeping the
 project's extras; the central exclusions, caps, markers and license
 comment replace the project's.  A central lower bound wins; without one,
-the project's own lower bound is kept, unless the central list excludes
-exactly that version, in which case it is dropped and reported.
+the project's own lower bound is kept -- also when the central list
+excludes exactly that version (``>=V,!=V`` still means "above V"), which
+is reported so that the project raises it.  A project pin or compatible
+release becomes its minimum (``==V``, ``~=V``, ``==V.*`` -> ``>=V``), also
+reported: the central list carries no caps, so the cap they implied goes.
 """
 
 from __future__ import annotations
@@ -40,14 +43,15 @@ from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
 
-#: The header old tooling put at the top of requirements files.
-OLD_HEADER = frozenset({
+#: The header old tooling put at the top of requirements files; removed
+#: only as the whole block of three lines, in this order.
+OLD_HEADER = (
     "# The order of packages is significant, because pip processes them "
     "in the order",
     "# of appearance. Changing the order has an impact on the overall "
     "integration",
     "# process, which may cause wedges in the gate later.",
-})
+)
 HACKING = "hacking"
 Finding = errors.Finding
 _SPEC_RE = re.compile(r"^(===|~=|==|!=|<=|>=|<|>)\s*(.*)$")
@@ -196,8 +200,9 @@ def sync_section(
             own.setdefault(line.req.canonical, []).append(line)
     done: set[str] = set()
     source = section.lines.source
-    for line in lines:
-        if line.kind is reqfile.Kind.COMMENT and line.text in OLD_HEADER:
+    header = _old_header(lines)
+    for index, line in enumerate(lines):
+        if index in header:
             result.replacements.append(())
             continue
         if not _syncable(line):
@@ -269,6 +274,28 @@ def _terminate(
     return [tuple(group) for group in out]
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _old_header(lines: Sequence[reqfile.Line]) -> set[int]:
+    """Indexes of the lines of every complete old header block.
+
+    Compared word by word, so CRLF, indentation and spacing differences do
+    not matter; a single line of the block alone is a project's own
+    comment and stays.
+    """
+    want = [_words(text) for text in OLD_HEADER]
+    found: set[int] = set()
+    size = len(want)
+    for start in range(len(lines) - size + 1):
+        block = lines[start:start + size]
+        if all(line.kind is reqfile.Kind.COMMENT and _words(line.text) == text
+               for line, text in zip(block, want, strict=True)):
+            found.update(range(start, start + size))
+    return found
+
+
 def _syncable(line: reqfile.Line) -> bool:
     # URL lines, "-e" lines and "name @ URL" pass through untouched.
     return (line.kind is reqfile.Kind.REQUIREMENT and line.req is not None
@@ -295,15 +322,60 @@ def _split(spec: str) -> tuple[list[tuple[str, str]], list[str]]:
     return lower, other
 
 
-def _own_lower(spec: str) -> list[tuple[str, str]]:
-    """The project's minimum: '>=' and '>' kept, '~=V' and '==V' -> '>=V'."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Minimum:
+    """One lower bound the project keeps, and what it was written as."""
+
+    op: str  # ">=" or ">"
+    version: str
+    written: str  # the project's specifier, e.g. "~=1.2"
+
+    @property
+    def spec(self) -> str:
+        return self.op + self.version
+
+
+def _own_lower(spec: str) -> list[_Minimum]:
+    """The project's minimum: '>=' and '>' kept, others become '>='.
+
+    A pin or compatible release ('==V', '===V', '~=V', '==V.*') becomes
+    '>=V'.
+    """
     out = []
     for op, version in _split(spec)[0]:
+        written = op + version
         if op in (">=", ">"):
-            out.append((op, version))
-        elif "*" not in version:
-            out.append((">=", version))
+            out.append(_Minimum(op, version, written))
+            continue
+        if op == "==" and version.endswith(".*"):
+            version = version[:-2]
+        if _valid_version(version):
+            out.append(_Minimum(">=", version, written))
     return out
+
+
+def _valid_version(version: str) -> bool:
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return "*" not in version
+
+
+def _implied_cap(minimum: _Minimum) -> str | None:
+    """The cap a compatible release (or a '==V.*' pin) also set."""
+    from packaging.version import Version
+
+    release = list(Version(minimum.version).release)
+    if minimum.written.startswith("~=") and len(release) > 1:
+        release = release[:-1]  # "~=1.4.2" means ">=1.4.2,<1.5"
+    elif not minimum.written.endswith(".*"):
+        return None
+    release[-1] += 1
+    return "<" + ".".join(map(str, release))
 
 
 def _excluded(version: str, others: Iterable[str]) -> str | None:
@@ -348,6 +420,7 @@ def _rebuild(
                 if o.req is not None and _norm_marker(o.req) == marker]
         base = same[0] if same else own[0]
         lower, others = _split(entry.req.specifier)
+        found: list[errors.Finding] = []
         if lower:  # a central minimum wins
             spec = entry.req.specifier
         else:
@@ -358,18 +431,11 @@ def _rebuild(
                            and _own_lower(o.req.specifier)), None)
             minimum = []
             if holder is not None and holder.req is not None:
-                for op, version in _own_lower(holder.req.specifier):
-                    excluded = _excluded(version, others) \
-                        if op == ">=" else None
-                    if excluded is None:
-                        minimum.append(op + version)
-                        continue
-                    warnings.append(errors.Finding(
-                        section.lines.source, holder.lineno,
-                        f"{entry.req.name}: the lower bound >={version} is "
-                        f"excluded by {central_list.source}:{entry.lineno} "
-                        f"({excluded}); dropped it, set a lower bound the "
-                        "global list allows", code="excluded-lower-bound"))
+                for own_min in _own_lower(holder.req.specifier):
+                    minimum.append(own_min.spec)
+                    found.extend(_report_minimum(
+                        own_min, holder, entry, others, section,
+                        central_list))
             spec = ",".join(minimum + others)
         req = entry.req.replace(
             extras=tuple(extras) if extras else entry.req.extras,
@@ -382,16 +448,56 @@ def _rebuild(
         if match is not None:  # already right: keep its bytes
             out.append(match)
             continue
+        # Reported with the change that makes them, not on every run; one
+        # project line may feed several central lines (one per marker).
+        warnings.extend(f for f in found if f not in warnings)
         last = index == len(entries) - 1
         newline = base.newline if last else (base.newline or style.newline)
         text = base.text
         indent = text[: len(text) - len(text.lstrip())]
+        if out and section.kind == project_mod.EXTRA \
+                and base is section.lines.lines[0]:
+            # The base sits on the key line ("b = foo"); lines added
+            # after it are continuation lines, with the extra's indent.
+            indent = style.indent
         sep = (base.marker_sep or style.marker_sep) if req.marker else ""
         line = reqfile.make_line(req, comment, newline, sep or ";",
                                  base.options)
         out.append(dataclasses.replace(line, raw=indent + line.raw,
                                        lineno=base.lineno))
     return tuple(out)
+
+
+def _report_minimum(
+    minimum: _Minimum,
+    holder: reqfile.Line,
+    entry: reqfile.Line,
+    others: Sequence[str],
+    section: project_mod.Section,
+    central_list: Central,
+) -> list[errors.Finding]:
+    """Warnings for a minimum the central list excludes, or rewritten."""
+    assert entry.req is not None
+    name = entry.req.name
+    found = []
+    if minimum.written != minimum.spec:
+        cap = _implied_cap(minimum)
+        what = f"its cap {cap} is gone" if cap else "it no longer pins"
+        found.append(errors.Finding(
+            section.lines.source, holder.lineno,
+            f"{name}: {minimum.written} became {minimum.spec}, the project's "
+            f"minimum; {what}, as the global list carries no caps (pins "
+            "belong in upper-constraints.txt)", code="pin-to-minimum"))
+    excluded = _excluded(minimum.version, others) \
+        if minimum.op == ">=" else None
+    if excluded is not None:
+        found.append(errors.Finding(
+            section.lines.source, holder.lineno,
+            f"{name}: the lower bound {minimum.spec} is excluded by "
+            f"{central_list.source}:{entry.lineno} ({excluded}); kept "
+            f"it, so only versions above it are allowed; raise it to a "
+            "version the global list allows", code="excluded-lower-bound"))
+    return found
 
 
 def _same(

@@ -84,17 +84,33 @@ class TestGoldenCases(base.TestCase):
                            "Babel>=2.3.4,!=2.4.0  # BSD")],
                          self.changes(plan))
 
-    def test_lower_bound_excluded_is_dropped_and_reported(self) -> None:
+    def test_lower_bound_excluded_is_kept_and_reported(self) -> None:
+        # Dropping it would leave a line without a lower bound, which
+        # check-requirements rejects; ">=V,!=V" is a valid range ("> V").
         plan = self.sync_case("lower-bound-excluded")
         self.assertEqual((), plan.errors)
         self.assertEqual([
             "requirements.txt:1: requests: the lower bound >=2.20.0 is "
-            "excluded by global-requirements.txt:5 (!=2.20.0); dropped it, "
-            "set a lower bound the global list allows",
+            "excluded by global-requirements.txt:5 (!=2.20.0); kept it, so "
+            "only versions above it are allowed; raise it to a version the "
+            "global list allows",
             "requirements.txt:2: oslo.config: the lower bound >=4.4.0 is "
-            "excluded by global-requirements.txt:3 (!=4.4.0); dropped it, "
-            "set a lower bound the global list allows",
+            "excluded by global-requirements.txt:3 (!=4.4.0); kept it, so "
+            "only versions above it are allowed; raise it to a version the "
+            "global list allows",
         ], [str(f) for f in plan.warnings])
+        self.assertEqual({"excluded-lower-bound"},
+                         {f.code for f in plan.warnings})
+
+    def test_lower_bound_excluded_issue_example(self) -> None:
+        central = sync.central(reqfile.parse(
+            "oslo.config!=6.9.0  # Apache-2.0\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt":
+                                   "oslo.config>=6.9.0\n"}), central)
+        self.assertEqual("oslo.config>=6.9.0,!=6.9.0  # Apache-2.0\n",
+                         plan.files[0].new)
+        self.assertEqual(["excluded-lower-bound"],
+                         [f.code for f in plan.warnings])
 
     def test_extras_kept(self) -> None:
         plan = self.sync_case("extras-kept")
@@ -136,6 +152,15 @@ class TestGoldenCases(base.TestCase):
         self.assertEqual((), plan.files[0].changes)
         self.assertTrue(plan.files[0].changed)
 
+    def test_old_header_removed_with_crlf_and_spacing(self) -> None:
+        self.sync_case("header-removed-crlf")
+
+    def test_old_header_lines_alone_are_kept(self) -> None:
+        # One or two of the three lines, or the three out of order, are
+        # the project's own comments.
+        plan = self.sync_case("header-partial")
+        self.assertFalse(plan.files[0].changed)
+
     def test_options_urls_and_editables_pass_through(self) -> None:
         plan = self.sync_case("pass-through")
         self.assertEqual(["oslo.config"],
@@ -148,7 +173,33 @@ class TestGoldenCases(base.TestCase):
         self.assertFalse(plan.files[0].changed)
 
     def test_pins_become_minimums(self) -> None:
-        self.sync_case("pins-become-minimums")
+        plan = self.sync_case("pins-become-minimums")
+        tail = ("the global list carries no caps (pins belong in "
+                "upper-constraints.txt)")
+        self.assertEqual([
+            f"requirements.txt:1: six: ==1.16.0 became >=1.16.0, the "
+            f"project's minimum; it no longer pins, as {tail}",
+            f"requirements.txt:2: oslo.config: ~=9.1 became >=9.1, the "
+            f"project's minimum; its cap <10 is gone, as {tail}",
+            f"requirements.txt:4: oslo.db: ==12.* became >=12, the "
+            f"project's minimum; its cap <13 is gone, as {tail}",
+        ], [str(f) for f in plan.warnings])
+        self.assertEqual({"pin-to-minimum"}, {f.code for f in plan.warnings})
+
+    def test_compatible_release_of_three_parts(self) -> None:
+        central = sync.central(reqfile.parse("six\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six~=1.4.2\n"}),
+                         central)
+        self.assertEqual("six>=1.4.2\n", plan.files[0].new)
+        self.assertIn("its cap <1.5 is gone", str(plan.warnings[0]))
+
+    def test_excluded_pin_reports_both(self) -> None:
+        central = sync.central(reqfile.parse("six!=1.2\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six==1.2\n"}),
+                         central)
+        self.assertEqual("six>=1.2,!=1.2\n", plan.files[0].new)
+        self.assertEqual(["pin-to-minimum", "excluded-lower-bound"],
+                         [f.code for f in plan.warnings])
 
     def test_license_comment_from_central_else_own(self) -> None:
         self.sync_case("comments")
@@ -246,6 +297,30 @@ class TestOtherFileKinds(base.TestCase):
             "[extras]\nnet =\n"
             "    pyroute2>=0.7,!=0.5.4:sys_platform!='win32'  # Apache-2.0\n"
             "    pyroute2>=0.7,!=0.6.0:sys_platform=='win32'  # Apache-2.0\n",
+            plan.files[0].new)
+
+    def test_setup_cfg_lines_added_after_the_key_line(self) -> None:
+        # The first requirement sits on the key line, one space after
+        # '='; lines added after it are two-space continuation lines.
+        text = "[extras]\nnet = pyroute2>=0.7\n"
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(
+            "[extras]\nnet = pyroute2>=0.7,!=0.5.4;sys_platform!='win32'"
+            "  # Apache-2.0\n"
+            "  pyroute2>=0.7,!=0.6.0;sys_platform=='win32'  # Apache-2.0\n",
+            plan.files[0].new)
+        again = sync.plan(_project({"setup.cfg": plan.files[0].new}),
+                          _central())
+        self.assertEqual([], again.changed)
+
+    def test_setup_cfg_added_lines_take_the_extras_indent(self) -> None:
+        text = "[extras]\nnet = pyroute2>=0.7\n    six\n"
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(
+            "[extras]\nnet = pyroute2>=0.7,!=0.5.4;sys_platform!='win32'"
+            "  # Apache-2.0\n"
+            "    pyroute2>=0.7,!=0.6.0;sys_platform=='win32'  # Apache-2.0\n"
+            "    six  # MIT\n",
             plan.files[0].new)
 
     def test_pyproject_lists(self) -> None:
