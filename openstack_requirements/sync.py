@@ -36,6 +36,7 @@ from collections.abc import Sequence
 import dataclasses
 import enum
 import itertools
+import os
 import re
 
 from openstack_requirements import errors
@@ -519,3 +520,195 @@ def _same(
         and sorted(old.specifiers) == sorted(req.specifiers)
         and _norm_marker(old) == _norm_marker(req)
     )
+
+
+# -- What update-requirements writes and says, per project and for --all.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: its plan and where the new text goes."""
+
+    plan: FilePlan
+    path: str  # the file's path, or path.SUFFIX with -o
+
+    @property
+    def text(self) -> str:
+        return self.plan.new
+
+
+def outputs(sync_plan: Plan, suffix: str = "") -> list[Output]:
+    """The files to write; none when the plan has errors.
+
+    Without *suffix*, the changed files, in place.  With it, every file
+    read goes to ``FILE.SUFFIX``, changed or not, so that a gate job can
+    compare each original with its synced copy.
+    """
+    if sync_plan.errors:
+        return []
+    if not suffix:
+        return [Output(f, f.path) for f in sync_plan.changed]
+    return [Output(f, f"{f.path}.{suffix}") for f in sync_plan.files]
+
+
+def exit_code(sync_plan: Plan, dry_run: bool) -> int:
+    """1 for errors, or for a dry run that would change files; else 0."""
+    if sync_plan.errors or (dry_run and sync_plan.changed):
+        return errors.EXIT_FINDINGS
+    return errors.EXIT_OK
+
+
+def describe(files: Iterable[Output], dry_run: bool) -> list[str]:
+    """The change report, a list of lines.
+
+    For each changed file: the names, the path and one ``old -> new``
+    line per change (``(none)`` for no line).  A dry run says ``Would
+    update``: nothing was written.
+    """
+    verb = "Would update" if dry_run else "Updated"
+    lines = []
+    for output in files:
+        file_plan = output.plan
+        if not file_plan.changed:
+            continue
+        if not file_plan.changes:  # e.g. only the old header went
+            lines.append(f"{verb} {output.path}")
+            continue
+        names = ", ".join(change.name for change in file_plan.changes)
+        lines.append(f"Version change for: {names}")
+        lines.append(f"{verb} {output.path}:")
+        for change in file_plan.changes:
+            for old, new in change.pairs():
+                lines.append(f"    {old or '(none)'} -> {new or '(none)'}")
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    """*text* split after each ``\\n``, newlines kept.
+
+    Not ``str.splitlines``: that also breaks on ``\\x0c``, ``\\u2028`` and
+    other characters a requirements file may hold inside a line.
+    """
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def unified_diff(file_plan: FilePlan) -> str:
+    """A unified diff of one file, ``a/FILE`` to ``b/FILE``."""
+    import difflib
+
+    lines = []
+    for line in difflib.unified_diff(
+            split_lines(file_plan.old), split_lines(file_plan.new),
+            fromfile=f"a/{file_plan.file}", tofile=f"b/{file_plan.file}"):
+        if not line.endswith("\n"):  # a last line without a newline
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+#: One ``projects.txt`` entry: ``namespace/name`` or ``name``; each part
+#: starts with a letter or digit, so neither can be ``.`` or ``..``.
+_PROJECT_RE = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectEntry:
+    """One project of projects.txt."""
+
+    name: str  # "openstack/nova" or "nova"
+    lineno: int
+
+    def candidates(self, root: str) -> list[str]:
+        """Where the project may be, in order of preference.
+
+        ``ROOT/namespace/name``, then ``ROOT/name``; both inside *root*,
+        as the name has no ``..`` part.
+        """
+        here = [os.path.join(root, *self.name.split("/"))]
+        if "/" in self.name:
+            here.append(os.path.join(root, self.name.rsplit("/", 1)[1]))
+        return here
+
+
+def project_entries(
+    text: str, source: str
+) -> tuple[list[ProjectEntry], list[Finding]]:
+    """The projects of a projects.txt, and the lines skipped.
+
+    Blank lines and ``#`` comments are ignored.  A line that is not
+    ``namespace/name`` or ``name`` -- ``../x``, ``/abs``, ``a/b/c`` --
+    would lead out of the projects root or nowhere: it is skipped and
+    reported with its line.
+    """
+    entries = []
+    skipped = []
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if _PROJECT_RE.fullmatch(line):
+            entries.append(ProjectEntry(line, lineno))
+            continue
+        skipped.append(errors.Finding(
+            source, lineno,
+            f"{line!r} is not 'namespace/name' or 'name'; skipped it, fix "
+            "the line", code="bad-project"))
+    return entries, skipped
+
+
+class ProjectState(enum.Enum):
+    UP_TO_DATE = "up to date"
+    CHANGED = "changed"
+    FAILED = "failed"
+
+
+def project_state(code: int, changed: int, dry_run: bool) -> ProjectState:
+    """How one project of --all went, from its exit code.
+
+    A dry run exits 1 when it would change files: that is not a failure.
+    """
+    if code not in (errors.EXIT_OK, errors.EXIT_FINDINGS) or (
+            code and not dry_run):
+        return ProjectState.FAILED
+    return ProjectState.CHANGED if changed else ProjectState.UP_TO_DATE
+
+
+def project_line(
+    name: str, state: ProjectState, changed: int, dry_run: bool
+) -> str:
+    """``== openstack/nova: changed 2 file(s)`` and the like."""
+    if state is ProjectState.FAILED:
+        detail = "FAILED, nothing written"
+    elif state is ProjectState.CHANGED:
+        verb = "would change" if dry_run else "changed"
+        detail = f"{verb} {changed} file(s)"
+    else:
+        detail = "up to date"
+    return f"== {name}: {detail}"
+
+
+def summary(
+    states: Sequence[ProjectState],
+    missing: Sequence[str],
+    skipped: int,
+    root: str,
+    dry_run: bool,
+) -> list[str]:
+    """The last lines of --all: projects not found, then the counts."""
+    lines = []
+    if missing:
+        lines.append(f"missing under {root}: {', '.join(missing)}")
+    count = {state: states.count(state) for state in ProjectState}
+    verb = "would change" if dry_run else "changed"
+    line = (f"{len(states)} project(s): {count[ProjectState.CHANGED]} "
+            f"{verb}, {count[ProjectState.UP_TO_DATE]} up to date, "
+            f"{count[ProjectState.FAILED]} failed, {len(missing)} missing")
+    if skipped:
+        line += f", {skipped} skipped"
+    lines.append(line)
+    return lines

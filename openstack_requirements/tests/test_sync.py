@@ -374,3 +374,128 @@ class TestOtherFileKinds(base.TestCase):
         self.assertEqual(
             "global-requirements.txt:2: unclosed '[' in extras of bad\n"
             "    bad[", str(exc))
+
+
+def _file_plan(old: str, new: str, *changes: sync.Change) -> sync.FilePlan:
+    return sync.FilePlan("requirements.txt", "proj/requirements.txt", old,
+                         new, changes)
+
+
+class TestReport(base.TestCase):
+    """What the command writes and says, decided in the core."""
+
+    def plan(self, *files: sync.FilePlan,
+             errors_: tuple[errors.Finding, ...] = ()) -> sync.Plan:
+        return sync.Plan(files, errors_, ())
+
+    def test_outputs_changed_files_in_place(self) -> None:
+        same = _file_plan("six\n", "six\n")
+        changed = _file_plan("six\n", "six  # MIT\n")
+        outputs = sync.outputs(self.plan(same, changed))
+        self.assertEqual([("proj/requirements.txt", "six  # MIT\n")],
+                         [(o.path, o.text) for o in outputs])
+
+    def test_outputs_with_suffix_every_file(self) -> None:
+        same = _file_plan("six\n", "six\n")
+        outputs = sync.outputs(self.plan(same), "global")
+        self.assertEqual(["proj/requirements.txt.global"],
+                         [o.path for o in outputs])
+
+    def test_outputs_none_with_errors(self) -> None:
+        finding = errors.Finding("r.txt", 1, "bad")
+        plan = self.plan(_file_plan("a\n", "b\n"), errors_=(finding,))
+        self.assertEqual([], sync.outputs(plan, "global"))
+        self.assertEqual(1, sync.exit_code(plan, False))
+
+    def test_exit_code(self) -> None:
+        changed = self.plan(_file_plan("a\n", "b\n"))
+        same = self.plan(_file_plan("a\n", "a\n"))
+        self.assertEqual((0, 1, 0, 0), (
+            sync.exit_code(changed, False), sync.exit_code(changed, True),
+            sync.exit_code(same, False), sync.exit_code(same, True)))
+
+    def test_describe_real_and_dry_run(self) -> None:
+        change = sync.Change("six", ("six", "six>=1"), ("six  # MIT",))
+        output = sync.Output(_file_plan("six\nsix>=1\n", "six  # MIT\n",
+                                        change), "proj/requirements.txt")
+        self.assertEqual([
+            "Version change for: six",
+            "Updated proj/requirements.txt:",
+            "    six -> six  # MIT",
+            "    six>=1 -> (none)",
+        ], sync.describe([output], dry_run=False))
+        self.assertEqual("Would update proj/requirements.txt:",
+                         sync.describe([output], dry_run=True)[1])
+
+    def test_describe_skips_unchanged_and_names_header_only(self) -> None:
+        same = sync.Output(_file_plan("a\n", "a\n"), "p/a")
+        header = sync.Output(_file_plan("# x\na\n", "a\n"), "p/b")
+        self.assertEqual(["Would update p/b"],
+                         sync.describe([same, header], dry_run=True))
+
+    def test_split_lines_on_newline_only(self) -> None:
+        self.assertEqual(["a\x0cb\u2028c\r\n", "d\n", "e"],
+                         sync.split_lines("a\x0cb\u2028c\r\nd\ne"))
+        self.assertEqual([], sync.split_lines(""))
+        self.assertEqual(["\n"], sync.split_lines("\n"))
+
+    def test_unified_diff(self) -> None:
+        plan = _file_plan("# a\x0cb\nsix\n", "# a\x0cb\nsix  # MIT\n")
+        self.assertEqual(
+            "--- a/requirements.txt\n+++ b/requirements.txt\n"
+            "@@ -1,2 +1,2 @@\n # a\x0cb\n-six\n+six  # MIT\n",
+            sync.unified_diff(plan))
+        self.assertEqual("", sync.unified_diff(_file_plan("a\n", "a\n")))
+
+
+class TestProjectsList(base.TestCase):
+    def test_entries_and_skipped_lines(self) -> None:
+        text = ("# projects\nopenstack/nova\nswift  # comment\n\n"
+                "../../x\n/abs\na/b/c\nopenstack/..\n./a\n")
+        entries, skipped = sync.project_entries(text, "projects.txt")
+        self.assertEqual([("openstack/nova", 2), ("swift", 3)],
+                         [(e.name, e.lineno) for e in entries])
+        hint = "is not 'namespace/name' or 'name'; skipped it, fix the line"
+        self.assertEqual([
+            f"projects.txt:5: '../../x' {hint}",
+            f"projects.txt:6: '/abs' {hint}",
+            f"projects.txt:7: 'a/b/c' {hint}",
+            f"projects.txt:8: 'openstack/..' {hint}",
+            f"projects.txt:9: './a' {hint}",
+        ], [str(f) for f in skipped])
+
+    def test_candidates(self) -> None:
+        self.assertEqual(
+            ["src/openstack/nova", "src/nova"],
+            sync.ProjectEntry("openstack/nova", 1).candidates("src"))
+        self.assertEqual(["src/nova"],
+                         sync.ProjectEntry("nova", 1).candidates("src"))
+
+    def test_project_state(self) -> None:
+        state = sync.project_state
+        self.assertEqual(
+            [sync.ProjectState.UP_TO_DATE, sync.ProjectState.CHANGED,
+             sync.ProjectState.FAILED, sync.ProjectState.CHANGED,
+             sync.ProjectState.FAILED],
+            [state(0, 0, False), state(0, 2, False), state(1, 0, False),
+             state(1, 2, True), state(2, 0, True)])
+
+    def test_project_line(self) -> None:
+        self.assertEqual(
+            ["== a: FAILED, nothing written", "== a: changed 2 file(s)",
+             "== a: would change 2 file(s)", "== a: up to date"],
+            [sync.project_line("a", sync.ProjectState.FAILED, 0, False),
+             sync.project_line("a", sync.ProjectState.CHANGED, 2, False),
+             sync.project_line("a", sync.ProjectState.CHANGED, 2, True),
+             sync.project_line("a", sync.ProjectState.UP_TO_DATE, 0, True)])
+
+    def test_summary(self) -> None:
+        states = [sync.ProjectState.CHANGED, sync.ProjectState.UP_TO_DATE]
+        self.assertEqual(
+            ["2 project(s): 1 changed, 1 up to date, 0 failed, 0 missing"],
+            sync.summary(states, [], 0, "src", False))
+        self.assertEqual(
+            ["missing under src: x/y",
+             "2 project(s): 1 would change, 1 up to date, 0 failed, "
+             "1 missing, 3 skipped"],
+            sync.summary(states, ["x/y"], 3, "src", True))
