@@ -431,6 +431,8 @@ def _rebuild(
             holder = next((o for o in (same or own) if o.req is not None
                            and _own_lower(o.req.specifier)), None)
             minimum = []
+            if holder is None:
+                found.extend(_report_no_minimum(same or own, section))
             if holder is not None and holder.req is not None:
                 for own_min in _own_lower(holder.req.specifier):
                     minimum.append(own_min.spec)
@@ -467,6 +469,27 @@ def _rebuild(
         out.append(dataclasses.replace(line, raw=indent + line.raw,
                                        lineno=base.lineno))
     return tuple(out)
+
+
+def _report_no_minimum(
+    lines: Sequence[reqfile.Line], section: project_mod.Section
+) -> list[errors.Finding]:
+    """Warnings for lower bounds that give no version to keep.
+
+    ``===foo`` (arbitrary equality with a string that is no version) or a
+    wildcard of no release: nothing can become ``>=``; say so rather than
+    silently writing a line without a lower bound.
+    """
+    found = []
+    for line in lines:
+        assert line.req is not None
+        for op, version in _split(line.req.specifier)[0]:
+            found.append(errors.Finding(
+                section.lines.source, line.lineno,
+                f"{line.req.name}: {op}{version} gives no minimum version "
+                "to keep; dropped it, add a lower bound (>=)",
+                code="no-minimum"))
+    return found
 
 
 def _report_minimum(

@@ -499,3 +499,15 @@ class TestProjectsList(base.TestCase):
              "2 project(s): 1 would change, 1 up to date, 0 failed, "
              "1 missing, 3 skipped"],
             sync.summary(states, ["x/y"], 3, "src", True))
+
+
+class TestNoMinimum(base.TestCase):
+    def test_arbitrary_equality_of_no_version_is_reported(self) -> None:
+        central = sync.central(reqfile.parse("six!=1.2\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six===foo\n"}),
+                         central)
+        self.assertEqual("six!=1.2\n", plan.files[0].new)
+        self.assertEqual(
+            ["requirements.txt:1: six: ===foo gives no minimum version to "
+             "keep; dropped it, add a lower bound (>=)"],
+            [str(f) for f in plan.warnings])
