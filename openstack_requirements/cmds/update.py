@@ -44,7 +44,8 @@ caps, markers, license comment; the project keeps its extras and, when the
 global entry has none, its own lower bound).  A name missing from the
 global list is an error (hard mode, the default; NON_STANDARD_REQS=1 drops
 it with a warning) or passed through (-s).  Exit 0 when done, 1 when a
-name is missing or --dry-run would change files, 2 on bad input."""
+name is missing, --dry-run would change files or --all skipped a
+projects.txt line, 2 on bad input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
