@@ -21,8 +21,11 @@ The rule for each project requirement whose name is in the central list:
 the line is rebuilt from the central entries (one per marker), keeping the
 project's extras; the central exclusions, caps, markers and license
 comment replace the project's.  A central lower bound wins; without one,
-the project's own lower bound is kept, unless the central list excludes
-exactly that version, in which case it is dropped and reported.
+the project's own lower bound is kept -- also when the central list
+excludes exactly that version (``>=V,!=V`` still means "above V"), which
+is reported so that the project raises it.  A project pin or compatible
+release becomes its minimum (``==V``, ``~=V``, ``==V.*`` -> ``>=V``), also
+reported: the central list carries no caps, so the cap they implied goes.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from collections.abc import Sequence
 import dataclasses
 import enum
 import itertools
+import os
 import re
 
 from openstack_requirements import errors
@@ -40,14 +44,15 @@ from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
 
-#: The header old tooling put at the top of requirements files.
-OLD_HEADER = frozenset({
+#: The header old tooling put at the top of requirements files; removed
+#: only as the whole block of three lines, in this order.
+OLD_HEADER = (
     "# The order of packages is significant, because pip processes them "
     "in the order",
     "# of appearance. Changing the order has an impact on the overall "
     "integration",
     "# process, which may cause wedges in the gate later.",
-})
+)
 HACKING = "hacking"
 Finding = errors.Finding
 _SPEC_RE = re.compile(r"^(===|~=|==|!=|<=|>=|<|>)\s*(.*)$")
@@ -196,8 +201,9 @@ def sync_section(
             own.setdefault(line.req.canonical, []).append(line)
     done: set[str] = set()
     source = section.lines.source
-    for line in lines:
-        if line.kind is reqfile.Kind.COMMENT and line.text in OLD_HEADER:
+    header = _old_header(lines)
+    for index, line in enumerate(lines):
+        if index in header:
             result.replacements.append(())
             continue
         if not _syncable(line):
@@ -269,6 +275,28 @@ def _terminate(
     return [tuple(group) for group in out]
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _old_header(lines: Sequence[reqfile.Line]) -> set[int]:
+    """Indexes of the lines of every complete old header block.
+
+    Compared word by word, so CRLF, indentation and spacing differences do
+    not matter; a single line of the block alone is a project's own
+    comment and stays.
+    """
+    want = [_words(text) for text in OLD_HEADER]
+    found: set[int] = set()
+    size = len(want)
+    for start in range(len(lines) - size + 1):
+        block = lines[start:start + size]
+        if all(line.kind is reqfile.Kind.COMMENT and _words(line.text) == text
+               for line, text in zip(block, want, strict=True)):
+            found.update(range(start, start + size))
+    return found
+
+
 def _syncable(line: reqfile.Line) -> bool:
     # URL lines, "-e" lines and "name @ URL" pass through untouched.
     return (line.kind is reqfile.Kind.REQUIREMENT and line.req is not None
@@ -295,15 +323,60 @@ def _split(spec: str) -> tuple[list[tuple[str, str]], list[str]]:
     return lower, other
 
 
-def _own_lower(spec: str) -> list[tuple[str, str]]:
-    """The project's minimum: '>=' and '>' kept, '~=V' and '==V' -> '>=V'."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Minimum:
+    """One lower bound the project keeps, and what it was written as."""
+
+    op: str  # ">=" or ">"
+    version: str
+    written: str  # the project's specifier, e.g. "~=1.2"
+
+    @property
+    def spec(self) -> str:
+        return self.op + self.version
+
+
+def _own_lower(spec: str) -> list[_Minimum]:
+    """The project's minimum: '>=' and '>' kept, others become '>='.
+
+    A pin or compatible release ('==V', '===V', '~=V', '==V.*') becomes
+    '>=V'.
+    """
     out = []
     for op, version in _split(spec)[0]:
+        written = op + version
         if op in (">=", ">"):
-            out.append((op, version))
-        elif "*" not in version:
-            out.append((">=", version))
+            out.append(_Minimum(op, version, written))
+            continue
+        if op == "==" and version.endswith(".*"):
+            version = version[:-2]
+        if _valid_version(version):
+            out.append(_Minimum(">=", version, written))
     return out
+
+
+def _valid_version(version: str) -> bool:
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return "*" not in version
+
+
+def _implied_cap(minimum: _Minimum) -> str | None:
+    """The cap a compatible release (or a '==V.*' pin) also set."""
+    from packaging.version import Version
+
+    release = list(Version(minimum.version).release)
+    if minimum.written.startswith("~=") and len(release) > 1:
+        release = release[:-1]  # "~=1.4.2" means ">=1.4.2,<1.5"
+    elif not minimum.written.endswith(".*"):
+        return None
+    release[-1] += 1
+    return "<" + ".".join(map(str, release))
 
 
 def _excluded(version: str, others: Iterable[str]) -> str | None:
@@ -348,6 +421,7 @@ def _rebuild(
                 if o.req is not None and _norm_marker(o.req) == marker]
         base = same[0] if same else own[0]
         lower, others = _split(entry.req.specifier)
+        found: list[errors.Finding] = []
         if lower:  # a central minimum wins
             spec = entry.req.specifier
         else:
@@ -357,19 +431,14 @@ def _rebuild(
             holder = next((o for o in (same or own) if o.req is not None
                            and _own_lower(o.req.specifier)), None)
             minimum = []
+            if holder is None:
+                found.extend(_report_no_minimum(same or own, section))
             if holder is not None and holder.req is not None:
-                for op, version in _own_lower(holder.req.specifier):
-                    excluded = _excluded(version, others) \
-                        if op == ">=" else None
-                    if excluded is None:
-                        minimum.append(op + version)
-                        continue
-                    warnings.append(errors.Finding(
-                        section.lines.source, holder.lineno,
-                        f"{entry.req.name}: the lower bound >={version} is "
-                        f"excluded by {central_list.source}:{entry.lineno} "
-                        f"({excluded}); dropped it, set a lower bound the "
-                        "global list allows", code="excluded-lower-bound"))
+                for own_min in _own_lower(holder.req.specifier):
+                    minimum.append(own_min.spec)
+                    found.extend(_report_minimum(
+                        own_min, holder, entry, others, section,
+                        central_list))
             spec = ",".join(minimum + others)
         req = entry.req.replace(
             extras=tuple(extras) if extras else entry.req.extras,
@@ -382,16 +451,77 @@ def _rebuild(
         if match is not None:  # already right: keep its bytes
             out.append(match)
             continue
+        # Reported with the change that makes them, not on every run; one
+        # project line may feed several central lines (one per marker).
+        warnings.extend(f for f in found if f not in warnings)
         last = index == len(entries) - 1
         newline = base.newline if last else (base.newline or style.newline)
         text = base.text
         indent = text[: len(text) - len(text.lstrip())]
+        if out and section.kind == project_mod.EXTRA \
+                and base is section.lines.lines[0]:
+            # The base sits on the key line ("b = foo"); lines added
+            # after it are continuation lines, with the extra's indent.
+            indent = style.indent
         sep = (base.marker_sep or style.marker_sep) if req.marker else ""
         line = reqfile.make_line(req, comment, newline, sep or ";",
                                  base.options)
         out.append(dataclasses.replace(line, raw=indent + line.raw,
                                        lineno=base.lineno))
     return tuple(out)
+
+
+def _report_no_minimum(
+    lines: Sequence[reqfile.Line], section: project_mod.Section
+) -> list[errors.Finding]:
+    """Warnings for lower bounds that give no version to keep.
+
+    ``===foo`` (arbitrary equality with a string that is no version) or a
+    wildcard of no release: nothing can become ``>=``; say so rather than
+    silently writing a line without a lower bound.
+    """
+    found = []
+    for line in lines:
+        assert line.req is not None
+        for op, version in _split(line.req.specifier)[0]:
+            found.append(errors.Finding(
+                section.lines.source, line.lineno,
+                f"{line.req.name}: {op}{version} gives no minimum version "
+                "to keep; dropped it, add a lower bound (>=)",
+                code="no-minimum"))
+    return found
+
+
+def _report_minimum(
+    minimum: _Minimum,
+    holder: reqfile.Line,
+    entry: reqfile.Line,
+    others: Sequence[str],
+    section: project_mod.Section,
+    central_list: Central,
+) -> list[errors.Finding]:
+    """Warnings for a minimum the central list excludes, or rewritten."""
+    assert entry.req is not None
+    name = entry.req.name
+    found = []
+    if minimum.written != minimum.spec:
+        cap = _implied_cap(minimum)
+        what = f"its cap {cap} is gone" if cap else "it no longer pins"
+        found.append(errors.Finding(
+            section.lines.source, holder.lineno,
+            f"{name}: {minimum.written} became {minimum.spec}, the project's "
+            f"minimum; {what}, as the global list carries no caps (pins "
+            "belong in upper-constraints.txt)", code="pin-to-minimum"))
+    excluded = _excluded(minimum.version, others) \
+        if minimum.op == ">=" else None
+    if excluded is not None:
+        found.append(errors.Finding(
+            section.lines.source, holder.lineno,
+            f"{name}: the lower bound {minimum.spec} is excluded by "
+            f"{central_list.source}:{entry.lineno} ({excluded}); kept "
+            f"it, so only versions above it are allowed; raise it to a "
+            "version the global list allows", code="excluded-lower-bound"))
+    return found
 
 
 def _same(
@@ -413,3 +543,195 @@ def _same(
         and sorted(old.specifiers) == sorted(req.specifiers)
         and _norm_marker(old) == _norm_marker(req)
     )
+
+
+# -- What update-requirements writes and says, per project and for --all.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: its plan and where the new text goes."""
+
+    plan: FilePlan
+    path: str  # the file's path, or path.SUFFIX with -o
+
+    @property
+    def text(self) -> str:
+        return self.plan.new
+
+
+def outputs(sync_plan: Plan, suffix: str = "") -> list[Output]:
+    """The files to write; none when the plan has errors.
+
+    Without *suffix*, the changed files, in place.  With it, every file
+    read goes to ``FILE.SUFFIX``, changed or not, so that a gate job can
+    compare each original with its synced copy.
+    """
+    if sync_plan.errors:
+        return []
+    if not suffix:
+        return [Output(f, f.path) for f in sync_plan.changed]
+    return [Output(f, f"{f.path}.{suffix}") for f in sync_plan.files]
+
+
+def exit_code(sync_plan: Plan, dry_run: bool) -> int:
+    """1 for errors, or for a dry run that would change files; else 0."""
+    if sync_plan.errors or (dry_run and sync_plan.changed):
+        return errors.EXIT_FINDINGS
+    return errors.EXIT_OK
+
+
+def describe(files: Iterable[Output], dry_run: bool) -> list[str]:
+    """The change report, a list of lines.
+
+    For each changed file: the names, the path and one ``old -> new``
+    line per change (``(none)`` for no line).  A dry run says ``Would
+    update``: nothing was written.
+    """
+    verb = "Would update" if dry_run else "Updated"
+    lines = []
+    for output in files:
+        file_plan = output.plan
+        if not file_plan.changed:
+            continue
+        if not file_plan.changes:  # e.g. only the old header went
+            lines.append(f"{verb} {output.path}")
+            continue
+        names = ", ".join(change.name for change in file_plan.changes)
+        lines.append(f"Version change for: {names}")
+        lines.append(f"{verb} {output.path}:")
+        for change in file_plan.changes:
+            for old, new in change.pairs():
+                lines.append(f"    {old or '(none)'} -> {new or '(none)'}")
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    """*text* split after each ``\\n``, newlines kept.
+
+    Not ``str.splitlines``: that also breaks on ``\\x0c``, ``\\u2028`` and
+    other characters a requirements file may hold inside a line.
+    """
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def unified_diff(file_plan: FilePlan) -> str:
+    """A unified diff of one file, ``a/FILE`` to ``b/FILE``."""
+    import difflib
+
+    lines = []
+    for line in difflib.unified_diff(
+            split_lines(file_plan.old), split_lines(file_plan.new),
+            fromfile=f"a/{file_plan.file}", tofile=f"b/{file_plan.file}"):
+        if not line.endswith("\n"):  # a last line without a newline
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+#: One ``projects.txt`` entry: ``namespace/name`` or ``name``; each part
+#: starts with a letter or digit, so neither can be ``.`` or ``..``.
+_PROJECT_RE = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectEntry:
+    """One project of projects.txt."""
+
+    name: str  # "openstack/nova" or "nova"
+    lineno: int
+
+    def candidates(self, root: str) -> list[str]:
+        """Where the project may be, in order of preference.
+
+        ``ROOT/namespace/name``, then ``ROOT/name``; both inside *root*,
+        as the name has no ``..`` part.
+        """
+        here = [os.path.join(root, *self.name.split("/"))]
+        if "/" in self.name:
+            here.append(os.path.join(root, self.name.rsplit("/", 1)[1]))
+        return here
+
+
+def project_entries(
+    text: str, source: str
+) -> tuple[list[ProjectEntry], list[Finding]]:
+    """The projects of a projects.txt, and the lines skipped.
+
+    Blank lines and ``#`` comments are ignored.  A line that is not
+    ``namespace/name`` or ``name`` -- ``../x``, ``/abs``, ``a/b/c`` --
+    would lead out of the projects root or nowhere: it is skipped and
+    reported with its line.
+    """
+    entries = []
+    skipped = []
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if _PROJECT_RE.fullmatch(line):
+            entries.append(ProjectEntry(line, lineno))
+            continue
+        skipped.append(errors.Finding(
+            source, lineno,
+            f"{line!r} is not 'namespace/name' or 'name'; skipped it, fix "
+            "the line", code="bad-project"))
+    return entries, skipped
+
+
+class ProjectState(enum.Enum):
+    UP_TO_DATE = "up to date"
+    CHANGED = "changed"
+    FAILED = "failed"
+
+
+def project_state(code: int, changed: int, dry_run: bool) -> ProjectState:
+    """How one project of --all went, from its exit code.
+
+    A dry run exits 1 when it would change files: that is not a failure.
+    """
+    if code not in (errors.EXIT_OK, errors.EXIT_FINDINGS) or (
+            code and not dry_run):
+        return ProjectState.FAILED
+    return ProjectState.CHANGED if changed else ProjectState.UP_TO_DATE
+
+
+def project_line(
+    name: str, state: ProjectState, changed: int, dry_run: bool
+) -> str:
+    """``== openstack/nova: changed 2 file(s)`` and the like."""
+    if state is ProjectState.FAILED:
+        detail = "FAILED, nothing written"
+    elif state is ProjectState.CHANGED:
+        verb = "would change" if dry_run else "changed"
+        detail = f"{verb} {changed} file(s)"
+    else:
+        detail = "up to date"
+    return f"== {name}: {detail}"
+
+
+def summary(
+    states: Sequence[ProjectState],
+    missing: Sequence[str],
+    skipped: int,
+    root: str,
+    dry_run: bool,
+) -> list[str]:
+    """The last lines of --all: projects not found, then the counts."""
+    lines = []
+    if missing:
+        lines.append(f"missing under {root}: {', '.join(missing)}")
+    count = {state: states.count(state) for state in ProjectState}
+    verb = "would change" if dry_run else "changed"
+    line = (f"{len(states)} project(s): {count[ProjectState.CHANGED]} "
+            f"{verb}, {count[ProjectState.UP_TO_DATE]} up to date, "
+            f"{count[ProjectState.FAILED]} failed, {len(missing)} missing")
+    if skipped:
+        line += f", {skipped} skipped"
+    lines.append(line)
+    return lines

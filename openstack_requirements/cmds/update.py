@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-import dataclasses
 import os
 import typing
 from typing import TextIO
@@ -45,7 +44,8 @@ caps, markers, license comment; the project keeps its extras and, when the
 global entry has none, its own lower bound).  A name missing from the
 global list is an error (hard mode, the default; NON_STANDARD_REQS=1 drops
 it with a warning) or passed through (-s).  Exit 0 when done, 1 when a
-name is missing or --dry-run would change files, 2 on bad input."""
+name is missing, --dry-run would change files or --all skipped a
+projects.txt line, 2 on bad input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -69,12 +69,6 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "under PROJECTS_ROOT")
 
 
-@dataclasses.dataclass
-class _Outcome:
-    code: int
-    changed: int
-
-
 def _update(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import sync
 
@@ -89,7 +83,7 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
     )
     if args.all is not None:
         return _sync_all(args, central, options, out)
-    return _sync_one(args.project, central, options, args, out).code
+    return _sync_one(args.project, central, options, args, out)[0]
 
 
 def _read_central(source: str, verbose: bool, out: TextIO) -> sync.Central:
@@ -112,46 +106,15 @@ def _read_central(source: str, verbose: bool, out: TextIO) -> sync.Central:
     return central
 
 
-def _targets(
-    root: str, files: Sequence[sync.FilePlan], suffix: str
-) -> list[tuple[str, str]]:
-    """(path, text) to write; refuses a path leading out of *root*."""
-    real_root = os.path.realpath(root)
-    targets = []
-    for plan in files:
-        path = f"{plan.path}.{suffix}" if suffix else plan.path
-        real = os.path.realpath(path)
-        if not real.startswith(real_root.rstrip(os.sep) + os.sep):
+def _check_inside(root: str, files: Sequence[sync.Output]) -> None:
+    """Refuse an output path leading out of *root* (through a link)."""
+    real_root = os.path.realpath(root).rstrip(os.sep) + os.sep
+    for output in files:
+        real = os.path.realpath(output.path)
+        if not real.startswith(real_root):
             raise errors.InputError(
                 f"leads to {real}, outside the project; refusing to write "
-                "through it, remove the link", source=path)
-        targets.append((path, plan.new))
-    return targets
-
-
-def _print_changes(
-    plan: sync.FilePlan, path: str, out: TextIO
-) -> None:
-    if not plan.changes:
-        print(f"Updated {path}", file=out)
-        return
-    names = ", ".join(change.name for change in plan.changes)
-    print(f"Version change for: {names}", file=out)
-    print(f"Updated {path}:", file=out)
-    for change in plan.changes:
-        for old, new in change.pairs():
-            print(f"    {old or '(none)'} -> {new or '(none)'}", file=out)
-
-
-def _diff(plan: sync.FilePlan, out: TextIO) -> None:
-    import difflib
-
-    out.writelines(difflib.unified_diff(
-        plan.old.splitlines(keepends=True),
-        plan.new.splitlines(keepends=True),
-        fromfile=f"a/{plan.file}", tofile=f"b/{plan.file}"))
-    if plan.new and not plan.new.endswith("\n"):
-        out.write("\n\\ No newline at end of file\n")
+                "through it, remove the link", source=output.path)
 
 
 def _sync_one(
@@ -160,7 +123,8 @@ def _sync_one(
     options: sync.Options,
     args: argparse.Namespace,
     out: TextIO,
-) -> _Outcome:
+) -> tuple[int, int]:
+    """Sync one project; (exit code, number of files changed)."""
     from openstack_requirements import fileio
     from openstack_requirements import project
     from openstack_requirements import sync
@@ -175,35 +139,37 @@ def _sync_one(
     if plan.errors:
         _cli.report(out, plan.errors)
         print(f"{root}: nothing written; fix the lines above", file=out)
-        return _Outcome(errors.EXIT_FINDINGS, 0)
+        return sync.exit_code(plan, args.dry_run), 0
     for finding in plan.warnings:
         print(f"warning: {finding}", file=out)
-    suffix = args.output_suffix
-    written = plan.files if suffix else plan.changed
-    targets = _targets(root, written, suffix)
-    if not args.dry_run:
-        fileio.write_all(targets)  # report only what really happened
-    for file_plan, (path, _) in zip(written, targets, strict=True):
-        if file_plan.changed:
-            _print_changes(file_plan, path, out)
+    files = sync.outputs(plan, args.output_suffix)
+    _check_inside(root, files)
+    if not args.dry_run:  # report only what really happened
+        fileio.write_all([(f.path, f.text) for f in files])
+    for line in sync.describe(files, args.dry_run):
+        print(line, file=out)
     if args.dry_run:
-        for file_plan in plan.changed:
-            _diff(file_plan, out)
-        return _Outcome(errors.EXIT_FINDINGS if plan.changed else 0,
-                        len(plan.changed))
-    return _Outcome(errors.EXIT_OK, len(plan.changed))
+        out.writelines(sync.unified_diff(f) for f in plan.changed)
+    return sync.exit_code(plan, args.dry_run), len(plan.changed)
 
 
-def _project_names(source: str) -> list[str]:
-    from openstack_requirements import fileio
+def _find(
+    root: str, entry: sync.ProjectEntry, source: str
+) -> str | errors.Finding | None:
+    """The project's directory, or None when it is not there.
 
-    path = os.path.join(source, _cli.PROJECTS)
-    names = []
-    for line in fileio.read_text(path).split("\n"):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            names.append(line)
-    return names
+    A finding when the directory leads out of *root* (a symlink).
+    """
+    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
+                 None)
+    if found is None:
+        return None
+    real = os.path.realpath(found)
+    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
+        return errors.Finding(
+            source, entry.lineno, f"{found} leads to {real}, outside "
+            f"{root}; skipped it", code="project-outside")
+    return found
 
 
 def _sync_all(
@@ -212,47 +178,43 @@ def _sync_all(
     options: sync.Options,
     out: TextIO,
 ) -> int:
+    from openstack_requirements import fileio
+    from openstack_requirements import sync
+
     root = args.all
     if not os.path.isdir(root):
         raise errors.InputError(
             "not a directory; pass the directory holding the projects",
             source=root)
-    missing = []
-    code = errors.EXIT_OK
-    counts = {"up to date": 0, "changed": 0, "failed": 0}
-    for name in _project_names(args.source):
-        candidates = [os.path.join(root, name),
-                      os.path.join(root, name.rsplit("/", 1)[-1])]
-        found = next((c for c in candidates if os.path.isdir(c)), None)
+    source = os.path.join(args.source, _cli.PROJECTS)
+    entries, skipped = sync.project_entries(fileio.read_text(source), source)
+    missing: list[str] = []
+    states: list[sync.ProjectState] = []
+    worst = errors.EXIT_OK
+    for entry in entries:
+        found = _find(root, entry, source)
         if found is None:
-            missing.append(name)
+            missing.append(entry.name)
+            continue
+        if isinstance(found, errors.Finding):
+            skipped.append(found)
             continue
         try:
-            outcome = _sync_one(found, central, options, args, out)
+            code, changed = _sync_one(found, central, options, args, out)
         except errors.RequirementsError as exc:
             print(f"error: {exc}", file=out)
-            outcome = _Outcome(exc.exit_code, 0)
-        code = max(code, outcome.code)
-        if outcome.code not in (errors.EXIT_OK, errors.EXIT_FINDINGS) or (
-                outcome.code and not args.dry_run):
-            state = "failed"
-        elif outcome.changed:
-            state = "changed"
-        else:
-            state = "up to date"
-        counts[state] += 1
-        verb = "would change" if args.dry_run else "changed"
-        detail = {"failed": "FAILED, nothing written",
-                  "changed": f"{verb} {outcome.changed} file(s)",
-                  "up to date": "up to date"}[state]
-        print(f"== {name}: {detail}", file=out)
-    if missing:
-        print(f"missing under {root}: {', '.join(missing)}", file=out)
-    print(f"{sum(counts.values())} project(s): {counts['changed']} "
-          f"{'would change' if args.dry_run else 'changed'}, "
-          f"{counts['up to date']} up to date, {counts['failed']} failed, "
-          f"{len(missing)} missing", file=out)
-    return code
+            code, changed = exc.exit_code, 0
+        states.append(sync.project_state(code, changed, args.dry_run))
+        print(sync.project_line(entry.name, states[-1], changed,
+                                args.dry_run), file=out)
+        worst = max(worst, code)
+    for finding in skipped:
+        print(f"warning: {finding}", file=out)
+        worst = max(worst, errors.EXIT_FINDINGS)
+    for line in sync.summary(states, missing, len(skipped), root,
+                             args.dry_run):
+        print(line, file=out)
+    return worst
 
 
 def main(

@@ -127,3 +127,51 @@ class TestLocked(base.TestCase):
         path = os.path.join(self.make_dir(), "none.txt")
         self.assertRaises(errors.InputError,
                           fileio.locked(path).__enter__)
+
+
+class TestWriteAll(base.TestCase):
+    def test_writes_every_file_and_keeps_modes(self) -> None:
+        d = self.make_dir()
+        a = self.write(d, "a.txt", "old a\n")
+        os.chmod(a, 0o640)
+        b = os.path.join(d, "b.txt")
+        self.assertEqual([a, b], fileio.write_all([(a, "new a\n"),
+                                                   (b, "new b\n")]))
+        self.assertEqual(("new a\n", "new b\n"), (base.read(a), base.read(b)))
+        self.assertEqual(0o640, stat.S_IMODE(os.stat(a).st_mode))
+        self.assertEqual(["a.txt", "b.txt"], sorted(os.listdir(d)))
+
+    def test_error_second_rename_fails_first_file_rolled_back(self) -> None:
+        # The second target is a directory: staging succeeds (the temp
+        # file sits beside it), the first rename succeeds, the second
+        # fails; the first file must get its old inode, text, mode and
+        # mtime back, a file that did not exist must go again, and no
+        # temp file or backup link may be left.
+        d = self.make_dir()
+        first = self.write(d, "first.txt", "old\n")
+        os.chmod(first, 0o640)
+        os.utime(first, ns=(1_000_000_000, 1_000_000_000))
+        before = os.stat(first)
+        created = os.path.join(d, "created.txt")
+        blocker = os.path.join(d, "blocker")
+        os.mkdir(blocker)
+        exc = self.assertRaises(
+            errors.InputError, fileio.write_all,
+            [(first, "new\n"), (created, "brand new\n"), (blocker, "x\n")])
+        self.assertEqual(f"{blocker}: cannot write: Is a directory; no file "
+                         "was changed", str(exc))
+        after = os.stat(first)
+        self.assertEqual("old\n", base.read(first))
+        self.assertEqual(
+            (before.st_ino, before.st_mode, before.st_mtime_ns),
+            (after.st_ino, after.st_mode, after.st_mtime_ns))
+        self.assertFalse(os.path.exists(created))
+        self.assertEqual(["blocker", "first.txt"], sorted(os.listdir(d)))
+        self.assertEqual([], os.listdir(blocker))
+
+    def test_unchanged_file_is_not_rewritten(self) -> None:
+        d = self.make_dir()
+        path = self.write(d, "a.txt", "same\n")
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+        self.assertEqual([], fileio.write_all([(path, "same\n")]))
+        self.assertEqual(1_000_000_000, os.stat(path).st_mtime_ns)

@@ -84,17 +84,33 @@ class TestGoldenCases(base.TestCase):
                            "Babel>=2.3.4,!=2.4.0  # BSD")],
                          self.changes(plan))
 
-    def test_lower_bound_excluded_is_dropped_and_reported(self) -> None:
+    def test_lower_bound_excluded_is_kept_and_reported(self) -> None:
+        # Dropping it would leave a line without a lower bound, which
+        # check-requirements rejects; ">=V,!=V" is a valid range ("> V").
         plan = self.sync_case("lower-bound-excluded")
         self.assertEqual((), plan.errors)
         self.assertEqual([
             "requirements.txt:1: requests: the lower bound >=2.20.0 is "
-            "excluded by global-requirements.txt:5 (!=2.20.0); dropped it, "
-            "set a lower bound the global list allows",
+            "excluded by global-requirements.txt:5 (!=2.20.0); kept it, so "
+            "only versions above it are allowed; raise it to a version the "
+            "global list allows",
             "requirements.txt:2: oslo.config: the lower bound >=4.4.0 is "
-            "excluded by global-requirements.txt:3 (!=4.4.0); dropped it, "
-            "set a lower bound the global list allows",
+            "excluded by global-requirements.txt:3 (!=4.4.0); kept it, so "
+            "only versions above it are allowed; raise it to a version the "
+            "global list allows",
         ], [str(f) for f in plan.warnings])
+        self.assertEqual({"excluded-lower-bound"},
+                         {f.code for f in plan.warnings})
+
+    def test_lower_bound_excluded_issue_example(self) -> None:
+        central = sync.central(reqfile.parse(
+            "oslo.config!=6.9.0  # Apache-2.0\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt":
+                                   "oslo.config>=6.9.0\n"}), central)
+        self.assertEqual("oslo.config>=6.9.0,!=6.9.0  # Apache-2.0\n",
+                         plan.files[0].new)
+        self.assertEqual(["excluded-lower-bound"],
+                         [f.code for f in plan.warnings])
 
     def test_extras_kept(self) -> None:
         plan = self.sync_case("extras-kept")
@@ -136,6 +152,15 @@ class TestGoldenCases(base.TestCase):
         self.assertEqual((), plan.files[0].changes)
         self.assertTrue(plan.files[0].changed)
 
+    def test_old_header_removed_with_crlf_and_spacing(self) -> None:
+        self.sync_case("header-removed-crlf")
+
+    def test_old_header_lines_alone_are_kept(self) -> None:
+        # One or two of the three lines, or the three out of order, are
+        # the project's own comments.
+        plan = self.sync_case("header-partial")
+        self.assertFalse(plan.files[0].changed)
+
     def test_options_urls_and_editables_pass_through(self) -> None:
         plan = self.sync_case("pass-through")
         self.assertEqual(["oslo.config"],
@@ -148,7 +173,33 @@ class TestGoldenCases(base.TestCase):
         self.assertFalse(plan.files[0].changed)
 
     def test_pins_become_minimums(self) -> None:
-        self.sync_case("pins-become-minimums")
+        plan = self.sync_case("pins-become-minimums")
+        tail = ("the global list carries no caps (pins belong in "
+                "upper-constraints.txt)")
+        self.assertEqual([
+            f"requirements.txt:1: six: ==1.16.0 became >=1.16.0, the "
+            f"project's minimum; it no longer pins, as {tail}",
+            f"requirements.txt:2: oslo.config: ~=9.1 became >=9.1, the "
+            f"project's minimum; its cap <10 is gone, as {tail}",
+            f"requirements.txt:4: oslo.db: ==12.* became >=12, the "
+            f"project's minimum; its cap <13 is gone, as {tail}",
+        ], [str(f) for f in plan.warnings])
+        self.assertEqual({"pin-to-minimum"}, {f.code for f in plan.warnings})
+
+    def test_compatible_release_of_three_parts(self) -> None:
+        central = sync.central(reqfile.parse("six\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six~=1.4.2\n"}),
+                         central)
+        self.assertEqual("six>=1.4.2\n", plan.files[0].new)
+        self.assertIn("its cap <1.5 is gone", str(plan.warnings[0]))
+
+    def test_excluded_pin_reports_both(self) -> None:
+        central = sync.central(reqfile.parse("six!=1.2\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six==1.2\n"}),
+                         central)
+        self.assertEqual("six>=1.2,!=1.2\n", plan.files[0].new)
+        self.assertEqual(["pin-to-minimum", "excluded-lower-bound"],
+                         [f.code for f in plan.warnings])
 
     def test_license_comment_from_central_else_own(self) -> None:
         self.sync_case("comments")
@@ -248,6 +299,30 @@ class TestOtherFileKinds(base.TestCase):
             "    pyroute2>=0.7,!=0.6.0:sys_platform=='win32'  # Apache-2.0\n",
             plan.files[0].new)
 
+    def test_setup_cfg_lines_added_after_the_key_line(self) -> None:
+        # The first requirement sits on the key line, one space after
+        # '='; lines added after it are two-space continuation lines.
+        text = "[extras]\nnet = pyroute2>=0.7\n"
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(
+            "[extras]\nnet = pyroute2>=0.7,!=0.5.4;sys_platform!='win32'"
+            "  # Apache-2.0\n"
+            "  pyroute2>=0.7,!=0.6.0;sys_platform=='win32'  # Apache-2.0\n",
+            plan.files[0].new)
+        again = sync.plan(_project({"setup.cfg": plan.files[0].new}),
+                          _central())
+        self.assertEqual([], again.changed)
+
+    def test_setup_cfg_added_lines_take_the_extras_indent(self) -> None:
+        text = "[extras]\nnet = pyroute2>=0.7\n    six\n"
+        plan = sync.plan(_project({"setup.cfg": text}), _central())
+        self.assertEqual(
+            "[extras]\nnet = pyroute2>=0.7,!=0.5.4;sys_platform!='win32'"
+            "  # Apache-2.0\n"
+            "    pyroute2>=0.7,!=0.6.0;sys_platform=='win32'  # Apache-2.0\n"
+            "    six  # MIT\n",
+            plan.files[0].new)
+
     def test_pyproject_lists(self) -> None:
         text = textwrap.dedent("""\
             [project]
@@ -299,3 +374,140 @@ class TestOtherFileKinds(base.TestCase):
         self.assertEqual(
             "global-requirements.txt:2: unclosed '[' in extras of bad\n"
             "    bad[", str(exc))
+
+
+def _file_plan(old: str, new: str, *changes: sync.Change) -> sync.FilePlan:
+    return sync.FilePlan("requirements.txt", "proj/requirements.txt", old,
+                         new, changes)
+
+
+class TestReport(base.TestCase):
+    """What the command writes and says, decided in the core."""
+
+    def plan(self, *files: sync.FilePlan,
+             errors_: tuple[errors.Finding, ...] = ()) -> sync.Plan:
+        return sync.Plan(files, errors_, ())
+
+    def test_outputs_changed_files_in_place(self) -> None:
+        same = _file_plan("six\n", "six\n")
+        changed = _file_plan("six\n", "six  # MIT\n")
+        outputs = sync.outputs(self.plan(same, changed))
+        self.assertEqual([("proj/requirements.txt", "six  # MIT\n")],
+                         [(o.path, o.text) for o in outputs])
+
+    def test_outputs_with_suffix_every_file(self) -> None:
+        same = _file_plan("six\n", "six\n")
+        outputs = sync.outputs(self.plan(same), "global")
+        self.assertEqual(["proj/requirements.txt.global"],
+                         [o.path for o in outputs])
+
+    def test_outputs_none_with_errors(self) -> None:
+        finding = errors.Finding("r.txt", 1, "bad")
+        plan = self.plan(_file_plan("a\n", "b\n"), errors_=(finding,))
+        self.assertEqual([], sync.outputs(plan, "global"))
+        self.assertEqual(1, sync.exit_code(plan, False))
+
+    def test_exit_code(self) -> None:
+        changed = self.plan(_file_plan("a\n", "b\n"))
+        same = self.plan(_file_plan("a\n", "a\n"))
+        self.assertEqual((0, 1, 0, 0), (
+            sync.exit_code(changed, False), sync.exit_code(changed, True),
+            sync.exit_code(same, False), sync.exit_code(same, True)))
+
+    def test_describe_real_and_dry_run(self) -> None:
+        change = sync.Change("six", ("six", "six>=1"), ("six  # MIT",))
+        output = sync.Output(_file_plan("six\nsix>=1\n", "six  # MIT\n",
+                                        change), "proj/requirements.txt")
+        self.assertEqual([
+            "Version change for: six",
+            "Updated proj/requirements.txt:",
+            "    six -> six  # MIT",
+            "    six>=1 -> (none)",
+        ], sync.describe([output], dry_run=False))
+        self.assertEqual("Would update proj/requirements.txt:",
+                         sync.describe([output], dry_run=True)[1])
+
+    def test_describe_skips_unchanged_and_names_header_only(self) -> None:
+        same = sync.Output(_file_plan("a\n", "a\n"), "p/a")
+        header = sync.Output(_file_plan("# x\na\n", "a\n"), "p/b")
+        self.assertEqual(["Would update p/b"],
+                         sync.describe([same, header], dry_run=True))
+
+    def test_split_lines_on_newline_only(self) -> None:
+        self.assertEqual(["a\x0cb\u2028c\r\n", "d\n", "e"],
+                         sync.split_lines("a\x0cb\u2028c\r\nd\ne"))
+        self.assertEqual([], sync.split_lines(""))
+        self.assertEqual(["\n"], sync.split_lines("\n"))
+
+    def test_unified_diff(self) -> None:
+        plan = _file_plan("# a\x0cb\nsix\n", "# a\x0cb\nsix  # MIT\n")
+        self.assertEqual(
+            "--- a/requirements.txt\n+++ b/requirements.txt\n"
+            "@@ -1,2 +1,2 @@\n # a\x0cb\n-six\n+six  # MIT\n",
+            sync.unified_diff(plan))
+        self.assertEqual("", sync.unified_diff(_file_plan("a\n", "a\n")))
+
+
+class TestProjectsList(base.TestCase):
+    def test_entries_and_skipped_lines(self) -> None:
+        text = ("# projects\nopenstack/nova\nswift  # comment\n\n"
+                "../../x\n/abs\na/b/c\nopenstack/..\n./a\n")
+        entries, skipped = sync.project_entries(text, "projects.txt")
+        self.assertEqual([("openstack/nova", 2), ("swift", 3)],
+                         [(e.name, e.lineno) for e in entries])
+        hint = "is not 'namespace/name' or 'name'; skipped it, fix the line"
+        self.assertEqual([
+            f"projects.txt:5: '../../x' {hint}",
+            f"projects.txt:6: '/abs' {hint}",
+            f"projects.txt:7: 'a/b/c' {hint}",
+            f"projects.txt:8: 'openstack/..' {hint}",
+            f"projects.txt:9: './a' {hint}",
+        ], [str(f) for f in skipped])
+
+    def test_candidates(self) -> None:
+        self.assertEqual(
+            ["src/openstack/nova", "src/nova"],
+            sync.ProjectEntry("openstack/nova", 1).candidates("src"))
+        self.assertEqual(["src/nova"],
+                         sync.ProjectEntry("nova", 1).candidates("src"))
+
+    def test_project_state(self) -> None:
+        state = sync.project_state
+        self.assertEqual(
+            [sync.ProjectState.UP_TO_DATE, sync.ProjectState.CHANGED,
+             sync.ProjectState.FAILED, sync.ProjectState.CHANGED,
+             sync.ProjectState.FAILED],
+            [state(0, 0, False), state(0, 2, False), state(1, 0, False),
+             state(1, 2, True), state(2, 0, True)])
+
+    def test_project_line(self) -> None:
+        self.assertEqual(
+            ["== a: FAILED, nothing written", "== a: changed 2 file(s)",
+             "== a: would change 2 file(s)", "== a: up to date"],
+            [sync.project_line("a", sync.ProjectState.FAILED, 0, False),
+             sync.project_line("a", sync.ProjectState.CHANGED, 2, False),
+             sync.project_line("a", sync.ProjectState.CHANGED, 2, True),
+             sync.project_line("a", sync.ProjectState.UP_TO_DATE, 0, True)])
+
+    def test_summary(self) -> None:
+        states = [sync.ProjectState.CHANGED, sync.ProjectState.UP_TO_DATE]
+        self.assertEqual(
+            ["2 project(s): 1 changed, 1 up to date, 0 failed, 0 missing"],
+            sync.summary(states, [], 0, "src", False))
+        self.assertEqual(
+            ["missing under src: x/y",
+             "2 project(s): 1 would change, 1 up to date, 0 failed, "
+             "1 missing, 3 skipped"],
+            sync.summary(states, ["x/y"], 3, "src", True))
+
+
+class TestNoMinimum(base.TestCase):
+    def test_arbitrary_equality_of_no_version_is_reported(self) -> None:
+        central = sync.central(reqfile.parse("six!=1.2\n", GLOBAL))
+        plan = sync.plan(_project({"requirements.txt": "six===foo\n"}),
+                         central)
+        self.assertEqual("six!=1.2\n", plan.files[0].new)
+        self.assertEqual(
+            ["requirements.txt:1: six: ===foo gives no minimum version to "
+             "keep; dropped it, add a lower bound (>=)"],
+            [str(f) for f in plan.warnings])

@@ -75,8 +75,9 @@ class TestUpdateTree(UpdateTestCase):
         self.assertEqual(
             f"warning: {p}/setup.cfg:15: requests: the lower bound "
             ">=2.20.0 is excluded by "
-            f"{self.source}/global-requirements.txt:6 (!=2.20.0); dropped "
-            "it, set a lower bound the global list allows\n"
+            f"{self.source}/global-requirements.txt:6 (!=2.20.0); kept "
+            "it, so only versions above it are allowed; raise it to a "
+            "version the global list allows\n"
             "Version change for: pbr, oslo.config, oslo.db, requests\n"
             f"Updated {p}/requirements.txt:\n"
             "    pbr>=6.0.0  # Apache-2.0 -> pbr>=6.0.0,!=2.1.0  # "
@@ -105,7 +106,7 @@ class TestUpdateTree(UpdateTestCase):
             f"Updated {p}/setup.cfg:\n"
             "    oslo.db>=12.0.0 -> oslo.db>=12.0.0  # Apache-2.0\n"
             "    requests>=2.20.0:python_version>='3.8'  # Apache-2.0 -> "
-            "requests!=2.20.0  # Apache-2.0\n"
+            "requests>=2.20.0,!=2.20.0  # Apache-2.0\n"
             "    pyroute2>=0.7.0 -> pyroute2>=0.7.0,!=0.5.4:sys_platform"
             "!='win32'  # Apache-2.0\n"
             "Version change for: pbr, oslo.config, stestr, sphinx\n"
@@ -137,6 +138,38 @@ class TestUpdateTree(UpdateTestCase):
         self.assertIn("--- a/pyproject.toml\n+++ b/pyproject.toml\n", out)
         self.assertIn("--- a/setup.cfg\n+++ b/setup.cfg\n", out)
 
+    def test_dry_run_says_would_update(self) -> None:
+        code, out, err = self.update("--dry-run", self.proj)
+        self.assertEqual(1, code)
+        self.assertIn("Version change for: sphinx\n"
+                      f"Would update {self.proj}/doc/requirements.txt:\n"
+                      "    sphinx>=5.0.0  # BSD -> sphinx>=5.0.0,!=1.6.6,"
+                      "!=1.6.7  # BSD\n", out)
+        self.assertNotIn("Updated", out)
+
+    def test_dry_run_diff_splits_on_newlines_only(self) -> None:
+        # \x0c and \u2028 are not line breaks in a requirements file.
+        self.write(self.proj, "doc/requirements.txt",
+                   "# page\x0cbreak and a\u2028separator\nsphinx>=5.0.0\n")
+        code, out, err = self.update("--dry-run", self.proj)
+        self.assertEqual(1, code, err)
+        self.assertIn(
+            "--- a/doc/requirements.txt\n"
+            "+++ b/doc/requirements.txt\n"
+            "@@ -1,2 +1,2 @@\n"
+            " # page\x0cbreak and a\u2028separator\n"
+            "-sphinx>=5.0.0\n"
+            "+sphinx>=5.0.0,!=1.6.6,!=1.6.7  # BSD\n", out)
+
+    def test_dry_run_diff_marks_missing_final_newline(self) -> None:
+        self.write(self.proj, "doc/requirements.txt", "sphinx>=5.0.0")
+        code, out, err = self.update("--dry-run", self.proj)
+        self.assertIn(
+            "@@ -1 +1 @@\n"
+            "-sphinx>=5.0.0\n\\ No newline at end of file\n"
+            "+sphinx>=5.0.0,!=1.6.6,!=1.6.7  # BSD\n"
+            "\\ No newline at end of file\n", out)
+
     def test_dry_run_in_sync_exits_zero(self) -> None:
         self.update(self.proj)
         code, out, err = self.update("--dry-run", self.proj)
@@ -158,7 +191,9 @@ class TestUpdateTree(UpdateTestCase):
         before = snapshot(self.proj)
         code, out, err = self.update("--dry-run", "-o", "global", self.proj)
         self.assertEqual(1, code)
-        self.assertIn(f"Updated {self.proj}/setup.cfg.global:\n", out)
+        # Nothing was written: "Would update", not "Updated".
+        self.assertIn(f"Would update {self.proj}/setup.cfg.global:\n", out)
+        self.assertNotIn("Updated", out)
         self.assertEqual(before, snapshot(self.proj))
 
     def test_verbose_lists_what_was_read_and_synced(self) -> None:
@@ -418,6 +453,38 @@ class TestAll(UpdateTestCase):
         self.assertEqual(texts(TREE_OUT),
                          texts(os.path.join(self.root, "openstack",
                                             "alpha")))
+
+    def test_all_skips_lines_leading_out_of_the_root(self) -> None:
+        # Each of these would resolve to a directory outside the root.
+        outside = os.path.join(self.tmp, "outside")
+        shutil.copytree(TREE_IN, outside)
+        os.makedirs(os.path.join(self.tmp, "x"))
+        shutil.copytree(TREE_IN, os.path.join(self.tmp, "x", "y"))
+        os.symlink(outside, os.path.join(self.root, "linked"))
+        projects = os.path.join(self.source, "projects.txt")
+        with open(projects, "w", encoding="utf-8") as f:
+            f.write(f"../outside\n{outside}\n../x/y\nx/../../outside\n"
+                    "openstack/linked\nx/gamma\n")
+        before = snapshot(self.tmp + "/outside")
+        code, out, err = self.update("--all", self.root)
+        self.assertEqual((1, ""), (code, err))
+        self.assertEqual(before, snapshot(outside))
+        self.assertEqual(texts(TREE_IN),
+                         texts(os.path.join(self.tmp, "x", "y")))
+        self.assertEqual("six  # MIT\n", base.read(
+            os.path.join(self.root, "gamma", "requirements.txt")))
+        hint = "is not 'namespace/name' or 'name'; skipped it, fix the line"
+        real = os.path.realpath(outside)
+        self.assertTrue(out.endswith(
+            "== x/gamma: changed 1 file(s)\n"
+            f"warning: {projects}:1: '../outside' {hint}\n"
+            f"warning: {projects}:2: '{outside}' {hint}\n"
+            f"warning: {projects}:3: '../x/y' {hint}\n"
+            f"warning: {projects}:4: 'x/../../outside' {hint}\n"
+            f"warning: {projects}:5: {self.root}/linked leads to {real}, "
+            f"outside {self.root}; skipped it\n"
+            "1 project(s): 1 changed, 0 up to date, 0 failed, 0 missing, "
+            "5 skipped\n"), out)
 
     def test_error_all_without_projects_txt(self) -> None:
         os.unlink(os.path.join(self.source, "projects.txt"))
