@@ -91,13 +91,16 @@ _MISSING_PC = re.compile(
 _MISSING_TOOL = re.compile(
     r"(?:^|[\s'`\"/])([\w.+-]+)(?:'|`|\")?(?:: (?:command )?not found|"
     r" (?:executable )?not found|: No such file or directory)"
-    r"|unable to execute '?([\w.+-]+)'?|command '([\w./+-]+)' failed")
+    r"|unable to execute '?([\w.+-]+)'?"
+    r"|command '([\w./+-]+)' failed: No such file or directory")
 _ERROR_LINE = re.compile(
     r"(?i)\b(error|fatal|exception|not found|no such file|failed|"
     r"cannot|could not|unable to)\b")
 
 # pip
-_PIP_COLLECTING = re.compile(r"^\s*Collecting (\S+)(?: \(from (.*)\))?\s*$")
+_PIP_COLLECTING = re.compile(
+    r"^\s*(Collecting|Processing) (\S+)(?: \(from (.*)\))?\s*$")
+_ARCHIVE = re.compile(r"^([^-]+)-([^-]+?)(?:-.*)?\.(?:whl|tar\.gz|zip)$")
 _PIP_NOT_FOUND = re.compile(
     r"^ERROR: Could not find a version that satisfies the requirement "
     r"(\S+)(?: \(from ([^)]*\)?)\))?")
@@ -111,12 +114,13 @@ _UV_FAILED = re.compile(
     r"^\s*(?:×|x|error:) Failed to (?:build|download and build|download|"
     r"prepare distributions|install) `([^`]+)`")
 _UV_NO_SOLUTION = re.compile(r"No solution found when resolving")
-_UV_INCLUDED = re.compile(r"^\s*help: `([^`]+)` \(v[^)]*\) was included "
-                          r"because (.*)$")
+_UV_INCLUDED = re.compile(r"^\s*(?:help|hint): `([^`]+)` \(v[^)]*\) was "
+                          r"included because (.*)$")
 _UV_DEPENDS = re.compile(r"`([^`]+)`(?: \(v[^)]*\))? depends on")
+_SPEC = r"[A-Za-z0-9][\w.+-]*(?:[<>=!~]=?=?[\w.*+!-]*[\w*+!])?"
 _UV_NO_VERSION = re.compile(
-    r"(?:no version of|no versions of|version of) ([A-Za-z0-9][\w.+-]*"
-    r"(?:[<>=!~]=?[\w.*+!-]+)?)|([A-Za-z0-9][\w.+-]*) was not found in")
+    rf"(?:no versions? of) ({_SPEC})|({_SPEC}) was not found in")
+_UV_DEPENDS_ON = re.compile(rf"({_SPEC}) depends? on ({_SPEC})")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -151,7 +155,7 @@ class Failure:
         if len(self.chain) > 1:
             lines.append("  pulled in by: " + " -> ".join(self.chain))
         if self.error_lines:
-            lines.append("  build errors:")
+            lines.append("  errors:")
             lines.extend("    " + line for line in self.error_lines)
         if self.debian_packages:
             lines.append("  missing system package? on Debian/Ubuntu: "
@@ -225,8 +229,12 @@ def _analyse_pip(lines: Sequence[str]) -> tuple[str, str, tuple[str, ...],
             continue
         match = _PIP_COLLECTING.match(line)
         if match and not build_failed:
-            last = match[1]
-            collecting[requirement_name(last)] = match[2]
+            last = match[2]
+            if match[1] == "Processing":  # a local file: name it
+                archive = _ARCHIVE.match(last.rsplit("/", 1)[-1])
+                if archive:
+                    last = f"{archive[1]}=={archive[2]}"
+            collecting[requirement_name(last)] = match[3]
             continue
         if _PIP_OUTPUT_START.search(line) and not block:
             in_output = True
@@ -277,11 +285,17 @@ def _analyse_uv(lines: Sequence[str]) -> tuple[str, str, tuple[str, ...],
             block = [text for text in lines[index + 1:] if text.strip()]
             text = " ".join(block)
             found = _UV_NO_VERSION.search(text)
+            pairs = _UV_DEPENDS_ON.findall(text)
             if found:
                 requirement = found[1] or found[2]
-            depends = _UV_DEPENDS.findall(text)
-            if depends:
-                chain = tuple(depends)
+                missing = requirement_name(requirement)
+                for parent, child in pairs:
+                    if requirement_name(child) == missing:
+                        requirement = child
+                        chain = (parent, child)
+                        break
+            elif pairs:
+                chain = pairs[0]
             continue
         match = _UV_INCLUDED.match(line)
         if match:
@@ -292,7 +306,8 @@ def _analyse_uv(lines: Sequence[str]) -> tuple[str, str, tuple[str, ...],
     if requirement and not chain:
         chain = (requirement,)
     errors = _pick_errors(
-        [line for line in block if not line.lstrip().startswith("help:")])
+        [line for line in block
+         if not line.lstrip().startswith(("help:", "hint:", "[stderr]"))])
     return requirement, reason or "install failed", chain, errors
 
 
