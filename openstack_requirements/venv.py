@@ -57,6 +57,7 @@ _NAMES = (
 )
 
 Progress = Callable[[str], None]
+_Watch = Callable[[str], "str | None"]
 
 
 class Installer(enum.Enum):
@@ -221,8 +222,11 @@ def probe(python: str, env: Mapping[str, str]) -> Interpreter:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Uv:
-    """The uv binary and its version, found once before threads start
-    (``uv.find_uv_bin`` reads sysconfig, which is not thread-safe)."""
+    """The uv binary and its version.
+
+    Found once before threads start: ``uv.find_uv_bin`` reads sysconfig,
+    which is not thread-safe.
+    """
 
     path: str
     version: str
@@ -259,8 +263,11 @@ class _Session:
     def run(self, cmd: Sequence[str], phase: str,
             watch: Callable[[str], str | None] | None = None,
             stdout: list[str] | None = None) -> int:
-        """Run *cmd*; every line goes to the log; *watch* maps a line to
-        a new phase text.  With *stdout*, stdout is collected apart."""
+        """Run *cmd*; every line goes to the log.
+
+        *watch* maps a line to a new phase text.  With *stdout*, stdout
+        is collected apart from the log.
+        """
         if self.cancel.cancelled.is_set():
             raise KeyboardInterrupt
         self.progress(phase)
@@ -372,18 +379,16 @@ def install_and_freeze(
         all, the error says which requirement and why.
     """
     python = f"{interpreter.python_version} ({interpreter.path})"
+    prefix = f"generate-constraints-{interpreter.python_version}-"
     with open(log_path, "w", encoding="utf-8") as log, \
-            tempfile.TemporaryDirectory(
-                prefix=f"generate-constraints-{interpreter.python_version}-"
-            ) as tmp:
+            tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         session = _Session(log, env, cancel, progress)
         venv = os.path.join(tmp, "venv")
         venv_python = os.path.join(venv, "bin", "python")
         freeze_out: list[str] = []
         if installer is Installer.UV:
             tool = uv.version
-            steps: list[tuple[list[str], str, Callable[[str], str | None]
-                              | None]] = [
+            steps: list[tuple[list[str], str, _Watch | None]] = [
                 ([uv.path, "venv", "--no-config", "--quiet", "--python",
                   interpreter.path, venv], "venv", None),
                 ([uv.path, "pip", "install", "--no-config", "--python",
@@ -444,8 +449,9 @@ def resolve(
     python_platform: str = "",
     progress: Progress = lambda phase: None,
 ) -> constraints.Freeze:
-    """Resolve *requirements* for *python_version* with ``uv pip compile``
-    without installing anything or needing that interpreter.
+    """Resolve *requirements* for *python_version* with uv.
+
+    ``uv pip compile`` needs neither an install nor that interpreter.
 
     :raises InstallError: the resolve failed.
     """

@@ -31,13 +31,14 @@ import os
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements import errors
+import openstack_requirements.errors as errors  # this form: ruff and
+# hacking agree on the import order
 
-if TYPE_CHECKING:  # pragma: no cover
+if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
     from openstack_requirements import venv
@@ -256,7 +257,7 @@ class _Targets:
             self.interpreters = [venv.probe(p, env) for p in pythons]
             self.versions = [i.python_version for i in self.interpreters]
         seen: dict[str, str] = {}
-        for python, version in zip(pythons, self.versions):
+        for python, version in zip(pythons, self.versions, strict=True):
             if version in seen:
                 raise errors.InputError(
                     f"-p {seen[version]} and -p {python} are both Python "
@@ -272,8 +273,10 @@ def _run_all(
     log_dir: str,
     jobs: int,
 ) -> tuple[list[constraints.Freeze], list[buildlog.Failure]]:
-    """Run every interpreter, *jobs* at a time; the others finish even
-    when one fails."""
+    """Run every interpreter, *jobs* at a time.
+
+    The others finish even when one fails.
+    """
     from concurrent import futures
 
     from openstack_requirements import venv
@@ -444,8 +447,10 @@ def _freeze_summary(freeze: constraints.Freeze) -> dict[str, object]:
 
 
 def _spellings(args: argparse.Namespace) -> dict[str, str]:
-    """Names as the global list and the old file write them: a resolve
-    only knows normalised names."""
+    """Names as the global list and the old file spell them.
+
+    A resolve only knows normalised names.
+    """
     names: dict[str, str] = {}
     for path in (args.requirements, args.output, args.diff):
         if path and os.path.isfile(path):

@@ -148,6 +148,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep the test output quiet
 
+    head = False
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
+        self.head = True
+        self.do_GET()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         parts = [p for p in self.path.split("?")[0].split("/") if p]
         if len(parts) == 2 and parts[0] == "simple":
@@ -185,7 +191,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                          "application/vnd.pypi.simple.v1+json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head:
+            self.wfile.write(body)
 
     def _file(self, filename: str) -> None:
         path = os.path.join(self.root, os.path.basename(filename))
@@ -198,7 +205,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head:
+            self.wfile.write(body)
 
 
 @contextlib.contextmanager
