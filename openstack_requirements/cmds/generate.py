@@ -35,8 +35,7 @@ import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-import openstack_requirements.errors as errors  # this form: ruff and
-# hacking agree on the import order
+import openstack_requirements.errors as errors  # ruff/hacking order
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
