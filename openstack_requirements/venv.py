@@ -416,6 +416,15 @@ def install_and_freeze(
             cmd = [*pip, "install", "--no-compile", *index.pip_args(),
                    "-r", requirements]
             if index.exclude_newer:
+                helptext: list[str] = []
+                session.run([*pip, "install", "--help"], "install",
+                            stdout=helptext)
+                if "--uploaded-prior-to" not in "".join(helptext):
+                    raise errors.ToolError(
+                        f"Python {python}: {tool} has no "
+                        "--uploaded-prior-to, so --exclude-newer cannot "
+                        "work; make a newer pip available on the index "
+                        "or use --installer uv")
                 cmd[4:4] = ["--uploaded-prior-to", index.exclude_newer]
             if session.run(cmd, "install", _watch_pip()) != 0:
                 session.fail(installer.value, python, log_path)

@@ -203,12 +203,27 @@ def _index(args: argparse.Namespace) -> venv.Index:
         raise errors.InputError("--no-index needs at least one --find-links")
     links = tuple(os.path.abspath(link) if "://" not in link else link
                   for link in args.find_links)
+    cutoff = args.exclude_newer
+    if cutoff:
+        import re
+
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cutoff):
+            # A bare date means its start in UTC for both installers
+            # (pip would take the local time zone).
+            cutoff += "T00:00:00Z"
+        elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+                              r"(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})",
+                              cutoff):
+            raise errors.InputError(
+                f"--exclude-newer {cutoff!r}: give a date (2025-01-31) or "
+                "an RFC 3339 timestamp with a time zone "
+                "(2025-01-31T12:00:00Z)")
     return venv.Index(
         index_url=args.index_url,
         extra_index_urls=tuple(args.extra_index_url),
         find_links=links,
         no_index=args.no_index,
-        exclude_newer=args.exclude_newer,
+        exclude_newer=cutoff,
     )
 
 
@@ -405,9 +420,6 @@ def _prepare(
     env = venv.clean_env(os.environ)
     index = _index(args)
     targets = _Targets(args, pythons, env)
-    if args.exclude_newer and args.installer == "pip":
-        print("note: --exclude-newer with pip needs a pip that knows "
-              "--uploaded-prior-to", file=sys.stderr)
     return env, targets, index
 
 
@@ -484,7 +496,7 @@ def _generate(args: argparse.Namespace, out: TextIO,
         date=_now(),
         method=args.method,
         installer=installer,
-        exclude_newer=args.exclude_newer,
+        exclude_newer=index.exclude_newer,
         requirements=(f"{args.requirements} (sha256 "
                       f"{_digest(args.requirements)})"),
         blacklist=blacklist_label,
@@ -523,7 +535,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
         "date": _now(),
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
-        "exclude_newer": args.exclude_newer,
+        "exclude_newer": index.exclude_newer,
         "index": index.describe(),
         "requirements": (f"{args.requirements} (sha256 "
                          f"{_digest(args.requirements)})"),

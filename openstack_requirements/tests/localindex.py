@@ -144,6 +144,8 @@ def interpreter(version: str) -> str | None:
 class _Handler(http.server.BaseHTTPRequestHandler):
     root = ""
     upload_times: dict[str, str] = {}
+    delay = 0.0
+    stop: threading.Event | None = None
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep the test output quiet
@@ -195,6 +197,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _file(self, filename: str) -> None:
+        if self.delay and self.stop is not None:
+            self.stop.wait(self.delay)  # a slow mirror, for Ctrl-C tests
         path = os.path.join(self.root, os.path.basename(filename))
         if not os.path.isfile(path):
             self.send_error(404)
@@ -210,16 +214,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(root: str, upload_times: dict[str, str]) -> Iterator[str]:
-    """Serve *root* as a JSON simple index on 127.0.0.1; yield its URL."""
+def serve(
+    root: str, upload_times: dict[str, str], delay: float = 0.0
+) -> Iterator[str]:
+    """Serve *root* as a JSON simple index on 127.0.0.1; yield its URL.
+
+    With *delay*, each file download first waits that many seconds.
+    """
+    stop = threading.Event()
     handler = type("Handler", (_Handler,), {
-        "root": root, "upload_times": dict(upload_times)})
+        "root": root, "upload_times": dict(upload_times),
+        "delay": delay, "stop": stop})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/simple"
     finally:
+        stop.set()
         server.shutdown()
         server.server_close()
         thread.join()

@@ -16,9 +16,13 @@ uv and pip, a tiny index of wheels built here; no internet.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 
 import fixtures
 
@@ -200,7 +204,7 @@ class TestInstall(GenerateTestCase):
                  "Tiny_Lib-1.5-py3-none-any.whl": "2025-06-01T00:00:00Z"}
         with localindex.serve(self.index, times) as url:
             results = []
-            for extra in ([], ["--exclude-newer", "2025-01-01T00:00:00Z"]):
+            for extra in ([], ["--exclude-newer", "2025-01-01"]):
                 code, stdout, stderr = self.run_main(generate.main, [
                     "-p", sys.executable, "-r", self.reqs,
                     "--index-url", url, *extra])
@@ -209,6 +213,34 @@ class TestInstall(GenerateTestCase):
         self.assertEqual(["Tiny.Lib===1.5"], body(results[0]))
         self.assertEqual(["Tiny.Lib===1.0"], body(results[1]))
         self.assertIn("# exclude-newer: 2025-01-01T00:00:00Z", results[1])
+
+
+class TestInterrupt(GenerateTestCase):
+    def test_ctrl_c_leaves_no_venvs(self) -> None:
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
+        tmp = os.path.join(self.dir, "tmp")
+        os.mkdir(tmp)
+        env = dict(os.environ, TMPDIR=tmp)
+        with localindex.serve(self.index, {}, delay=60) as url:
+            proc = subprocess.Popen(
+                [sys.executable, "-c",
+                 "import sys; from openstack_requirements.cmds import "
+                 "generate; sys.exit(generate.main())",
+                 "-p", sys.executable, "-r", reqs, "--index-url", url,
+                 "--log-dir", os.path.join(self.dir, "logs")],
+                env=env, stderr=subprocess.PIPE, text=True,
+                cwd=base.REPO_DIR)
+            deadline = time.monotonic() + 30
+            while not glob.glob(os.path.join(tmp, "generate-constraints-*")):
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.1)
+            time.sleep(0.5)  # uv is now waiting for the slow download
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=30)
+        self.assertEqual(130, proc.returncode, stderr)
+        self.assertIn("generate-constraints: interrupted", stderr)
+        self.assertEqual([], os.listdir(tmp))
 
 
 class TestBadInput(GenerateTestCase):
@@ -252,6 +284,14 @@ class TestBadInput(GenerateTestCase):
         self.check_usage(
             ["-p", sys.executable, "-r", self.reqs, "--method", "resolve"],
             "with --method resolve give a Python version such as 3.12")
+
+    def test_error_bad_exclude_newer(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--exclude-newer",
+             "last tuesday"],
+            "--exclude-newer 'last tuesday': give a date (2025-01-31) or "
+            "an RFC 3339 timestamp")
 
     def test_error_combine_not_an_artifact(self) -> None:
         path = self.write(self.dir, "x.json", '{"pins": {}}')
