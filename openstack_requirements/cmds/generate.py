@@ -532,6 +532,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     data = freeze.as_dict()
     data.update({
         "format": FREEZE_FORMAT,
+        "generator": _generator(),
         "date": _now(),
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
@@ -552,6 +553,16 @@ def _freeze(args: argparse.Namespace, out: TextIO,
 
         shutil.rmtree(log_dir, ignore_errors=True)
     return errors.EXIT_OK
+
+
+def _generator() -> str:
+    from importlib import metadata
+
+    try:
+        version = metadata.version("openstack-requirements")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"openstack_requirements {version}"
 
 
 def _load_artifact(path: str) -> tuple[constraints.Freeze, dict[str, str]]:

@@ -17,6 +17,7 @@ uv and pip, a tiny index of wheels built here; no internet.
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import signal
@@ -178,6 +179,10 @@ class TestInstall(GenerateTestCase):
         self.assertEqual(NEW, data["python_version"])
         self.assertEqual("2.0", data["pins"]["Tiny.Lib"])
         self.assertEqual(generate.FREEZE_FORMAT, data["format"])
+        self.assertTrue(data["generator"].startswith(
+            "openstack_requirements "))
+        self.assertTrue(data["installer"].startswith("uv "))
+        self.assertEqual(NEW, data["python_full"].rsplit(".", 1)[0])
         old = self.write(self.dir, "old.txt",
                          "Tiny.Lib===0.9\nother_Pkg===1.1\ngone===1\n")
         out = os.path.join(self.dir, "upper-constraints.txt")
@@ -241,6 +246,33 @@ class TestInterrupt(GenerateTestCase):
         self.assertEqual(130, proc.returncode, stderr)
         self.assertIn("generate-constraints: interrupted", stderr)
         self.assertEqual([], os.listdir(tmp))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class TestProgress(base.TestCase):
+    def test_terminal_redraws_one_line_per_interpreter(self) -> None:
+        stream = _Terminal()
+        progress = generate._Progress(stream, ["3.11", "3.12"])
+        progress.update("3.11", "venv")
+        progress.update("3.12", "install: resolved 40")
+        lines = stream.getvalue().split("\n")
+        self.assertEqual("\x1b[K[3.11] venv (0s)", lines[0])
+        self.assertEqual("\x1b[K[3.12] waiting (0s)", lines[1])
+        # The second update moves up two lines and redraws both.
+        self.assertEqual("\x1b[2F\x1b[K[3.11] venv (0s)", lines[2])
+        self.assertEqual("\x1b[K[3.12] install: resolved 40 (0s)",
+                         lines[3])
+
+    def test_plain_lines_elsewhere(self) -> None:
+        stream = io.StringIO()
+        progress = generate._Progress(stream, ["3.12"])
+        progress.update("3.12", "freeze")
+        progress.update("3.12", "freeze")  # unchanged: not repeated
+        self.assertEqual("[3.12] freeze (0.0s)\n", stream.getvalue())
 
 
 class TestBadInput(GenerateTestCase):
