@@ -16,9 +16,10 @@ Run: python benchmarks/bench_generate.py [--python python3.12]
          [--python2 python3.11] [--subset default|all|FILE]
          [--skip reference,...]
 
-Each method runs twice with its own fresh cache directory: "cold" (empty
-cache, everything downloaded and built) and "warm" (the same cache
-again).  Methods:
+Each method gets its own fresh cache directory: one "cold" run (empty
+cache, everything downloaded and built), then --repeat "warm" runs on
+the same cache, of which the best is reported (the machine is shared, so
+load varies).  Methods:
 
   reference   what upstream's generate-constraints does: python -m venv,
               pip install -U pip setuptools wheel, pip install -r,
@@ -159,17 +160,18 @@ def uv_compile(reqs: str, env: dict[str, str]) -> str:
 
 
 def timed(label: str, results: dict[str, tuple[float, float]],
-          outputs: dict[str, str], work: str,
+          outputs: dict[str, str], work: str, repeat: int,
           func: object, *args: object) -> None:
+    """One cold run on an empty cache, then *repeat* warm runs (best)."""
     cache = tempfile.mkdtemp(dir=work)
     times = []
-    for phase in ("cold", "warm"):
+    for phase in ["cold"] + ["warm"] * repeat:
         env = base_env(cache)
         start = time.perf_counter()
         outputs[label] = func(*args, env)  # type: ignore[operator]
         times.append(time.perf_counter() - start)
         print(f"  {label:<22} {phase}: {times[-1]:8.1f} s", flush=True)
-    results[label] = (times[0], times[1])
+    results[label] = (times[0], min(times[1:]))
     shutil.rmtree(cache, ignore_errors=True)
 
 
@@ -181,6 +183,9 @@ def main() -> int:
     parser.add_argument("--subset", default="default")
     parser.add_argument("--skip", default="",
                         help="comma-separated methods to leave out")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="warm runs per method; the best is kept "
+                             "(the machine is shared: load varies)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     one = [shutil.which(args.python) or args.python]
@@ -191,7 +196,7 @@ def main() -> int:
     try:
         reqs, count = subset_file(args.subset, work)
         print(f"{count} requirements from {reqs}; {os.cpu_count()} CPUs; "
-              f"{datetime.date.today()}")
+              f"{datetime.date.today()}; load {os.getloadavg()[0]:.1f}")
         versions = ["3.10", "3.11", "3.12", "3.13"]
         plan: list[tuple[str, object, tuple[object, ...]]] = []
         for name, pythons in (("1 python", one), ("2 pythons", two)):
@@ -215,11 +220,13 @@ def main() -> int:
         for label, func, extra in plan:
             if label.split()[0] in skip:
                 continue
-            timed(label, results, outputs, work, func, *extra)
+            timed(label, results, outputs, work, args.repeat, func,
+                  *extra)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print()
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"{'method':<22} {'cold s':>8} {'warm s':>8} "
           f"{'cold x ref':>10} {'warm x ref':>10}")
     for label, (cold, warm) in results.items():
