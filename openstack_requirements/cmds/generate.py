@@ -457,13 +457,13 @@ def _freeze_summary(freeze: constraints.Freeze) -> dict[str, object]:
     return data
 
 
-def _spellings(args: argparse.Namespace) -> dict[str, str]:
+def _spellings(*paths: str | None) -> dict[str, str]:
     """Names as the global list and the old file spell them.
 
     A resolve only knows normalised names.
     """
     names: dict[str, str] = {}
-    for path in (args.requirements, args.output, args.diff):
+    for path in paths:
         if path and os.path.isfile(path):
             for line in _cli.read_doc(path).requirements():
                 if line.req is not None:
@@ -502,7 +502,8 @@ def _generate(args: argparse.Namespace, out: TextIO,
         blacklist=blacklist_label,
         index=index.describe(),
     )
-    spellings = _spellings(args) if targets.resolve else None
+    spellings = (_spellings(args.requirements, args.output, args.diff)
+                 if targets.resolve else None)
     code, changes = _finish(args, out, freezes, provenance, blacklist,
                             spellings)
     if args.json_report:
@@ -529,6 +530,15 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     if failures:
         return _report_failures(args, freezes, failures)
     freeze = freezes[0]
+    if targets.resolve:
+        import dataclasses
+
+        from openstack_requirements import constraints
+
+        names = _spellings(args.requirements)
+        freeze = dataclasses.replace(freeze, pins=tuple(
+            constraints.Pin(names.get(pin.canonical, pin.name), pin.version)
+            for pin in freeze.pins))
     data = freeze.as_dict()
     data.update({
         "format": FREEZE_FORMAT,
