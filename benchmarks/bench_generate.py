@@ -41,6 +41,7 @@ reference are compared at the end.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 import datetime
 import os
 import shutil
@@ -124,26 +125,29 @@ def reference(reqs: str, pythons: list[str], env: dict[str, str],
 
 
 def generate(reqs: str, pythons: list[str], env: dict[str, str],
-             *extra: str) -> str:
+             offline: bool, *extra: str) -> str:
     cmd = [sys.executable, "-c",
            "import sys; from openstack_requirements.cmds.generate import "
            "main; sys.exit(main())"]
     for python in pythons:
         cmd += ["-p", python]
+    if offline:
+        cmd.append("--offline")
     text = run([*cmd, "-r", reqs, *extra], env)
     return "".join(line + "\n" for line in text.splitlines()
                    if line and not line.startswith("#"))
 
 
 def uv_raw(reqs: str, pythons: list[str], env: dict[str, str],
-           work: str) -> str:
+           work: str, offline: bool) -> str:
     uv = venv.uv_bin()
+    flag = " --offline" if offline else ""
     procs = []
     for python in pythons:  # in parallel, like generate-constraints
         path = tempfile.mkdtemp(dir=work)
         script = (f"{uv} venv --no-config -q -p {python} {path}/v && "
-                  f"{uv} pip install --no-config -q -p {path}/v -r {reqs} "
-                  f"&& {uv} pip freeze --no-config -p {path}/v")
+                  f"{uv} pip install --no-config{flag} -q -p {path}/v "
+                  f"-r {reqs} && {uv} pip freeze --no-config -p {path}/v")
         procs.append(subprocess.Popen(
             ["sh", "-c", script], env=env, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True))
@@ -153,25 +157,36 @@ def uv_raw(reqs: str, pythons: list[str], env: dict[str, str],
     return "".join(out)
 
 
-def uv_compile(reqs: str, env: dict[str, str]) -> str:
+def uv_compile(reqs: str, env: dict[str, str], offline: bool) -> str:
     return run([venv.uv_bin(), "pip", "compile", "--no-config",
                 "--python-version", "3.12", "--no-header", "--no-annotate",
-                "-q", reqs], env)
+                "-q", *(["--offline"] if offline else []), reqs], env)
 
 
-def timed(label: str, results: dict[str, tuple[float, float]],
-          outputs: dict[str, str], work: str, repeat: int,
-          func: object, *args: object) -> None:
-    """One cold run on an empty cache, then *repeat* warm runs (best)."""
+Func = Callable[[dict[str, str], bool], str]
+Times = tuple[float, float, float | None]
+
+
+def timed(label: str, results: dict[str, Times], outputs: dict[str, str],
+          work: str, repeat: int, func: Func, can_offline: bool) -> None:
+    """Time *func*: cold once, then warm and offline, the best of each.
+
+    The offline runs (uv methods only) use --offline on the warm cache.
+    """
     cache = tempfile.mkdtemp(dir=work)
-    times = []
-    for phase in ["cold"] + ["warm"] * repeat:
+    phases = ["cold"] + ["warm"] * repeat
+    if can_offline:
+        phases += ["offline"] * repeat
+    times: dict[str, list[float]] = {}
+    for phase in phases:
         env = base_env(cache)
         start = time.perf_counter()
-        outputs[label] = func(*args, env)  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-        print(f"  {label:<22} {phase}: {times[-1]:8.1f} s", flush=True)
-    results[label] = (times[0], min(times[1:]))
+        outputs[label] = func(env, phase == "offline")
+        times.setdefault(phase, []).append(time.perf_counter() - start)
+        print(f"  {label:<22} {phase:>7}: {times[phase][-1]:8.1f} s",
+              flush=True)
+    results[label] = (times["cold"][0], min(times["warm"]),
+                      min(times["offline"]) if can_offline else None)
     shutil.rmtree(cache, ignore_errors=True)
 
 
@@ -191,64 +206,75 @@ def main() -> int:
     one = [shutil.which(args.python) or args.python]
     two = one + [shutil.which(args.python2) or args.python2]
     work = tempfile.mkdtemp(prefix="bench-generate-")
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, Times] = {}
     outputs: dict[str, str] = {}
     try:
         reqs, count = subset_file(args.subset, work)
         print(f"{count} requirements from {reqs}; {os.cpu_count()} CPUs; "
               f"{datetime.date.today()}; load {os.getloadavg()[0]:.1f}")
         versions = ["3.10", "3.11", "3.12", "3.13"]
-        plan: list[tuple[str, object, tuple[object, ...]]] = []
+        plan: list[tuple[str, Func, bool]] = []
         for name, pythons in (("1 python", one), ("2 pythons", two)):
             plan += [
                 (f"reference {name}",
-                 lambda e, p=pythons: reference(reqs, p, e, work), ()),
-                (f"pip {name}", lambda e, p=pythons: generate(
-                    reqs, p, e, "--installer", "pip"), ()),
-                (f"uv {name}", lambda e, p=pythons: generate(reqs, p, e),
-                 ()),
+                 lambda e, o, p=pythons: reference(reqs, p, e, work),
+                 False),
+                (f"pip {name}", lambda e, o, p=pythons: generate(
+                    reqs, p, e, o, "--installer", "pip"), False),
+                (f"uv {name}",
+                 lambda e, o, p=pythons: generate(reqs, p, e, o), True),
                 (f"uv-raw {name}",
-                 lambda e, p=pythons: uv_raw(reqs, p, e, work), ()),
+                 lambda e, o, p=pythons: uv_raw(reqs, p, e, work, o),
+                 True),
             ]
         plan += [
-            ("compile 1 version", lambda e: uv_compile(reqs, e), ()),
-            ("resolve 1 version", lambda e: generate(
-                reqs, ["3.12"], e, "--method", "resolve"), ()),
-            ("resolve 4 versions", lambda e: generate(
-                reqs, versions, e, "--method", "resolve"), ()),
+            ("compile 1 version",
+             lambda e, o: uv_compile(reqs, e, o), True),
+            ("resolve 1 version", lambda e, o: generate(
+                reqs, ["3.12"], e, o, "--method", "resolve"), True),
+            ("resolve 4 versions", lambda e, o: generate(
+                reqs, versions, e, o, "--method", "resolve"), True),
         ]
-        for label, func, extra in plan:
+        for label, func, can_offline in plan:
             if label.split()[0] in skip:
                 continue
             timed(label, results, outputs, work, args.repeat, func,
-                  *extra)
+                  can_offline)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print()
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    print(f"{'method':<22} {'cold s':>8} {'warm s':>8} "
-          f"{'cold x ref':>10} {'warm x ref':>10}")
-    for label, (cold, warm) in results.items():
+    print(f"{'method':<22} {'cold s':>7} {'warm s':>7} {'offline':>7} "
+          f"{'cold x ref':>10} {'warm x ref':>10} {'offl. x ref':>11}")
+    for label, (cold, warm, offline) in results.items():
         ref = results.get("reference " + label.split(" ", 1)[-1])
-        ratio = (f"{ref[0] / cold:10.1f} {ref[1] / warm:10.1f}"
-                 if ref and "python" in label else f"{'':>10} {'':>10}")
-        print(f"{label:<22} {cold:8.1f} {warm:8.1f} {ratio}")
+        off = f"{offline:7.1f}" if offline is not None else f"{'':>7}"
+        ratios = ""
+        if ref and "python" in label:
+            ratios = f"{ref[0] / cold:10.1f} {ref[1] / warm:10.1f}"
+            if offline is not None:
+                ratios += f" {ref[1] / offline:11.1f}"
+        print(f"{label:<22} {cold:7.1f} {warm:7.1f} {off} {ratios}")
 
     def ratio(a: str, b: str, col: int) -> str:
         if a in results and b in results:
-            return f"{results[a][col] / results[b][col]:.2f}"
+            x, y = results[a][col], results[b][col]
+            if x is not None and y is not None:
+                return f"{x / y:.2f}"
         return "n/a"
 
     print()
-    print("uv: 2 pythons / 1 python (warm):      ",
-          ratio("uv 2 pythons", "uv 1 python", 1))
-    print("uv vs raw uv floor, 1 python (warm):  ",
-          ratio("uv 1 python", "uv-raw 1 python", 1))
-    print("uv vs raw uv floor, 2 pythons (warm): ",
-          ratio("uv 2 pythons", "uv-raw 2 pythons", 1))
-    print("resolve 4 versions / 1 compile (warm):",
-          ratio("resolve 4 versions", "compile 1 version", 1))
+    print("                                        warm  offline")
+    for text, a, b in (
+        ("uv: 2 pythons / 1 python", "uv 2 pythons", "uv 1 python"),
+        ("uv / raw uv floor, 1 python", "uv 1 python", "uv-raw 1 python"),
+        ("uv / raw uv floor, 2 pythons", "uv 2 pythons",
+         "uv-raw 2 pythons"),
+        ("resolve 4 versions / 1 compile", "resolve 4 versions",
+         "compile 1 version"),
+    ):
+        print(f"{text:<38} {ratio(a, b, 1):>6} {ratio(a, b, 2):>8}")
     print()
     for name in ("1 python", "2 pythons"):
         pins = {method: outputs.get(f"{method} {name}")

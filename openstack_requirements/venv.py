@@ -83,6 +83,7 @@ class Index:
     find_links: tuple[str, ...] = ()
     no_index: bool = False
     exclude_newer: str = ""
+    offline: bool = False  # uv only: use nothing but uv's cache
 
     def describe(self) -> str:
         parts = []
@@ -92,6 +93,8 @@ class Index:
             parts.append(self.index_url)
         parts += [f"extra {url}" for url in self.extra_index_urls]
         parts += [f"find-links {link}" for link in self.find_links]
+        if self.offline:
+            parts.append("offline (uv cache)")
         return ", ".join(parts)
 
     def pip_args(self) -> list[str]:
@@ -113,6 +116,8 @@ class Index:
         args = self.pip_args() + ["--index-strategy", "unsafe-best-match"]
         if self.exclude_newer:
             args += ["--exclude-newer", self.exclude_newer]
+        if self.offline:
+            args.append("--offline")
         return args
 
 

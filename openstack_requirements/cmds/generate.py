@@ -79,6 +79,9 @@ def _add_index_args(parser: argparse.ArgumentParser) -> None:
                        metavar="DIR", help="local wheels (repeatable)")
     group.add_argument("--no-index", action="store_true",
                        help="use --find-links only")
+    group.add_argument("--offline", action="store_true",
+                       help="uv only: take everything from uv's cache, "
+                            "no network")
     group.add_argument("--exclude-newer", metavar="DATE", default="",
                        help="ignore releases uploaded after DATE "
                             "(RFC 3339 timestamp or YYYY-MM-DD)")
@@ -132,7 +135,8 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                              "(repeatable)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="interpreters run at once (default: all, "
-                             "at most the CPU count)")
+                             "at most the CPU count; with --method "
+                             "resolve all)")
     _add_run_args(parser)
     _add_combine_args(parser)
 
@@ -199,6 +203,9 @@ class _Progress:
 def _index(args: argparse.Namespace) -> venv.Index:
     from openstack_requirements import venv
 
+    if args.offline and args.installer != "uv":
+        raise errors.InputError(
+            "--offline needs --installer uv (pip has no offline mode)")
     if args.no_index and not args.find_links:
         raise errors.InputError("--no-index needs at least one --find-links")
     links = tuple(os.path.abspath(link) if "://" not in link else link
@@ -224,6 +231,7 @@ def _index(args: argparse.Namespace) -> venv.Index:
         find_links=links,
         no_index=args.no_index,
         exclude_newer=cutoff,
+        offline=args.offline,
     )
 
 
@@ -483,7 +491,10 @@ def _generate(args: argparse.Namespace, out: TextIO,
     _check_output_dir(args.output)
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be at least 1")
-    jobs = args.jobs or min(len(targets.versions), os.cpu_count() or 1)
+    # Installs build and unpack: at most one per CPU.  Resolves mostly
+    # wait for the index or read uv's cache: all at once.
+    jobs = args.jobs or (len(targets.versions) if targets.resolve else min(
+        len(targets.versions), os.cpu_count() or 1))
     log_dir, temporary = _log_dir(args)
     print(f"logs: {log_dir}", file=sys.stderr)
     freezes, failures = _run_all(args, targets, index, env, log_dir, jobs)
