@@ -248,6 +248,53 @@ class TestInterrupt(GenerateTestCase):
         self.assertEqual([], os.listdir(tmp))
 
 
+class TestCombineArtifacts(base.TestCase):
+    def artifact(self, directory: str, version: str,
+                 pins: dict[str, str]) -> str:
+        return self.write(directory, f"freeze-{version}.json", json.dumps({
+            "format": generate.FREEZE_FORMAT, "python_version": version,
+            "python_full": f"{version}.1", "platform": "linux x86_64",
+            "installer": "uv 0.9.0", "method": "install", "pins": pins}))
+
+    def test_diff_without_output_prints_only_the_diff(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.11", {"six": "1.16.0", "x": "1"})
+        b = self.artifact(directory, "3.12", {"six": "1.16.0", "x": "2"})
+        old = self.write(directory, "old.txt", "six===1.15.0\nx===1\n")
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, b, "--diff", old])
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(
+            "bumped     six 1.15.0 -> 1.16.0\n"
+            "changed    x 1 -> 1;python_version=='3.11', "
+            "2;python_version=='3.12'\n", stdout)
+        self.assertIn("2 change(s) against", stderr)
+
+    def test_stdout_and_header(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"Six": "1.16.0"})
+        code, stdout, stderr = self.run_main(generate.main, ["combine", a])
+        self.assertEqual(0, code, stderr)
+        self.assertIn("# installer: uv 0.9.0\n", stdout)
+        self.assertIn("# python 3.12: Python 3.12.1, linux x86_64, "
+                      "uv 0.9.0\n", stdout)
+        self.assertTrue(stdout.endswith("# blacklist: none\n"
+                                        "# python 3.12: Python 3.12.1, "
+                                        "linux x86_64, uv 0.9.0\n"
+                                        "Six===1.16.0\n"))
+
+    def test_error_two_artifacts_for_one_version(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"six": "1"})
+        b = self.write(directory, "other.json", base.read(a))
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, b])
+        self.assertEqual(2, code)
+        self.assertEqual("", stdout)
+        self.assertEqual("two freezes for Python 3.12; give one interpreter "
+                         "per Python version\n", stderr)
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
