@@ -40,6 +40,8 @@ from openstack_requirements import errors
 
 #: pip/uv settings that may stay: they change speed, never the pins.
 KEEP_ENV = frozenset({"PIP_CACHE_DIR", "UV_CACHE_DIR"})
+#: uv's default number of concurrent downloads.
+UV_CONNECTIONS = 50
 #: Packages the reference method upgrades before installing the list.
 PIP_BOOTSTRAP = ("pip", "setuptools", "wheel")
 
