@@ -1,0 +1,457 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Freezes -> upper constraints: parse, combine into markers, headers,
+diff. Pure: no I/O.
+
+A *freeze* is what one interpreter ended up with after installing the
+global list (``name==version`` lines).  ``combine`` merges the freezes of
+several interpreters into ``name===version`` lines, adding
+``python_version`` markers only where the interpreters disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+import dataclasses
+import enum
+import hashlib
+import re
+
+from openstack_requirements import errors
+from openstack_requirements import reqfile
+from openstack_requirements import requirement
+
+#: The warning the reference puts on top of upper-constraints.txt.
+SECURITY_WARNING = (
+    "# WARNING: OpenStack makes no security guarantees about third-party\n"
+    "# dependencies listed here, and does not keep track of any\n"
+    "# vulnerabilities they contain. Versions of these dependencies are\n"
+    "# frozen at each coordinated release in order to stabilize upstream\n"
+    "# testing, and can contain known vulnerabilities. Consumers are\n"
+    "# *STRONGLY* encouraged to rely on curated distributions of OpenStack\n"
+    "# or manage security patching of dependencies themselves.\n"
+)
+
+#: Installer tooling.  ``pip freeze`` hides these (all of them before
+#: Python 3.12, pip itself after), uv's freeze lists them, and the
+#: reference file never pins them; leaving them out everywhere keeps the
+#: two installers and every interpreter version in agreement.
+INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "distribute"})
+
+_FREEZE_RE = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
+    r"===?\s*(?P<version>[^\s;#]+)\s*$"
+)
+_PY_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+$")
+
+
+class Order(enum.Enum):
+    """How the lines of a generated file are ordered."""
+
+    #: By the SHA-1 of the name as written, like the reference: similar
+    #: names (all of oslo.*) end up far apart, so the patches of a batch
+    #: release each touch a different part of the file and do not
+    #: conflict.
+    HASH = "hash"
+    #: By canonical name: easy to read.
+    NAME = "name"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Pin:
+    """One installed distribution: its name as the installer wrote it."""
+
+    name: str
+    version: str
+
+    @property
+    def canonical(self) -> str:
+        return requirement.canonical_name(self.name)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Freeze:
+    """What one interpreter (or one resolve for a Python version) got.
+
+    ``python_version`` is the ``major.minor`` marker value; the other
+    fields describe how the pins were made and go into the header and
+    the JSON artifact.
+    """
+
+    python_version: str
+    pins: tuple[Pin, ...]
+    python_full: str = ""
+    platform: str = ""
+    installer: str = ""
+    method: str = "install"
+    copied_from: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "python_version": self.python_version,
+            "python_full": self.python_full,
+            "platform": self.platform,
+            "installer": self.installer,
+            "method": self.method,
+            "copied_from": self.copied_from,
+            "pins": {pin.name: pin.version for pin in self.pins},
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Constraint:
+    """One line of the generated file."""
+
+    name: str
+    version: str
+    marker: str = ""
+
+    @property
+    def canonical(self) -> str:
+        return requirement.canonical_name(self.name)
+
+    def render(self) -> str:
+        line = f"{self.name}==={self.version}"
+        return f"{line};{self.marker}" if self.marker else line
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between an old and a new constraints file."""
+
+    kind: str  # "added", "removed", "bumped", "downgraded", "changed"
+    name: str
+    old: str = ""
+    new: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "added":
+            return f"added      {self.name} {self.new}"
+        if self.kind == "removed":
+            return f"removed    {self.name} {self.old}"
+        return f"{self.kind:<10} {self.name} {self.old} -> {self.new}"
+
+    def as_dict(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Provenance:
+    """How a file was made: enough to replay it."""
+
+    command: str
+    date: str
+    method: str
+    installer: str
+    exclude_newer: str = ""
+    requirements: str = ""
+    blacklist: str = ""
+    index: str = ""
+
+
+# -- parsing ---------------------------------------------------------------
+
+
+def parse_freeze(text: str, source: str = "<freeze>") -> tuple[Pin, ...]:
+    """``pip freeze`` / ``uv pip freeze`` output -> pins.
+
+    :raises ParseError: for an editable or URL install, which cannot be
+        pinned by version, or a line that is not ``name==version``.
+    """
+    pins = []
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("-e") or " @ " in line:
+            raise errors.ParseError(
+                source, lineno, raw,
+                "an editable or URL install cannot be pinned by version; "
+                "install released distributions only",
+            )
+        match = _FREEZE_RE.match(line)
+        if match is None:
+            raise errors.ParseError(
+                source, lineno, raw, "expected 'name==version'"
+            )
+        pins.append(Pin(match["name"], match["version"]))
+    return tuple(pins)
+
+
+def blacklist_names(doc: reqfile.RequirementsFile) -> frozenset[str]:
+    """Canonical names listed in a blacklist (denylist) document."""
+    return frozenset(line.req.canonical for line in doc.requirements()
+                     if line.req is not None)
+
+
+def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``["3.11:3.12", ...]`` -> ``{"3.11": ("3.12",)}``.
+
+    :raises InputError: for an entry that is not ``X.Y:X.Y``.
+    """
+    mapping: dict[str, list[str]] = {}
+    for entry in entries:
+        src, sep, dst = entry.partition(":")
+        if not sep or not _PY_VERSION_RE.match(src) or not (
+                _PY_VERSION_RE.match(dst)):
+            raise errors.InputError(
+                f"--version-map {entry!r}: expected SRC:DST with two "
+                "major.minor versions, e.g. 3.11:3.12"
+            )
+        if src == dst:
+            raise errors.InputError(
+                f"--version-map {entry!r}: source and destination are the "
+                "same version"
+            )
+        mapping.setdefault(src, [])
+        if dst not in mapping[src]:
+            mapping[src].append(dst)
+    return {src: tuple(dsts) for src, dsts in mapping.items()}
+
+
+# -- combining -------------------------------------------------------------
+
+
+def _py_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _version_key(version: str) -> tuple[int, object, str]:
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    try:
+        return (0, Version(version), version)
+    except InvalidVersion:  # legacy version: after every valid one
+        return (1, None, version)
+
+
+def clone_versions(
+    freezes: Sequence[Freeze], version_map: Mapping[str, Sequence[str]]
+) -> tuple[Freeze, ...]:
+    """Add a copy of SRC's freeze for each DST of *version_map*.
+
+    A DST that has its own freeze keeps it.  A SRC with no freeze is an
+    error: the map would silently do nothing.
+
+    :raises InputError: a SRC no freeze provides.
+    """
+    have = {freeze.python_version: freeze for freeze in freezes}
+    result = list(freezes)
+    for src in version_map:
+        if src not in have:
+            raise errors.InputError(
+                f"--version-map {src}:...: no interpreter for Python {src}; "
+                f"the interpreters are {', '.join(sorted(have, key=_py_key))}"
+            )
+    for src, dsts in version_map.items():
+        for dst in dsts:
+            if dst in have:
+                continue
+            copy = dataclasses.replace(
+                have[src], python_version=dst, copied_from=src
+            )
+            have[dst] = copy
+            result.append(copy)
+    return tuple(result)
+
+
+def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted indices -> maximal runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def _marker(pythons: Sequence[str], first: int, last: int) -> str:
+    if first == last:
+        return f"python_version=='{pythons[first]}'"
+    if first == 0:
+        return f"python_version<='{pythons[last]}'"
+    if last == len(pythons) - 1:
+        return f"python_version>='{pythons[first]}'"
+    return (f"python_version>='{pythons[first]}' and "
+            f"python_version<='{pythons[last]}'")
+
+
+def combine(
+    freezes: Sequence[Freeze],
+    blacklist: Iterable[str] = (),
+    skip: Iterable[str] = INSTALLER_TOOLING,
+    spellings: Mapping[str, str] | None = None,
+) -> tuple[Constraint, ...]:
+    """Merge per-interpreter freezes into constraints.
+
+    A distribution with the same version on every interpreter gets one
+    unmarked line.  Otherwise each version gets a ``python_version``
+    marker covering the interpreters that chose it: ``==`` for one
+    interpreter, ``<=``/``>=`` for a run of consecutive interpreters that
+    reaches the oldest/newest one, both for a run in the middle.  An
+    interpreter that did not install the distribution at all gets no
+    line.  Lines come out grouped by canonical name, versions ascending;
+    use :func:`order` to sort them.
+
+    :param blacklist: names to leave out (any spelling).
+    :param skip: more names to leave out (installer tooling by default).
+    :param spellings: canonical name -> the spelling to write, for
+        freezes whose installer only reports normalised names.
+    :raises InputError: two freezes for the same Python version, or a
+        version that is not ``major.minor``.
+    """
+    pythons: list[str] = []
+    for freeze in freezes:
+        if not _PY_VERSION_RE.match(freeze.python_version):
+            raise errors.InputError(
+                f"Python version {freeze.python_version!r} is not "
+                "major.minor"
+            )
+        if freeze.python_version in pythons:
+            raise errors.InputError(
+                f"two freezes for Python {freeze.python_version}; give one "
+                "interpreter per Python version"
+            )
+        pythons.append(freeze.python_version)
+    pythons.sort(key=_py_key)
+    position = {version: index for index, version in enumerate(pythons)}
+    excluded = {requirement.canonical_name(name) for name in blacklist}
+    excluded |= {requirement.canonical_name(name) for name in skip}
+    names: dict[str, str] = {}
+    # canonical name -> version -> indices of the interpreters with it
+    found: dict[str, dict[str, set[int]]] = {}
+    for freeze in sorted(freezes, key=lambda f: _py_key(f.python_version)):
+        for pin in freeze.pins:
+            key = pin.canonical
+            if key in excluded:
+                continue
+            names.setdefault(key, pin.name)
+            found.setdefault(key, {}).setdefault(pin.version, set()).add(
+                position[freeze.python_version])
+    spell = spellings or {}
+    result = []
+    for key in sorted(found):
+        name = spell.get(key, names[key])
+        versions = found[key]
+        if len(versions) == 1:
+            (version, where), = versions.items()
+            if len(where) == len(pythons):
+                result.append(Constraint(name, version))
+                continue
+        for version in sorted(versions, key=_version_key):
+            for first, last in _runs(sorted(versions[version])):
+                result.append(
+                    Constraint(name, version, _marker(pythons, first, last)))
+    return tuple(result)
+
+
+def _hash_key(constraint: Constraint) -> bytes:
+    # The reference hashes the text before the first '=' of the line.
+    return hashlib.sha1(constraint.name.encode("utf-8")).digest()
+
+
+def order(
+    constraints: Iterable[Constraint], how: Order = Order.HASH
+) -> list[Constraint]:
+    """Sort *constraints*; stable, so a name's lines keep their order."""
+    if how is Order.HASH:
+        return sorted(constraints, key=_hash_key)
+    return sorted(constraints, key=lambda c: c.canonical)
+
+
+# -- rendering -------------------------------------------------------------
+
+
+def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
+    """The security warning and a comment block saying how to replay."""
+    lines = [
+        "# Generated by generate-constraints; do not edit by hand.",
+        f"# command: {provenance.command}",
+        f"# date: {provenance.date}",
+        f"# method: {provenance.method}",
+        f"# installer: {provenance.installer}",
+        f"# exclude-newer: {provenance.exclude_newer or 'none'}",
+        f"# index: {provenance.index or 'https://pypi.org/simple'}",
+    ]
+    if provenance.requirements:
+        lines.append(f"# requirements: {provenance.requirements}")
+    lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
+    for freeze in sorted(freezes, key=lambda f: _py_key(f.python_version)):
+        if freeze.copied_from:
+            what = f"copy of Python {freeze.copied_from} (--version-map)"
+        else:
+            what = ", ".join(part for part in (
+                freeze.python_full and f"Python {freeze.python_full}",
+                freeze.platform, freeze.installer) if part)
+        lines.append(f"# python {freeze.python_version}: {what}")
+    return SECURITY_WARNING + "".join(line + "\n" for line in lines)
+
+
+def render(
+    constraints: Iterable[Constraint], head: str = SECURITY_WARNING
+) -> str:
+    return head + "".join(c.render() + "\n" for c in constraints)
+
+
+# -- diff ------------------------------------------------------------------
+
+
+def _entries(
+    doc: reqfile.RequirementsFile,
+) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    names: dict[str, str] = {}
+    entries: dict[str, list[tuple[str, str]]] = {}
+    for line in doc.requirements():
+        req = line.req
+        assert req is not None
+        version = req.specifier.lstrip("=<>!~ ")
+        names.setdefault(req.canonical, req.name)
+        entries.setdefault(req.canonical, []).append((version, req.marker))
+    return names, entries
+
+
+def _describe(entries: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(
+        f"{version};{marker}" if marker else version
+        for version, marker in entries
+    )
+
+
+def diff(
+    old: reqfile.RequirementsFile, new: reqfile.RequirementsFile
+) -> list[Change]:
+    """What changed from *old* to *new*, by canonical name, sorted."""
+    old_names, old_entries = _entries(old)
+    new_names, new_entries = _entries(new)
+    changes = []
+    for key in sorted(set(old_entries) | set(new_entries)):
+        before = sorted(old_entries.get(key, []))
+        after = sorted(new_entries.get(key, []))
+        name = new_names.get(key) or old_names[key]
+        if not before:
+            changes.append(Change("added", name, new=_describe(after)))
+        elif not after:
+            changes.append(Change("removed", name, old=_describe(before)))
+        elif before != after:
+            kind = "changed"
+            if len(before) == len(after) == 1 and not (
+                    before[0][1] or after[0][1]):
+                up = _version_key(after[0][0]) > _version_key(before[0][0])
+                kind = "bumped" if up else "downgraded"
+            changes.append(Change(
+                kind, name, _describe(before), _describe(after)))
+    return changes

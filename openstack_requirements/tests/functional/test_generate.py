@@ -1,0 +1,388 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""generate-constraints end to end: real interpreters, real venvs, real
+uv and pip, a tiny index of wheels built here; no internet.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import fixtures
+
+from openstack_requirements.cmds import generate
+from openstack_requirements.tests import base
+from openstack_requirements.tests import localindex
+
+OLD, NEW = "3.11", "3.12"
+EXPECTED = [
+    "other_Pkg===1.1",
+    "Tiny.Lib===1.0;python_version=='3.11'",
+    "Tiny.Lib===2.0;python_version=='3.12'",
+]
+
+
+def body(text: str) -> list[str]:
+    return [line for line in text.splitlines()
+            if line and not line.startswith("#")]
+
+
+class GenerateTestCase(base.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.dir = self.make_dir()
+        self.index = os.path.join(self.dir, "index")
+        os.mkdir(self.index)
+        # A hostile user configuration: none of it may leak in.
+        bad = self.write(self.dir, "user-constraints.txt", "Tiny.Lib==0.1\n")
+        conf = self.write(self.dir, "pip.conf",
+                          f"[global]\nconstraint = {bad}\n"
+                          "index-url = http://127.0.0.1:9/nothing\n")
+        for key, value in {
+            "PIP_CONFIG_FILE": conf, "PIP_CONSTRAINT": bad,
+            "UV_CONSTRAINT": bad, "UV_INDEX_URL": "http://127.0.0.1:9/x",
+            "PIP_FIND_LINKS": self.dir, "UV_EXCLUDE_NEWER": "2000-01-01",
+        }.items():
+            self.useFixture(fixtures.EnvironmentVariable(key, value))
+
+    def python(self, version: str) -> str:
+        if version == "{}.{}".format(*sys.version_info[:2]):
+            return sys.executable
+        path = localindex.interpreter(version)
+        if path is None:
+            self.skipTest(f"Python {version} not found (pyenv or PATH); "
+                          "CI has it")
+        return path
+
+    def populate(self) -> None:
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.wheel(self.index, "Tiny.Lib", "2.0",
+                         requires_python=">=3.12")
+        localindex.wheel(self.index, "other_Pkg", "1.1",
+                         requires=["Tiny.Lib>=1.0"])
+        localindex.wheel(self.index, "Lint.Tool", "3.0")
+        # The reference method first runs 'pip install -U pip setuptools
+        # wheel'; this index stands in for PyPI, so it has to offer them.
+        localindex.wheel(self.index, "setuptools", "0.0.1")
+        localindex.wheel(self.index, "wheel", "0.0.1")
+        self.reqs = self.write(self.dir, "global-requirements.txt",
+                               "other_Pkg  # MIT\nTiny.Lib  # MIT\n"
+                               "Lint.Tool  # MIT\n")
+        self.blacklist = self.write(self.dir, "blacklist.txt", "lint-tool\n")
+
+    def generate(self, *extra: str) -> tuple[int, str, str]:
+        return self.run_main(generate.main, [
+            "-r", self.reqs, "-b", self.blacklist, "--no-index",
+            "--find-links", self.index, "--sort", "name", *extra])
+
+
+class TestInstall(GenerateTestCase):
+    def test_uv_pip_and_resolve_agree(self) -> None:
+        self.populate()
+        old, new = self.python(OLD), self.python(NEW)
+        out = os.path.join(self.dir, "upper-constraints.txt")
+        report = os.path.join(self.dir, "report.json")
+        code, stdout, stderr = self.generate(
+            "-p", old, "-p", new, "-o", out, "--json-report", report)
+        self.assertEqual(0, code, stderr)
+        self.assertEqual("", stdout)
+        text = base.read(out)
+        self.assertEqual(EXPECTED, body(text))
+        self.assertTrue(text.startswith("# WARNING: OpenStack makes no "
+                                        "security guarantees"))
+        self.assertIn("# method: install\n# installer: uv ", text)
+        self.assertIn(f"# python {OLD}: Python {OLD}.", text)
+        self.assertIn(f"[{NEW}] freeze", stderr)  # plain progress lines
+        data = json.loads(base.read(report))
+        self.assertTrue(data["ok"])
+        self.assertEqual([OLD, NEW], sorted(
+            f["python_version"] for f in data["freezes"]))
+
+        # pip, exactly as the reference method, gives the same pins.
+        code, stdout, stderr = self.generate(
+            "-p", old, "-p", new, "--installer", "pip")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(EXPECTED, body(stdout))
+        self.assertIn("# installer: pip ", stdout)
+
+        # So does uv's resolver, without installing anything.
+        code, stdout, stderr = self.generate(
+            "-p", OLD, "-p", NEW, "--method", "resolve")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(EXPECTED, body(stdout))
+        self.assertIn("# method: resolve\n", stdout)
+
+    def test_failure_is_explained_and_nothing_is_written(self) -> None:
+        self.populate()
+        localindex.wheel(self.index, "needs-ext", "1.0",
+                         requires=["Broken.Ext>=1; python_version>='3.12'"])
+        localindex.failing_sdist(self.index, "Broken.Ext", "1.0")
+        self.write(self.dir, "global-requirements.txt",
+                   "other_Pkg  # MIT\nneeds-ext  # MIT\n")
+        out = self.write(self.dir, "upper-constraints.txt", "six===1.0\n")
+        report = os.path.join(self.dir, "report.json")
+        logs = os.path.join(self.dir, "logs")
+        code, stdout, stderr = self.generate(
+            "-p", self.python(OLD), "-p", self.python(NEW), "-o", out,
+            "--json-report", report, "--log-dir", logs)
+        self.assertEqual(3, code, stderr)
+        self.assertEqual("six===1.0\n", base.read(out))
+        self.assertIn(f"Python {NEW} (", stderr)
+        self.assertIn("broken-ext==1.0 failed: build failed", stderr)
+        self.assertIn("pulled in by: needs-ext -> broken-ext", stderr)
+        self.assertIn("fatal error: krb5.h: No such file or directory",
+                      stderr)
+        self.assertIn("apt-get install libkrb5-dev", stderr)
+        self.assertIn(f"1 interpreter(s) failed (succeeded: {OLD}); "
+                      "nothing written", stderr)
+        data = json.loads(base.read(report))
+        self.assertFalse(data["ok"])
+        (failure,) = data["failures"]
+        self.assertEqual("broken-ext==1.0", failure["requirement"])
+        self.assertEqual(["libkrb5-dev"], failure["debian_packages"])
+        self.assertTrue(failure["python"].startswith(f"{NEW} ("))
+        self.assertEqual([OLD], [f["python_version"]
+                                 for f in data["freezes"]])
+        self.assertEqual(
+            sorted([f"python{OLD}-uv.log", f"python{NEW}-uv.log"]),
+            sorted(os.listdir(logs)))
+        self.assertIn("krb5.h", base.read(failure["log"]))
+
+    def test_freeze_combine_and_diff(self) -> None:
+        self.populate()
+        artifacts = []
+        for version in (OLD, NEW):
+            path = os.path.join(self.dir, f"freeze-{version}.json")
+            code, _, stderr = self.run_main(generate.main, [
+                "freeze", "-p", self.python(version), "-r", self.reqs,
+                "--no-index", "--find-links", self.index, "-o", path])
+            self.assertEqual(0, code, stderr)
+            artifacts.append(path)
+        data = json.loads(base.read(artifacts[1]))
+        self.assertEqual(NEW, data["python_version"])
+        self.assertEqual("2.0", data["pins"]["Tiny.Lib"])
+        self.assertEqual(generate.FREEZE_FORMAT, data["format"])
+        self.assertTrue(data["generator"].startswith(
+            "openstack_requirements "))
+        self.assertTrue(data["installer"].startswith("uv "))
+        self.assertEqual(NEW, data["python_full"].rsplit(".", 1)[0])
+        old = self.write(self.dir, "old.txt",
+                         "Tiny.Lib===0.9\nother_Pkg===1.1\ngone===1\n")
+        out = os.path.join(self.dir, "upper-constraints.txt")
+        code, stdout, stderr = self.run_main(generate.main, [
+            "combine", *artifacts, "-b", self.blacklist, "--sort", "name",
+            "--version-map", f"{NEW}:3.13", "-o", out, "--diff", old])
+        self.assertEqual(0, code, stderr)
+        self.assertEqual([
+            "other_Pkg===1.1",
+            "Tiny.Lib===1.0;python_version=='3.11'",
+            "Tiny.Lib===2.0;python_version>='3.12'",
+        ], body(base.read(out)))
+        self.assertIn("# python 3.13: copy of Python 3.12", base.read(out))
+        self.assertEqual(
+            "removed    gone 1\n"
+            "changed    Tiny.Lib 0.9 -> 1.0;python_version=='3.11', "
+            "2.0;python_version>='3.12'\n", stdout)
+
+    def test_exclude_newer_against_an_http_index(self) -> None:
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.wheel(self.index, "Tiny.Lib", "1.5")
+        self.reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
+        times = {"Tiny_Lib-1.0-py3-none-any.whl": "2024-01-01T00:00:00Z",
+                 "Tiny_Lib-1.5-py3-none-any.whl": "2025-06-01T00:00:00Z"}
+        with localindex.serve(self.index, times) as url:
+            results = []
+            for extra in ([], ["--exclude-newer", "2025-01-01"]):
+                code, stdout, stderr = self.run_main(generate.main, [
+                    "-p", sys.executable, "-r", self.reqs,
+                    "--index-url", url, *extra])
+                self.assertEqual(0, code, stderr)
+                results.append(stdout)
+        self.assertEqual(["Tiny.Lib===1.5"], body(results[0]))
+        self.assertEqual(["Tiny.Lib===1.0"], body(results[1]))
+        self.assertIn("# exclude-newer: 2025-01-01T00:00:00Z", results[1])
+
+
+class TestInterrupt(GenerateTestCase):
+    def test_ctrl_c_leaves_no_venvs(self) -> None:
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
+        tmp = os.path.join(self.dir, "tmp")
+        os.mkdir(tmp)
+        env = dict(os.environ, TMPDIR=tmp)
+        with localindex.serve(self.index, {}, delay=60) as url:
+            proc = subprocess.Popen(
+                [sys.executable, "-c",
+                 "import sys; from openstack_requirements.cmds import "
+                 "generate; sys.exit(generate.main())",
+                 "-p", sys.executable, "-r", reqs, "--index-url", url,
+                 "--log-dir", os.path.join(self.dir, "logs")],
+                env=env, stderr=subprocess.PIPE, text=True,
+                cwd=base.REPO_DIR)
+            deadline = time.monotonic() + 30
+            while not glob.glob(os.path.join(tmp, "generate-constraints-*")):
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.1)
+            time.sleep(0.5)  # uv is now waiting for the slow download
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=30)
+        self.assertEqual(130, proc.returncode, stderr)
+        self.assertIn("generate-constraints: interrupted", stderr)
+        self.assertEqual([], os.listdir(tmp))
+
+
+class TestCombineArtifacts(base.TestCase):
+    def artifact(self, directory: str, version: str,
+                 pins: dict[str, str]) -> str:
+        return self.write(directory, f"freeze-{version}.json", json.dumps({
+            "format": generate.FREEZE_FORMAT, "python_version": version,
+            "python_full": f"{version}.1", "platform": "linux x86_64",
+            "installer": "uv 0.9.0", "method": "install", "pins": pins}))
+
+    def test_diff_without_output_prints_only_the_diff(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.11", {"six": "1.16.0", "x": "1"})
+        b = self.artifact(directory, "3.12", {"six": "1.16.0", "x": "2"})
+        old = self.write(directory, "old.txt", "six===1.15.0\nx===1\n")
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, b, "--diff", old])
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(
+            "bumped     six 1.15.0 -> 1.16.0\n"
+            "changed    x 1 -> 1;python_version=='3.11', "
+            "2;python_version=='3.12'\n", stdout)
+        self.assertIn("2 change(s) against", stderr)
+
+    def test_stdout_and_header(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"Six": "1.16.0"})
+        code, stdout, stderr = self.run_main(generate.main, ["combine", a])
+        self.assertEqual(0, code, stderr)
+        self.assertIn("# installer: uv 0.9.0\n", stdout)
+        self.assertIn("# python 3.12: Python 3.12.1, linux x86_64, "
+                      "uv 0.9.0\n", stdout)
+        self.assertTrue(stdout.endswith("# blacklist: none\n"
+                                        "# python 3.12: Python 3.12.1, "
+                                        "linux x86_64, uv 0.9.0\n"
+                                        "Six===1.16.0\n"))
+
+    def test_error_two_artifacts_for_one_version(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"six": "1"})
+        b = self.write(directory, "other.json", base.read(a))
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, b])
+        self.assertEqual(2, code)
+        self.assertEqual("", stdout)
+        self.assertEqual("two freezes for Python 3.12; give one interpreter "
+                         "per Python version\n", stderr)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class TestProgress(base.TestCase):
+    def test_terminal_redraws_one_line_per_interpreter(self) -> None:
+        stream = _Terminal()
+        progress = generate._Progress(stream, ["3.11", "3.12"])
+        progress.update("3.11", "venv")
+        progress.update("3.12", "install: resolved 40")
+        lines = stream.getvalue().split("\n")
+        self.assertEqual("\x1b[K[3.11] venv (0s)", lines[0])
+        self.assertEqual("\x1b[K[3.12] waiting (0s)", lines[1])
+        # The second update moves up two lines and redraws both.
+        self.assertEqual("\x1b[2F\x1b[K[3.11] venv (0s)", lines[2])
+        self.assertEqual("\x1b[K[3.12] install: resolved 40 (0s)",
+                         lines[3])
+
+    def test_plain_lines_elsewhere(self) -> None:
+        stream = io.StringIO()
+        progress = generate._Progress(stream, ["3.12"])
+        progress.update("3.12", "freeze")
+        progress.update("3.12", "freeze")  # unchanged: not repeated
+        self.assertEqual("[3.12] freeze (0.0s)\n", stream.getvalue())
+
+
+class TestBadInput(GenerateTestCase):
+    def check_usage(self, argv: list[str], message: str) -> None:
+        out = os.path.join(self.dir, "out.txt")
+        code, stdout, stderr = self.run_main(generate.main, argv + [
+            "-o", out])
+        self.assertEqual(2, code, stderr)
+        self.assertIn(message, stderr)
+        self.assertEqual("", stdout)
+        self.assertFalse(os.path.exists(out))
+        self.assertNotIn("Traceback", stderr)
+
+    def test_error_missing_interpreter(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-p", "no-such-python3.99", "-r",
+             self.reqs],
+            "interpreter 'no-such-python3.99' not found; give a path or a "
+            "name on PATH")
+
+    def test_error_same_version_twice(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-p", sys.executable, "-r", self.reqs],
+            "are both Python")
+
+    def test_error_missing_requirements(self) -> None:
+        self.check_usage(
+            ["-p", sys.executable, "-r", os.path.join(self.dir, "no.txt")],
+            "no.txt: no such file; check the path")
+
+    def test_error_bad_version_map(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--version-map", "3"],
+            "--version-map '3': expected SRC:DST")
+
+    def test_error_resolve_needs_versions(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--method", "resolve"],
+            "with --method resolve give a Python version such as 3.12")
+
+    def test_error_bad_exclude_newer(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--exclude-newer",
+             "last tuesday"],
+            "--exclude-newer 'last tuesday': give a date (2025-01-31) or "
+            "an RFC 3339 timestamp")
+
+    def test_error_combine_not_an_artifact(self) -> None:
+        path = self.write(self.dir, "x.json", '{"pins": {}}')
+        self.check_usage(["combine", path], "x.json: not a freeze artifact")
+
+    def test_error_combine_not_json(self) -> None:
+        path = self.write(self.dir, "x.json", "six==1\n")
+        self.check_usage(["combine", path], "x.json:1: not JSON")
+
+    def test_subcommand_help(self) -> None:
+        for sub in ("freeze", "combine"):
+            code, stdout, _ = self.run_main(generate.main, [sub, "--help"])
+            self.assertEqual(0, code)
+            self.assertIn(f"usage: generate-constraints {sub}", stdout)
+            self.assertIn(f"example:\n  generate-constraints {sub}", stdout)

@@ -1,0 +1,413 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The pure combine step: freezes -> markers, blacklist, map, order."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from packaging.markers import Marker
+
+from openstack_requirements import constraints
+from openstack_requirements import errors
+from openstack_requirements import policy
+from openstack_requirements import reqfile
+from openstack_requirements.tests import base
+from openstack_requirements.tests import strategies
+
+Pin = constraints.Pin
+
+
+def freeze(version: str, text: str) -> constraints.Freeze:
+    return constraints.Freeze(version, constraints.parse_freeze(text))
+
+
+def rendered(lines: tuple[constraints.Constraint, ...]) -> list[str]:
+    return [line.render() for line in lines]
+
+
+class TestParseFreeze(base.TestCase):
+    def test_pins_comments_and_blanks(self) -> None:
+        text = "# a comment\n\nSix==1.16.0\noslo.config===9.1.0\r\n"
+        self.assertEqual(
+            (Pin("Six", "1.16.0"), Pin("oslo.config", "9.1.0")),
+            constraints.parse_freeze(text))
+
+    def test_error_editable(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, constraints.parse_freeze,
+            "six==1.0\n-e git+https://x/y#egg=y\n", "freeze")
+        self.assertEqual(
+            "freeze:2: an editable or URL install cannot be pinned by "
+            "version; install released distributions only\n"
+            "    -e git+https://x/y#egg=y", str(exc))
+
+    def test_error_url(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, constraints.parse_freeze,
+            "foo @ file:///tmp/foo.whl\n", "freeze")
+        self.assertEqual(1, exc.lineno)
+
+    def test_error_not_a_pin(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, constraints.parse_freeze,
+            "six>=1.0\n", "freeze")
+        self.assertEqual(
+            "freeze:1: expected 'name==version'\n    six>=1.0", str(exc))
+
+
+class TestCombine(base.TestCase):
+    def test_same_version_everywhere_is_one_unmarked_line(self) -> None:
+        result = constraints.combine([
+            freeze("3.11", "six==1.16.0\n"),
+            freeze("3.12", "six==1.16.0\n"),
+        ])
+        self.assertEqual(["six===1.16.0"], rendered(result))
+
+    def test_single_interpreter_gets_equal_markers(self) -> None:
+        result = constraints.combine([
+            freeze("3.11", "six==1.0\n"),
+            freeze("3.12", "six==2.0\n"),
+        ])
+        self.assertEqual([
+            "six===1.0;python_version=='3.11'",
+            "six===2.0;python_version=='3.12'",
+        ], rendered(result))
+
+    def test_ranges_at_both_ends(self) -> None:
+        result = constraints.combine([
+            freeze("3.10", "numpy==1.26.4\n"),
+            freeze("3.11", "numpy==1.26.4\n"),
+            freeze("3.12", "numpy==2.1.0\n"),
+            freeze("3.13", "numpy==2.1.0\n"),
+        ])
+        self.assertEqual([
+            "numpy===1.26.4;python_version<='3.11'",
+            "numpy===2.1.0;python_version>='3.12'",
+        ], rendered(result))
+
+    def test_range_in_the_middle(self) -> None:
+        result = constraints.combine([
+            freeze("3.10", "x==1\n"), freeze("3.11", "x==2\n"),
+            freeze("3.12", "x==2\n"), freeze("3.13", "x==3\n"),
+        ])
+        self.assertEqual([
+            "x===1;python_version=='3.10'",
+            "x===2;python_version>='3.11' and python_version<='3.12'",
+            "x===3;python_version=='3.13'",
+        ], rendered(result))
+
+    def test_interleaved_versions_are_single_markers(self) -> None:
+        result = constraints.combine([
+            freeze("3.10", "x==1\n"), freeze("3.11", "x==2\n"),
+            freeze("3.12", "x==1\n"),
+        ])
+        self.assertEqual([
+            "x===1;python_version=='3.10'",
+            "x===1;python_version=='3.12'",
+            "x===2;python_version=='3.11'",
+        ], rendered(result))
+
+    def test_missing_on_some_interpreters(self) -> None:
+        # tomli is only installed where the stdlib lacks tomllib.
+        result = constraints.combine([
+            freeze("3.9", "tomli==2.0.1\nsix==1.0\n"),
+            freeze("3.10", "tomli==2.0.1\nsix==1.0\n"),
+            freeze("3.11", "six==1.0\n"),
+        ])
+        self.assertEqual([
+            "six===1.0",
+            "tomli===2.0.1;python_version<='3.10'",
+        ], rendered(result))
+
+    def test_python_versions_compare_as_numbers(self) -> None:
+        # 3.9 < 3.10, although "3.9" > "3.10" as strings.
+        result = constraints.combine([
+            freeze("3.10", "x==2\n"), freeze("3.9", "x==1\n"),
+            freeze("3.11", "x==2\n"),
+        ])
+        self.assertEqual([
+            "x===1;python_version=='3.9'",
+            "x===2;python_version>='3.10'",
+        ], rendered(result))
+
+    def test_package_versions_sort_as_versions(self) -> None:
+        result = constraints.combine([
+            freeze("3.10", "x==1.10\n"), freeze("3.11", "x==1.9\n"),
+        ])
+        self.assertEqual([
+            "x===1.9;python_version=='3.11'",
+            "x===1.10;python_version=='3.10'",
+        ], rendered(result))
+
+    def test_blacklist_is_canonicalised(self) -> None:
+        result = constraints.combine(
+            [freeze("3.12", "oslo.config==9.0\nFlake8==7.0\nsix==1.0\n")],
+            blacklist=["Oslo_Config", "flake8"])
+        self.assertEqual(["six===1.0"], rendered(result))
+
+    def test_installer_tooling_is_left_out(self) -> None:
+        text = "pip==24.0\nsetuptools==70.0\nwheel==0.43\nsix==1.0\n"
+        self.assertEqual(["six===1.0"], rendered(
+            constraints.combine([freeze("3.12", text)])))
+        self.assertEqual(4, len(
+            constraints.combine([freeze("3.12", text)], skip=())))
+
+    def test_name_spelling_from_oldest_interpreter(self) -> None:
+        result = constraints.combine([
+            freeze("3.12", "pastedeploy==3.1\n"),
+            freeze("3.11", "PasteDeploy==3.1\n"),
+        ])
+        self.assertEqual(["PasteDeploy===3.1"], rendered(result))
+
+    def test_spellings_override(self) -> None:
+        result = constraints.combine(
+            [freeze("3.12", "pastedeploy==3.1\n")],
+            spellings={"pastedeploy": "PasteDeploy"})
+        self.assertEqual(["PasteDeploy===3.1"], rendered(result))
+
+    def test_single_interpreter(self) -> None:
+        result = constraints.combine([freeze("3.12", "b==1\na==2\n")])
+        self.assertEqual(["a===2", "b===1"], rendered(result))
+
+    def test_no_freezes(self) -> None:
+        self.assertEqual((), constraints.combine([]))
+
+    def test_error_duplicate_python(self) -> None:
+        exc = self.assertRaises(errors.InputError, constraints.combine, [
+            freeze("3.12", "a==1\n"), freeze("3.12", "a==2\n")])
+        self.assertEqual(
+            "two freezes for Python 3.12; give one interpreter per Python "
+            "version", str(exc))
+
+    def test_error_bad_python_version(self) -> None:
+        exc = self.assertRaises(errors.InputError, constraints.combine, [
+            freeze("3", "a==1\n")])
+        self.assertEqual("Python version '3' is not major.minor", str(exc))
+
+
+class TestVersionMap(base.TestCase):
+    def test_parse(self) -> None:
+        self.assertEqual(
+            {"3.11": ("3.12", "3.13"), "3.9": ("3.8",)},
+            constraints.parse_version_map(
+                ["3.11:3.12", "3.9:3.8", "3.11:3.13", "3.11:3.12"]))
+
+    def test_error_not_a_pair(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, constraints.parse_version_map, ["3.11"])
+        self.assertEqual(
+            "--version-map '3.11': expected SRC:DST with two major.minor "
+            "versions, e.g. 3.11:3.12", str(exc))
+
+    def test_error_same_version(self) -> None:
+        self.assertRaises(
+            errors.InputError, constraints.parse_version_map, ["3.11:3.11"])
+
+    def test_clone_duplicates_freeze(self) -> None:
+        freezes = constraints.clone_versions(
+            [freeze("3.11", "x==1\n"), freeze("3.12", "x==2\n")],
+            {"3.12": ("3.13",)})
+        self.assertEqual(["3.11", "3.12", "3.13"],
+                         [f.python_version for f in freezes])
+        self.assertEqual("3.12", freezes[2].copied_from)
+        self.assertEqual([
+            "x===1;python_version=='3.11'",
+            "x===2;python_version>='3.12'",
+        ], rendered(constraints.combine(freezes)))
+
+    def test_clone_keeps_a_real_freeze(self) -> None:
+        freezes = constraints.clone_versions(
+            [freeze("3.11", "x==1\n"), freeze("3.12", "x==2\n")],
+            {"3.11": ("3.12",)})
+        self.assertEqual(2, len(freezes))
+        self.assertEqual("", freezes[1].copied_from)
+
+    def test_error_clone_from_missing_interpreter(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, constraints.clone_versions,
+            [freeze("3.11", "x==1\n")], {"3.10": ("3.9",)})
+        self.assertEqual(
+            "--version-map 3.10:...: no interpreter for Python 3.10; the "
+            "interpreters are 3.11", str(exc))
+
+
+class TestOrder(base.TestCase):
+    def test_hash_order_is_sha1_of_the_name(self) -> None:
+        lines = constraints.combine([freeze(
+            "3.12", "oslo.config==1\noslo.db==1\noslo.log==1\nsix==1\n")])
+        ordered = constraints.order(lines, constraints.Order.HASH)
+        keys = [hashlib.sha1(c.name.encode()).digest() for c in ordered]
+        self.assertEqual(sorted(keys), keys)
+
+    def test_hash_order_is_stable_within_a_name(self) -> None:
+        lines = constraints.combine([
+            freeze("3.10", "x==3\n"), freeze("3.11", "x==2\n"),
+            freeze("3.12", "x==1\n")])
+        ordered = constraints.order(lines, constraints.Order.HASH)
+        self.assertEqual(list(lines), ordered)
+
+    def test_name_order(self) -> None:
+        lines = constraints.combine([freeze(
+            "3.12", "Zebra==1\napple==1\nMango==1\n")])
+        self.assertEqual(
+            ["apple===1", "Mango===1", "Zebra===1"],
+            rendered(tuple(constraints.order(lines, constraints.Order.NAME))))
+
+    def test_reference_file_is_in_hash_order(self) -> None:
+        # The published file, regenerated from its own pins, keeps its
+        # exact order: our hash order is the reference's.
+        path = base.repo_file("upper-constraints.txt")
+        doc = reqfile.parse(base.read(path), path)
+        pins = [Pin(line.req.name, line.req.specifier.lstrip("="))
+                for line in doc.requirements() if line.req is not None]
+        ordered = constraints.order(constraints.combine(
+            [constraints.Freeze("3.12", tuple(pins))], skip=()))
+        self.assertEqual(
+            [line.text for line in doc.requirements()],
+            [c.render() for c in ordered])
+
+
+class TestRender(base.TestCase):
+    def provenance(self) -> constraints.Provenance:
+        return constraints.Provenance(
+            command="generate-constraints -p python3.12 -r g.txt",
+            date="2026-11-23T12:00:00Z", method="install",
+            installer="uv 0.9.0", exclude_newer="2026-11-01",
+            requirements="g.txt (sha256 0123)", blacklist="b.txt",
+            index="https://pypi.org/simple")
+
+    def test_header_records_how_the_file_was_made(self) -> None:
+        freezes = [
+            constraints.Freeze("3.12", (), "3.12.1", "linux x86_64",
+                               "uv 0.9.0"),
+            constraints.Freeze("3.13", (), copied_from="3.12"),
+        ]
+        head = constraints.header(self.provenance(), freezes)
+        self.assertTrue(head.startswith(constraints.SECURITY_WARNING))
+        self.assertEqual(textwrap.dedent("""\
+            # Generated by generate-constraints; do not edit by hand.
+            # command: generate-constraints -p python3.12 -r g.txt
+            # date: 2026-11-23T12:00:00Z
+            # method: install
+            # installer: uv 0.9.0
+            # exclude-newer: 2026-11-01
+            # index: https://pypi.org/simple
+            # requirements: g.txt (sha256 0123)
+            # blacklist: b.txt
+            # python 3.12: Python 3.12.1, linux x86_64, uv 0.9.0
+            # python 3.13: copy of Python 3.12 (--version-map)
+            """), head[len(constraints.SECURITY_WARNING):])
+
+    def test_security_warning_is_the_reference_one(self) -> None:
+        text = base.read(base.repo_file("upper-constraints.txt"))
+        self.assertTrue(text.startswith(constraints.SECURITY_WARNING))
+
+    def test_rendered_file_validates(self) -> None:
+        lines = constraints.combine([
+            freeze("3.11", "a==1\nb==2\n"), freeze("3.12", "a==1\nb==3\n")])
+        text = constraints.render(
+            lines, constraints.header(self.provenance(), []))
+        doc = reqfile.parse(text, "u.txt")
+        self.assertEqual([], policy.check_constraints(doc))
+        self.assertEqual([], doc.invalid())
+
+
+class TestDiff(base.TestCase):
+    def test_changes(self) -> None:
+        old = reqfile.parse(textwrap.dedent("""\
+            # header
+            six===1.15.0
+            gone===1.0
+            oslo.config===9.0.0
+            numpy===2.0
+            same===1.0
+            """), "old")
+        new = reqfile.parse(textwrap.dedent("""\
+            six===1.16.0
+            oslo.config===8.0.0
+            numpy===1.26;python_version<='3.11'
+            numpy===2.1;python_version>='3.12'
+            same===1.0
+            fresh===0.1
+            """), "new")
+        self.assertEqual([
+            "added      fresh 0.1",
+            "removed    gone 1.0",
+            "changed    numpy 2.0 -> 1.26;python_version<='3.11', "
+            "2.1;python_version>='3.12'",
+            "downgraded oslo.config 9.0.0 -> 8.0.0",
+            "bumped     six 1.15.0 -> 1.16.0",
+        ], [str(c) for c in constraints.diff(old, new)])
+
+    def test_no_changes(self) -> None:
+        doc = reqfile.parse("a===1\n", "x")
+        self.assertEqual([], constraints.diff(doc, doc))
+
+    def test_as_dict(self) -> None:
+        change = constraints.Change("bumped", "six", "1.0", "2.0")
+        self.assertEqual({"kind": "bumped", "name": "six", "old": "1.0",
+                          "new": "2.0"}, change.as_dict())
+
+
+PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+freeze_sets = st.lists(
+    st.tuples(st.sampled_from(PYTHONS),
+              st.dictionaries(strategies.names, strategies.versions,
+                              max_size=4)),
+    min_size=1, max_size=5, unique_by=lambda t: t[0])
+
+
+class TestCombineProperties(base.TestCase):
+    @settings(deadline=None, max_examples=150)
+    @given(freeze_sets)
+    def test_markers_give_each_interpreter_exactly_its_pin(
+            self, data: list[tuple[str, dict[str, str]]]) -> None:
+        # Names are made unique by canonical form, as pip installs them.
+        freezes = []
+        for python, pins in data:
+            by_name = {constraints.Pin(n, v).canonical: (n, v)
+                       for n, v in pins.items()}
+            freezes.append(constraints.Freeze(python, tuple(
+                constraints.Pin(n, v) for n, v in by_name.values())))
+        lines = constraints.combine(freezes, skip=())
+        text = "".join(line.render() + "\n" for line in lines)
+        doc = reqfile.parse(text, "u")
+        self.assertEqual([], doc.invalid())
+        self.assertEqual([], policy.check_constraints(doc))
+        for item in freezes:
+            env = {"python_version": item.python_version}
+            chosen = {}
+            for line in lines:
+                if not line.marker or Marker(line.marker).evaluate(env):
+                    self.assertNotIn(line.canonical, chosen, text)
+                    chosen[line.canonical] = line.version
+            self.assertEqual(
+                {pin.canonical: pin.version for pin in item.pins}, chosen)
+
+
+class TestArtifactRoundTrip(base.TestCase):
+    def test_as_dict(self) -> None:
+        item = constraints.Freeze("3.12", (Pin("Six", "1.0"),), "3.12.1",
+                                  "linux x86_64", "uv 0.9.0")
+        self.assertEqual({
+            "python_version": "3.12", "python_full": "3.12.1",
+            "platform": "linux x86_64", "installer": "uv 0.9.0",
+            "method": "install", "copied_from": "", "pins": {"Six": "1.0"},
+        }, item.as_dict())
+        self.assertTrue(os.path.isabs(base.REPO_DIR))

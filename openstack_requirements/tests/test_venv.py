@@ -1,0 +1,89 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The subprocess shell: isolation, index options, interpreter probing."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from openstack_requirements import errors
+from openstack_requirements.tests import base
+import openstack_requirements.venv as venv  # ruff/hacking order
+
+
+class TestCleanEnv(base.TestCase):
+    def test_user_configuration_is_dropped(self) -> None:
+        env = venv.clean_env({
+            "PATH": "/usr/bin", "HOME": "/root",
+            "HTTPS_PROXY": "http://proxy:3128",
+            "PIP_CONSTRAINT": "/etc/c.txt", "PIP_FIND_LINKS": "/opt/w",
+            "PIP_INDEX_URL": "http://mirror", "PIP_CACHE_DIR": "/c/pip",
+            "UV_INDEX_URL": "http://mirror", "UV_CONSTRAINT": "/etc/c.txt",
+            "UV_CACHE_DIR": "/c/uv", "VIRTUAL_ENV": "/venv",
+            "PYTHONPATH": "/lib",
+        })
+        self.assertEqual({
+            "PATH": "/usr/bin", "HOME": "/root",
+            "HTTPS_PROXY": "http://proxy:3128",
+            "PIP_CACHE_DIR": "/c/pip", "UV_CACHE_DIR": "/c/uv",
+            "PIP_CONFIG_FILE": os.devnull,
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
+            "UV_NO_CONFIG": "1", "UV_PYTHON_DOWNLOADS": "never",
+            "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+        }, env)
+
+
+class TestIndex(base.TestCase):
+    def test_pip_and_uv_arguments(self) -> None:
+        index = venv.Index(
+            index_url="https://mirror/simple",
+            extra_index_urls=("https://extra/simple",),
+            find_links=("/wheels",), exclude_newer="2025-01-01T00:00:00Z")
+        self.assertEqual([
+            "--index-url", "https://mirror/simple",
+            "--extra-index-url", "https://extra/simple",
+            "--find-links", "/wheels",
+        ], index.pip_args())
+        self.assertEqual(index.pip_args() + [
+            "--index-strategy", "unsafe-best-match",
+            "--exclude-newer", "2025-01-01T00:00:00Z",
+        ], index.uv_args())
+        self.assertEqual(
+            "https://mirror/simple, extra https://extra/simple, "
+            "find-links /wheels", index.describe())
+
+    def test_no_index(self) -> None:
+        index = venv.Index(no_index=True, find_links=("/w",))
+        self.assertEqual(["--no-index", "--find-links", "/w"],
+                         index.pip_args())
+
+
+class TestProbe(base.TestCase):
+    def test_this_interpreter(self) -> None:
+        found = venv.probe(sys.executable, os.environ)
+        self.assertEqual("{}.{}".format(*sys.version_info[:2]),
+                         found.python_version)
+        self.assertEqual(sys.platform, found.platform.split()[0])
+
+    def test_error_not_found(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, venv.probe, "no-such-python", os.environ)
+        self.assertEqual(
+            "interpreter 'no-such-python' not found; give a path or a "
+            "name on PATH (e.g. -p python3.12)", str(exc))
+
+    def test_error_not_python(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, venv.probe, "false", os.environ)
+        self.assertIn("is not a working Python 3", str(exc))

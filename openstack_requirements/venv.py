@@ -1,0 +1,493 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Throwaway virtualenvs: install the global list and freeze it, with uv
+or pip, or resolve it with uv.  The only module that runs subprocesses.
+
+Every command runs with the caller's pip and uv configuration switched
+off (see :func:`clean_env`): only the index options passed in are used.
+The interpreters themselves are never modified; each install happens in
+a venv under a temp dir that is removed afterwards, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+import dataclasses
+import enum
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from typing import TextIO
+
+from openstack_requirements import buildlog
+from openstack_requirements import constraints
+from openstack_requirements import errors
+
+#: pip/uv settings that may stay: they change speed, never the pins.
+KEEP_ENV = frozenset({"PIP_CACHE_DIR", "UV_CACHE_DIR"})
+#: uv's default number of concurrent downloads.
+UV_CONNECTIONS = 50
+#: Packages the reference method upgrades before installing the list.
+PIP_BOOTSTRAP = ("pip", "setuptools", "wheel")
+
+_PROBE = (
+    "import platform, sys; "
+    "print(sys.implementation.name, platform.python_version(), "
+    "'%d.%d' % sys.version_info[:2], sys.platform, platform.machine())"
+)
+# Names as the distributions' metadata spell them: uv's freeze prints
+# normalised names, pip's freeze (and the reference file) the real ones.
+_NAMES = (
+    "import importlib.metadata as m\n"
+    "for d in m.distributions():\n"
+    "    print(d.metadata['Name'], d.version, sep='\\t')\n"
+)
+
+Progress = Callable[[str], None]
+_Watch = Callable[[str], "str | None"]
+
+
+class Installer(enum.Enum):
+    UV = "uv"
+    PIP = "pip"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Interpreter:
+    path: str
+    python_version: str  # "3.12"
+    python_full: str  # "3.12.1"
+    implementation: str  # "cpython"
+    platform: str  # "linux x86_64"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Index:
+    """Where packages come from: nothing else is consulted."""
+
+    index_url: str = ""
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    exclude_newer: str = ""
+    offline: bool = False  # uv only: use nothing but uv's cache
+
+    def describe(self) -> str:
+        parts = []
+        if self.no_index:
+            parts.append("--no-index")
+        elif self.index_url:
+            parts.append(self.index_url)
+        parts += [f"extra {url}" for url in self.extra_index_urls]
+        parts += [f"find-links {link}" for link in self.find_links]
+        if self.offline:
+            parts.append("offline (uv cache)")
+        return ", ".join(parts)
+
+    def pip_args(self) -> list[str]:
+        args = []
+        if self.no_index:
+            args.append("--no-index")
+        elif self.index_url:
+            args += ["--index-url", self.index_url]
+        for url in self.extra_index_urls:
+            args += ["--extra-index-url", url]
+        for link in self.find_links:
+            args += ["--find-links", link]
+        return args
+
+    def uv_args(self) -> list[str]:
+        # unsafe-best-match: take the best version from any index, as pip
+        # does, instead of uv's default of the first index that has the
+        # name.
+        args = self.pip_args() + ["--index-strategy", "unsafe-best-match"]
+        if self.exclude_newer:
+            args += ["--exclude-newer", self.exclude_newer]
+        if self.offline:
+            args.append("--offline")
+        return args
+
+
+class InstallError(errors.ToolError):
+    """An install failed; carries the explanation read from its log."""
+
+    def __init__(self, failure: buildlog.Failure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+    def __str__(self) -> str:
+        return str(self.failure)
+
+
+class Cancel:
+    """Stops every running child process at once (Ctrl-C)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: set[subprocess.Popen[str]] = set()
+        self.cancelled = threading.Event()
+
+    def add(self, proc: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._procs.add(proc)
+            if self.cancelled.is_set():
+                proc.terminate()
+
+    def discard(self, proc: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._procs.discard(proc)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled.set()
+            for proc in self._procs:
+                proc.terminate()
+
+
+def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """*environ* without the user's pip/uv configuration.
+
+    Every ``PIP_*`` and ``UV_*`` variable goes (cache locations stay),
+    config files are switched off and uv may not download interpreters.
+    """
+    env = {
+        key: value for key, value in environ.items()
+        if not key.startswith(("PIP_", "UV_")) or key in KEEP_ENV
+    }
+    for key in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME",
+                "CONDA_PREFIX", "PYTHONSTARTUP"):
+        env.pop(key, None)
+    env.update({
+        # pip reads no config file at all when this is os.devnull.
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+        "UV_NO_CONFIG": "1",
+        "UV_PYTHON_DOWNLOADS": "never",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env
+
+
+def uv_bin() -> str:
+    """The uv binary of the ``uv`` package this package depends on."""
+    import uv
+
+    return str(uv.find_uv_bin())
+
+
+def _run(
+    cmd: Sequence[str], env: Mapping[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(cmd), env=dict(env), capture_output=True, text=True,
+        timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+
+
+def probe(python: str, env: Mapping[str, str]) -> Interpreter:
+    """Find *python* (a path or a name on PATH) and ask its version.
+
+    :raises InputError: not found, or not a working Python.
+    """
+    path = shutil.which(python, path=env.get("PATH"))
+    if path is None:
+        raise errors.InputError(
+            f"interpreter {python!r} not found; give a path or a name "
+            "on PATH (e.g. -p python3.12)"
+        )
+    try:
+        result = _run([path, "-c", _PROBE], env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise errors.InputError(
+            f"interpreter {python!r} ({path}) does not run: {exc}"
+        ) from exc
+    fields = result.stdout.split()
+    if result.returncode != 0 or len(fields) != 5:
+        raise errors.InputError(
+            f"interpreter {python!r} ({path}) is not a working Python 3: "
+            + (result.stderr.strip().splitlines() or ["no output"])[-1]
+        )
+    impl, full, short, plat, machine = fields
+    return Interpreter(path, short, full, impl, f"{plat} {machine}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Uv:
+    """The uv binary and its version.
+
+    Found once before threads start: ``uv.find_uv_bin`` reads sysconfig,
+    which is not thread-safe.
+    """
+
+    path: str
+    version: str
+
+
+def find_uv(env: Mapping[str, str]) -> Uv:
+    """The uv of the ``uv`` package and its version (``uv 0.9.1``).
+
+    :raises ToolError: the binary is missing or does not run.
+    """
+    path = uv_bin()
+    try:
+        result = _run([path, "--version"], env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise errors.ToolError(
+            f"cannot run uv: {exc}", (path, "--version")) from exc
+    if result.returncode != 0:
+        raise errors.ToolError(
+            "uv does not run", (path, "--version"), result.stderr)
+    return Uv(path, " ".join(result.stdout.split()[:2]) or "uv")
+
+
+class _Session:
+    """Runs one interpreter's commands, all output into one log."""
+
+    def __init__(self, log: TextIO, env: Mapping[str, str],
+                 cancel: Cancel, progress: Progress) -> None:
+        self.log = log
+        self.env = dict(env)
+        self.cancel = cancel
+        self.progress = progress
+        self.text: list[str] = []
+
+    def run(self, cmd: Sequence[str], phase: str,
+            watch: Callable[[str], str | None] | None = None,
+            stdout: list[str] | None = None) -> int:
+        """Run *cmd*; every line goes to the log.
+
+        *watch* maps a line to a new phase text.  With *stdout*, stdout
+        is collected apart from the log.
+        """
+        if self.cancel.cancelled.is_set():
+            raise KeyboardInterrupt
+        self.progress(phase)
+        self.log.write("$ " + " ".join(cmd) + "\n")
+        self.log.flush()
+        try:
+            proc = subprocess.Popen(
+                list(cmd), env=self.env, text=True, errors="replace",
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE if stdout is not None
+                else subprocess.STDOUT)
+        except OSError as exc:
+            raise errors.ToolError(
+                f"cannot run {cmd[0]}: {exc.strerror}", tuple(cmd)
+            ) from exc
+        self.cancel.add(proc)
+        reader = None
+        try:
+            if stdout is not None:
+                assert proc.stdout is not None
+                out = proc.stdout
+                reader = threading.Thread(
+                    target=lambda: stdout.append(out.read()), daemon=True)
+                reader.start()
+                stream = proc.stderr
+            else:
+                stream = proc.stdout
+            assert stream is not None
+            for line in stream:
+                self.log.write(line)
+                self.text.append(line)
+                if watch is not None:
+                    update = watch(line)
+                    if update:
+                        self.progress(update)
+            code = proc.wait()
+            if reader is not None:
+                reader.join()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            self.cancel.discard(proc)
+        self.log.write(f"[exit status {code}]\n")
+        self.log.flush()
+        if self.cancel.cancelled.is_set():
+            raise KeyboardInterrupt
+        return code
+
+    def fail(self, installer: str, python: str, log_path: str) -> None:
+        raise InstallError(buildlog.analyse(
+            "".join(self.text), installer, python, log_path))
+
+
+def _watch_pip() -> Callable[[str], str | None]:
+    count = [0]
+
+    def watch(line: str) -> str | None:
+        if line.startswith("Collecting "):
+            count[0] += 1
+            return f"install: collected {count[0]}"
+        if line.startswith("Installing collected packages:"):
+            total = len(line.partition(":")[2].split(","))
+            return f"install: installing {total} packages"
+        if line.lstrip().startswith("Building wheel for"):
+            return "install: building " + line.split()[3]
+        return None
+
+    return watch
+
+
+_UV_STATUS = re.compile(r"^(Resolved|Prepared|Installed|Built|Building) "
+                        r"(\S+)")
+
+
+def _watch_uv(line: str) -> str | None:
+    match = _UV_STATUS.match(line.strip())
+    if match:
+        return f"install: {match[1].lower()} {match[2]}"
+    return None
+
+
+def _names(session: _Session, python: str) -> dict[str, str]:
+    out: list[str] = []
+    code = session.run([python, "-c", _NAMES], "freeze", stdout=out)
+    names = {}
+    if code == 0:
+        for line in "".join(out).splitlines():
+            name, _, _version = line.partition("\t")
+            names[constraints.Pin(name, "").canonical] = name
+    return names
+
+
+def install_and_freeze(
+    interpreter: Interpreter,
+    requirements: str,
+    installer: Installer,
+    index: Index,
+    log_path: str,
+    env: Mapping[str, str],
+    cancel: Cancel,
+    uv: Uv,
+    progress: Progress = lambda phase: None,
+) -> constraints.Freeze:
+    """Install *requirements* into a new venv for *interpreter*, freeze.
+
+    :param env: the environment, already through :func:`clean_env`.
+    :raises InstallError: a step failed; the log at *log_path* has it
+        all, the error says which requirement and why.
+    """
+    python = f"{interpreter.python_version} ({interpreter.path})"
+    prefix = f"generate-constraints-{interpreter.python_version}-"
+    with open(log_path, "w", encoding="utf-8") as log, \
+            tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        session = _Session(log, env, cancel, progress)
+        venv = os.path.join(tmp, "venv")
+        venv_python = os.path.join(venv, "bin", "python")
+        freeze_out: list[str] = []
+        if installer is Installer.UV:
+            tool = uv.version
+            steps: list[tuple[list[str], str, _Watch | None]] = [
+                ([uv.path, "venv", "--no-config", "--quiet", "--python",
+                  interpreter.path, venv], "venv", None),
+                ([uv.path, "pip", "install", "--no-config", "--python",
+                  venv_python, *index.uv_args(), "-r", requirements],
+                 "install", _watch_uv),
+            ]
+            freeze_cmd = [uv.path, "pip", "freeze", "--no-config", "--python",
+                          venv_python]
+        else:
+            pip = [venv_python, "-m", "pip"]
+            steps = [
+                ([interpreter.path, "-m", "venv", venv], "venv", None),
+                ([*pip, "install", "-U", *PIP_BOOTSTRAP,
+                  *index.pip_args()], "install: pip setuptools wheel",
+                 None),
+            ]
+            freeze_cmd = [*pip, "freeze"]
+        for cmd, phase, watch in steps:
+            if session.run(cmd, phase, watch) != 0:
+                session.fail(installer.value, python, log_path)
+        if installer is Installer.PIP:
+            version_out: list[str] = []
+            session.run([*pip, "--version"], "install", stdout=version_out)
+            tool = " ".join("".join(version_out).split()[:2]) or "pip"
+            cmd = [*pip, "install", "--no-compile", *index.pip_args(),
+                   "-r", requirements]
+            if index.exclude_newer:
+                helptext: list[str] = []
+                session.run([*pip, "install", "--help"], "install",
+                            stdout=helptext)
+                if "--uploaded-prior-to" not in "".join(helptext):
+                    raise errors.ToolError(
+                        f"Python {python}: {tool} has no "
+                        "--uploaded-prior-to, so --exclude-newer cannot "
+                        "work; make a newer pip available on the index "
+                        "or use --installer uv")
+                cmd[4:4] = ["--uploaded-prior-to", index.exclude_newer]
+            if session.run(cmd, "install", _watch_pip()) != 0:
+                session.fail(installer.value, python, log_path)
+        if session.run(freeze_cmd, "freeze", stdout=freeze_out) != 0:
+            session.fail(installer.value, python, log_path)
+        pins = constraints.parse_freeze(
+            "".join(freeze_out), f"{installer.value} freeze ({python})")
+        if installer is Installer.UV:
+            names = _names(session, venv_python)
+            pins = tuple(constraints.Pin(names.get(pin.canonical, pin.name),
+                                         pin.version) for pin in pins)
+        progress("done")
+    return constraints.Freeze(
+        python_version=interpreter.python_version,
+        pins=pins,
+        python_full=interpreter.python_full,
+        platform=interpreter.platform,
+        installer=tool,
+        method="install",
+    )
+
+
+def resolve(
+    python_version: str,
+    requirements: str,
+    index: Index,
+    log_path: str,
+    env: Mapping[str, str],
+    cancel: Cancel,
+    uv: Uv,
+    python_platform: str = "",
+    progress: Progress = lambda phase: None,
+) -> constraints.Freeze:
+    """Resolve *requirements* for *python_version* with uv.
+
+    ``uv pip compile`` needs neither an install nor that interpreter.
+
+    :raises InstallError: the resolve failed.
+    """
+    python = f"{python_version} (resolve)"
+    with open(log_path, "w", encoding="utf-8") as log:
+        session = _Session(log, env, cancel, progress)
+        cmd = [uv.path, "pip", "compile", "--no-config", "--python-version",
+               python_version, "--no-header", "--no-annotate",
+               *index.uv_args(), requirements]
+        if python_platform:
+            cmd[4:4] = ["--python-platform", python_platform]
+        out: list[str] = []
+        if session.run(cmd, "resolve", _watch_uv, stdout=out) != 0:
+            session.fail("uv", python, log_path)
+        progress("done")
+    return constraints.Freeze(
+        python_version=python_version,
+        pins=constraints.parse_freeze(
+            "".join(out), f"uv pip compile ({python_version})"),
+        platform=python_platform,
+        installer=f"{uv.version} pip compile",
+        method="resolve",
+    )
