@@ -157,3 +157,18 @@ class TestInstalledScript(base.TestCase):
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual({"ok": True, "findings": []},
                          json.loads(result.stdout))
+
+
+class TestReadme(base.TestCase):
+    def test_every_command_has_a_section(self) -> None:
+        text = base.read(base.repo_file("README.rst"))
+        for name in console_scripts():
+            self.assertIn(f"\n{name}\n{'-' * len(name)}\n", text, name)
+            self.assertNotIn(f"{name}\n{'-' * len(name)}\n\nNot implemented",
+                             text)
+
+    def test_ci_runs_the_readme_test_command(self) -> None:
+        ci = base.read(base.repo_file(".ci/run"))
+        self.assertIn(":name: test-command", ci)
+        self.assertIn(":name: test-command",
+                      base.read(base.repo_file("README.rst")))
