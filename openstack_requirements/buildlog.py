@@ -245,7 +245,12 @@ def _analyse_pip(lines: Sequence[str]) -> tuple[str, str, tuple[str, ...],
         match = _PIP_NOT_FOUND.match(line)
         if match:
             requirement, reason = match[1], "no matching distribution found"
-            chain = _pip_chain(requirement, match[2])
+            origin = match[2]
+            if origin is None or origin.startswith("versions:"):
+                # "(from versions: none)" lists candidates, not who asked
+                # for it: the "Collecting" line says that.
+                origin = collecting.get(requirement_name(requirement))
+            chain = _pip_chain(requirement, origin)
             continue
         match = _PIP_FAILED_WHEEL.match(line)
         if match and not requirement:

@@ -225,6 +225,14 @@ def _index(args: argparse.Namespace) -> venv.Index:
                 f"--exclude-newer {cutoff!r}: give a date (2025-01-31) or "
                 "an RFC 3339 timestamp with a time zone "
                 "(2025-01-31T12:00:00Z)")
+        import datetime
+
+        try:
+            datetime.datetime.fromisoformat(cutoff.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise errors.InputError(
+                f"--exclude-newer {args.exclude_newer!r}: not a real date "
+                f"({exc})") from exc
     return venv.Index(
         index_url=args.index_url,
         extra_index_urls=tuple(args.extra_index_url),
@@ -431,6 +439,10 @@ def _prepare(
 
     doc = _cli.read_doc(args.requirements)
     doc.require_valid()
+    if not any(True for _ in doc.requirements()):
+        raise errors.InputError(
+            "lists no requirements; nothing to generate constraints for",
+            source=args.requirements)
     env = venv.clean_env(os.environ)
     index = _index(args)
     targets = _Targets(args, pythons, env)
@@ -441,7 +453,12 @@ def _log_dir(args: argparse.Namespace) -> tuple[str, bool]:
     import tempfile
 
     if args.log_dir:
-        os.makedirs(args.log_dir, exist_ok=True)
+        try:
+            os.makedirs(args.log_dir, exist_ok=True)
+        except OSError as exc:
+            raise errors.InputError(
+                f"cannot use as the log directory: {exc.strerror}",
+                source=args.log_dir) from exc
         return args.log_dir, False
     return tempfile.mkdtemp(prefix="generate-constraints-logs-"), True
 
@@ -493,8 +510,17 @@ def _generate(args: argparse.Namespace, out: TextIO,
 
     env, targets, index = _prepare(args, args.python)
     blacklist, blacklist_label = _blacklist(args.blacklist)
-    constraints.parse_version_map(args.version_map)  # bad map: fail early
+    version_map = constraints.parse_version_map(args.version_map)
+    missing = sorted(set(version_map) - set(targets.versions))
+    if missing:  # before hours of installs, not after
+        raise errors.InputError(
+            f"--version-map: no interpreter for Python "
+            f"{', '.join(missing)}; the interpreters are "
+            f"{', '.join(targets.versions)}")
     _check_output_dir(args.output)
+    _check_output_dir(args.json_report)
+    if args.diff:
+        _cli.read_doc(args.diff).require_valid()  # fail before the work
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be at least 1")
     # Installs build and unpack: at most one per CPU.  Resolves mostly
@@ -503,9 +529,28 @@ def _generate(args: argparse.Namespace, out: TextIO,
         len(targets.versions), os.cpu_count() or 1))
     log_dir, temporary = _log_dir(args)
     print(f"logs: {log_dir}", file=sys.stderr)
-    freezes, failures = _run_all(args, targets, index, env, log_dir, jobs)
-    if failures:
-        return _report_failures(args, freezes, failures)
+    keep_logs = False
+    try:
+        freezes, failures = _run_all(args, targets, index, env, log_dir,
+                                     jobs)
+        if failures:
+            keep_logs = True  # the full logs are the evidence
+            return _report_failures(args, freezes, failures)
+        return _write_result(args, out, argv, targets, index, freezes,
+                             blacklist, blacklist_label)
+    finally:
+        if temporary and not keep_logs:
+            shutil.rmtree(log_dir, ignore_errors=True)
+
+
+def _write_result(
+    args: argparse.Namespace, out: TextIO, argv: Sequence[str],
+    targets: _Targets, index: venv.Index,
+    freezes: Sequence[constraints.Freeze], blacklist: frozenset[str],
+    blacklist_label: str,
+) -> int:
+    from openstack_requirements import constraints
+
     installer = (", ".join(sorted({f.installer for f in freezes}))
                  if freezes else args.installer)
     provenance = constraints.Provenance(
@@ -530,8 +575,6 @@ def _generate(args: argparse.Namespace, out: TextIO,
             "changes": [c.as_dict() for c in changes],
             "output": args.output or "",
         })
-    if temporary:
-        shutil.rmtree(log_dir, ignore_errors=True)
     return code
 
 
@@ -592,6 +635,32 @@ def _generator() -> str:
     return f"openstack_requirements {version}"
 
 
+def _check_pins(path: str, pins: Mapping[str, str]) -> None:
+    """Names and versions as pip freeze writes them, nothing else.
+
+    An artifact comes from another machine: a "version" holding a
+    newline or a marker must not inject lines into the constraints.
+    """
+    import re
+
+    from packaging.version import InvalidVersion
+    from packaging.version import Version
+
+    for name, version in pins.items():
+        if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?",
+                            name, re.ASCII):
+            raise errors.InputError(
+                f"pin {name!r} is not a distribution name; remake the "
+                "artifact with 'generate-constraints freeze'", source=path)
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise errors.InputError(
+                f"pin {name}: {version!r} is not a version; remake the "
+                "artifact with 'generate-constraints freeze'",
+                source=path) from None
+
+
 def _load_artifact(path: str) -> tuple[constraints.Freeze, dict[str, str]]:
     import json
 
@@ -615,6 +684,7 @@ def _load_artifact(path: str) -> tuple[constraints.Freeze, dict[str, str]]:
         raise errors.InputError(
             "'pins' must map names to versions and 'python_version' be a "
             "string", source=path)
+    _check_pins(path, pins)
     text = {key: str(value) for key, value in data.items()
             if isinstance(value, str)}
     freeze = constraints.Freeze(

@@ -85,6 +85,20 @@ class TestAnalyse(base.TestCase):
         self.assertEqual(["wants-missing", "nowhere>=2"], data["chain"])
         self.assertEqual("l.log", data["log"])
 
+    def test_pip_from_versions_is_not_the_chain(self) -> None:
+        # Modern pip ends the line with "(from versions: none)": a list of
+        # candidates, not who asked; the Collecting line says that.
+        text = (
+            "Collecting omega (from -r gr.txt (line 1))\n"
+            "Collecting nosuchpkg (from omega->-r gr.txt (line 1))\n"
+            "ERROR: Could not find a version that satisfies the "
+            "requirement nosuchpkg (from versions: none)\n"
+            "ERROR: No matching distribution found for nosuchpkg\n"
+        )
+        failure = buildlog.analyse(text, "pip", "3.12")
+        self.assertEqual("nosuchpkg", failure.requirement)
+        self.assertEqual(("omega", "nosuchpkg"), failure.chain)
+
     def test_pip_conflict(self) -> None:
         text = (
             "Collecting a==1 (from -r r.txt (line 1))\n"

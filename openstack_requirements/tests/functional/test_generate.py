@@ -294,6 +294,23 @@ class TestCombineArtifacts(base.TestCase):
         self.assertEqual("two freezes for Python 3.12; give one interpreter "
                          "per Python version\n", stderr)
 
+    def test_error_injected_pin_is_refused(self) -> None:
+        directory = self.make_dir()
+        for pins, message in (
+            ({"evil": "1.0;python_version<'3'\nrequests===0.1"},
+             "pin evil: \"1.0;python_version<'3'\\nrequests===0.1\" is "
+             "not a version"),
+            ({"": "1"}, "pin '' is not a distribution name"),
+            ({"bad name": "1"}, "pin 'bad name' is not a distribution name"),
+        ):
+            a = self.artifact(directory, "3.12", pins)
+            out = os.path.join(directory, "u.txt")
+            code, stdout, stderr = self.run_main(
+                generate.main, ["combine", a, "-o", out])
+            self.assertEqual(2, code, pins)
+            self.assertIn(f"{a}: {message}", stderr)
+            self.assertFalse(os.path.exists(out))
+
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
@@ -371,6 +388,48 @@ class TestBadInput(GenerateTestCase):
              "last tuesday"],
             "--exclude-newer 'last tuesday': give a date (2025-01-31) or "
             "an RFC 3339 timestamp")
+
+    def test_error_impossible_exclude_newer_date(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--exclude-newer",
+             "2025-13-45"],
+            "--exclude-newer '2025-13-45': not a real date")
+
+    def test_error_log_dir_is_a_file(self) -> None:
+        self.populate()
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--log-dir", self.reqs],
+            f"{self.reqs}: cannot use as the log directory")
+
+    def test_error_empty_requirements(self) -> None:
+        empty = self.write(self.dir, "empty.txt", "# nothing here\n")
+        self.check_usage(["-p", sys.executable, "-r", empty],
+                         f"{empty}: lists no requirements")
+
+    def test_error_version_map_source_checked_before_installs(self) -> None:
+        self.populate()
+        before = set(os.listdir(self.dir))
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--version-map",
+             "3.9:3.14"],
+            "--version-map: no interpreter for Python 3.9; the interpreters "
+            f"are {sys.version_info[0]}.{sys.version_info[1]}")
+        self.assertEqual(before, set(os.listdir(self.dir)))
+
+    def test_error_missing_diff_file_checked_before_installs(self) -> None:
+        self.populate()
+        missing = os.path.join(self.dir, "old.txt")
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--diff", missing],
+            f"{missing}: no such file")
+
+    def test_error_json_report_directory_missing(self) -> None:
+        self.populate()
+        report = os.path.join(self.dir, "nope", "r.json")
+        self.check_usage(
+            ["-p", sys.executable, "-r", self.reqs, "--json-report", report],
+            f"{report}: the directory to write into does not exist")
 
     def test_error_combine_not_an_artifact(self) -> None:
         path = self.write(self.dir, "x.json", '{"pins": {}}')
