@@ -183,8 +183,8 @@ _NOT_THE_LICENSE = re.compile(
 # A copyright notice, not a license: "Copyright (c) MIT Lincoln Lab, all
 # rights reserved" names MIT the institute, not the MIT license.
 _RESERVED = re.compile(r"all\s+rights\s+reserved", re.IGNORECASE)
-_GRANT = re.compile(r"licen[cs]e|permission\s+is\s+hereby\s+granted",
-                    re.IGNORECASE)
+_GRANT = re.compile(r"licen[cs]e|permission\s+is\s+hereby\s+granted"
+                    r"|redistribution\s+and\s+use", re.IGNORECASE)
 # Longest alternatives first: "lesser general public" before "general
 # public", "agpl" before "gpl".
 _TERMS = re.compile(

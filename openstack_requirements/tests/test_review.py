@@ -176,6 +176,9 @@ class TestLicense(base.TestCase):
             ("BSD 4-clause (original)", ("ODD", "BSD 4-clause")),
             ("Copyright 2020 X, all rights reserved. MIT License",
              ("PERMISSIVE", "MIT")),
+            ("Copyright (c) 2020, X. All rights reserved.\n\nRedistribution "
+             "and use in source and binary forms... BSD",
+             ("PERMISSIVE", "BSD")),
         ]:
             kind, label = self.classify(license=text)
             self.assertEqual(want, (kind, label), text)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -430,6 +431,18 @@ class TestErrors(MirrorTestCase):
         self.assertEqual(2, code, err)
         self.assertIn("cannot run the interpreter '/nonexistent/python9'",
                       err)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_error_interpreter_that_cannot_report_its_tags(self) -> None:
+        uc = self.constraints("alpha===1.0\n")
+        false = shutil.which("false")
+        if false is None:
+            self.skipTest("no 'false' executable on PATH")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "-c", uc, "-p", false])
+        self.assertEqual(2, code, err)
+        self.assertIn(f"the interpreter {false!r} failed to report its "
+                      "tags (Python 3.9 or newer is needed)", err)
         self.assertFalse(os.path.exists(self.out))
 
 
