@@ -22,6 +22,7 @@ name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import hashlib
@@ -214,6 +215,7 @@ def debian_lookup(
     name: str,
     apt_cache: str | None = None,
     run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> review.DistroInfo:
     """Look *name* up in the machine's Debian package lists.
 
@@ -221,12 +223,17 @@ def debian_lookup(
     lists (``apt-get update`` never ran: then even ``python3`` is
     unknown to it).
 
-    :param apt_cache: the executable; found on PATH when None.
+    :param apt_cache: the executable; found on *env*'s PATH when None.
     :param run: the subprocess seam, ``subprocess.run`` by default.
+    :param env: the environment apt-cache runs in (the command passes
+        its own); ``LC_ALL=C`` is added.  None: an empty one, with the
+        default PATH.
     """
     import subprocess
 
-    exe = apt_cache or shutil.which("apt-cache")
+    environ = dict(env or {})
+    exe = apt_cache or shutil.which(
+        "apt-cache", path=environ.get("PATH", os.defpath))
     if not exe:
         return review.DistroInfo("unknown",
                                  detail="apt-cache is not available here")
@@ -236,7 +243,7 @@ def debian_lookup(
     try:
         result = runner(list(command), capture_output=True, text=True,
                         timeout=60, check=False,
-                        env={**os.environ, "LC_ALL": "C"})
+                        env={**environ, "LC_ALL": "C"})
     except (OSError, subprocess.SubprocessError) as exc:
         return review.DistroInfo("unknown", detail=f"apt-cache failed: "
                                  f"{exc}")

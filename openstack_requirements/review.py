@@ -169,9 +169,22 @@ class License:
                 LicenseClass.GPL: Status.REJECT}.get(self.kind, Status.HUMAN)
 
 
+# OSI-approved permissive SPDX ids only: BSD-4-Clause (the advertising
+# clause), BSD-Protection and the other BSD-* variants go to a human.
 _SPDX_PERMISSIVE = re.compile(
-    r"(Apache-\d\.\d|MIT|MIT-0|X11|0BSD|BSD-.*|PSF-2\.0|Python-2\.0(\.1)?"
-    r"|CNRI-Python|ISC)", re.IGNORECASE)
+    r"(Apache-2\.0|Apache-1\.1|MIT|MIT-0|X11|0BSD|BSD-1-Clause"
+    r"|BSD-2-Clause|BSD-2-Clause-Patent|BSD-3-Clause|BSD-3-Clause-LBNL"
+    r"|PSF-2\.0|Python-2\.0(\.1)?|CNRI-Python|ISC)", re.IGNORECASE)
+# Words after a license name that make it something else: "GPL-compatible"
+# is not the GPL, "BSD 4-clause" not the permissive BSD.
+_NOT_THE_LICENSE = re.compile(
+    r"[-\s]*(?:compatible|4[-\s]*clause|protection|original)",
+    re.IGNORECASE)
+# A copyright notice, not a license: "Copyright (c) MIT Lincoln Lab, all
+# rights reserved" names MIT the institute, not the MIT license.
+_RESERVED = re.compile(r"all\s+rights\s+reserved", re.IGNORECASE)
+_GRANT = re.compile(r"licen[cs]e|permission\s+is\s+hereby\s+granted"
+                    r"|redistribution\s+and\s+use", re.IGNORECASE)
 # Longest alternatives first: "lesser general public" before "general
 # public", "agpl" before "gpl".
 _TERMS = re.compile(
@@ -204,9 +217,17 @@ _LABELS = {"apache": ("Apache-2.0", LicenseClass.PERMISSIVE),
 def _classify_text(text: str) -> tuple[LicenseClass, str] | None:
     """Free text (License field or classifier) -> class and label."""
     found: list[tuple[LicenseClass, str]] = []
+    if _RESERVED.search(text[:2000]) and not _GRANT.search(text[:2000]):
+        return LicenseClass.ODD, text.strip().splitlines()[0][:80]
     for m in _TERMS.finditer(text[:2000]):
         key = m.lastgroup or ""
         label, kind = _LABELS[key]
+        odd = _NOT_THE_LICENSE.match(text, m.end())
+        if odd:
+            label = text[m.start():odd.end()].strip()
+            if (LicenseClass.ODD, label) not in found:
+                found.append((LicenseClass.ODD, label))
+            continue
         if key in ("gpl", "lgpl", "agpl"):
             # Skip "GPL" inside the parenthesised "(LGPL)" or "(GPLv3)"
             # that repeats a classifier's words.
@@ -299,6 +320,50 @@ def _classify_expression(text: str) -> tuple[LicenseClass, str]:
     return kind, label
 
 
+def _malformed(text: str) -> str:
+    """Why *text* is not a valid PEP 639 expression; "" when it is.
+
+    packaging's validator where it has one (24.2+), and a structural
+    check (balanced parentheses, operands around every operator)
+    either way.
+    """
+    try:
+        from packaging.licenses import canonicalize_license_expression
+        from packaging.licenses import InvalidLicenseExpression
+    except ImportError:  # pragma: no cover - packaging < 24.2
+        pass
+    else:
+        try:
+            canonicalize_license_expression(text)
+        except InvalidLicenseExpression as exc:
+            return str(exc)
+    depth = 0
+    want_operand = True
+    for token in re.findall(r"\(|\)|[^\s()]+", text):
+        upper = token.upper()
+        if token == "(":
+            if not want_operand:
+                return "'(' after an operand"
+            depth += 1
+        elif token == ")":
+            if want_operand or depth == 0:
+                return "unbalanced ')'"
+            depth -= 1
+        elif upper in ("AND", "OR", "WITH"):
+            if want_operand:
+                return f"{token} without an operand before it"
+            want_operand = True
+        else:
+            if not want_operand:
+                return f"{token!r} follows an operand"
+            want_operand = False
+    if depth:
+        return "unbalanced '('"
+    if want_operand:
+        return "ends without an operand"
+    return ""
+
+
 def classify_license(project: releases.Project) -> License:
     """The project's license from its metadata, classified.
 
@@ -306,6 +371,12 @@ def classify_license(project: releases.Project) -> License:
     ``License ::`` classifiers and the free-text License field must agree.
     """
     if project.license_expression:
+        problem = _malformed(project.license_expression)
+        if problem:
+            return License(
+                LicenseClass.ODD, f"malformed License-Expression "
+                f"{project.license_expression!r} ({problem})",
+                "License-Expression")
         kind, label = _classify_expression(project.license_expression)
         return License(kind, label, "License-Expression")
     results: list[tuple[str, LicenseClass, str]] = []
@@ -729,24 +800,66 @@ def _candidate(
     return project.latest()
 
 
+SUPPORTED_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+_HEADER = re.compile(r"#\s*python\s+(\d+\.\d+)\s*:")
+
+
+def _marker_pythons(marker: str) -> set[str]:
+    """The supported versions for which *marker* holds.
+
+    Only for a marker that tests ``python_version``; its other variables
+    are this machine's.
+    """
+    from packaging.markers import default_environment
+    from packaging.markers import InvalidMarker
+    from packaging.markers import Marker
+
+    if "python_version" not in marker and (
+            "python_full_version" not in marker):
+        return set()
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker:
+        return set()
+    found = set()
+    base = {k: str(v) for k, v in default_environment().items()}
+    for version in SUPPORTED_PYTHONS:
+        env = dict(base)
+        env.update(python_version=version,
+                   python_full_version=version + ".0")
+        try:
+            if parsed.evaluate(env):
+                found.add(version)
+        except ValueError:  # an undefined comparison says nothing
+            continue
+    return found
+
+
 def pythons_from(
     upper_doc: reqfile.RequirementsFile | None,
 ) -> tuple[str, ...]:
     """The interpreters an upper-constraints file was generated for.
 
-    Read from its ``python_version == 'X.Y'`` markers; the defaults when
-    it has none (the shipped file carries none).
+    The ``# python X.Y: ...`` header lines generate-constraints writes
+    say so exactly and win.  Otherwise each marker that tests
+    ``python_version`` contributes the supported versions (3.9-3.14)
+    it holds for: ``== '3.12'`` one, ``<= '3.11'`` a range.  The
+    defaults when there is neither (the shipped file carries none).
     """
+    if upper_doc is None:
+        return DEFAULT_PYTHONS
+    headers: set[str] = set()
     found: set[str] = set()
-    if upper_doc is not None:
-        for line in upper_doc.requirements():
-            if line.req is None:
-                continue
-            for m in re.finditer(
-                    r"python_version\s*==\s*['\"](\d+\.\d+)['\"]",
-                    line.req.marker):
-                found.add(m.group(1))
-    return tuple(sorted(found, key=_vkey)) or DEFAULT_PYTHONS
+    for line in upper_doc.lines:
+        m = _HEADER.match(line.raw.strip())
+        if m and line.req is None:
+            headers.add(m.group(1))
+            continue
+        if line.req is None:
+            continue
+        found |= _marker_pythons(line.req.marker)
+    return (tuple(sorted(headers or found, key=_vkey))
+            or DEFAULT_PYTHONS)
 
 
 def review(

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 import concurrent.futures
 import contextlib
@@ -69,12 +70,25 @@ print(json.dumps({
 """
 
 
-def clean_env() -> dict[str, str]:
-    """The environment for pip and uv: no machine or user configuration."""
+# Settings that only say how to reach the index (proxies, CA bundles,
+# client certificates): they change no pin, and without them a build
+# behind a proxy or a private CA cannot fetch anything.
+KEEP_ENV = frozenset({
+    "PIP_CACHE_DIR", "UV_CACHE_DIR", "PIP_CERT", "PIP_CLIENT_CERT",
+    "PIP_PROXY", "UV_NATIVE_TLS",
+})
+
+
+def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """*environ* for pip and uv: no machine or user configuration.
+
+    Every other ``PIP_*``, ``UV_*`` and ``PYTHON*`` variable goes;
+    proxy and certificate settings (``HTTP(S)_PROXY``, ``NO_PROXY``,
+    ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``, ``PIP_CERT``...) stay.
+    """
     env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(("PIP_", "UV_", "PYTHON"))
-        or k in ("PIP_CACHE_DIR", "UV_CACHE_DIR")
+        k: v for k, v in environ.items()
+        if not k.startswith(("PIP_", "UV_", "PYTHON")) or k in KEEP_ENV
     }
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1",
                PIP_NO_INPUT="1", UV_NO_CONFIG="1",
@@ -82,10 +96,13 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def probe(python: str) -> mirror.Interpreter:
+def probe(python: str, env: Mapping[str, str]) -> mirror.Interpreter:
     """Ask *python* (a path or a name on PATH) for its env and tags.
 
-    :raises ToolError: it cannot be found or run.
+    :param env: the environment, already through :func:`clean_env`.
+    :raises InputError: *python* is missing, cannot run, or is too old
+        to report its tags: the ``-p`` argument is wrong.
+    :raises ToolError: it hangs.
     """
     import packaging
 
@@ -94,21 +111,42 @@ def probe(python: str) -> mirror.Interpreter:
     command = (executable, "-I", "-c", _PROBE, pkg_root)
     try:
         result = subprocess.run(command, capture_output=True, text=True,
-                                timeout=120, env=clean_env())
-    except (OSError, subprocess.TimeoutExpired) as exc:
+                                timeout=120, env=dict(env),
+                                stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot run the interpreter {python!r}: {exc.strerror}; pass "
+            "an existing python executable with -p") from exc
+    except subprocess.TimeoutExpired as exc:
         raise errors.ToolError(
-            f"cannot run the interpreter {python!r}: {exc}; pass an "
-            "existing python executable with -p") from exc
+            f"the interpreter {python!r} did not report its tags within "
+            "120s", (executable, "-I", "-c", "<probe>")) from exc
     if result.returncode != 0:
-        raise errors.ToolError(
+        last = (result.stdout + result.stderr).strip().splitlines()
+        raise errors.InputError(
             f"the interpreter {python!r} failed to report its tags "
-            "(Python 3.9 or newer is needed)",
-            (executable, "-I", "-c", "<probe>"),
-            result.stdout + result.stderr)
+            "(Python 3.9 or newer is needed)"
+            + (f": {last[-1]}" if last else ""))
     data = json.loads(result.stdout)
     return mirror.Interpreter(
         executable=executable, version=data["version"],
         env=dict(data["env"]), tags=tuple(data["tags"]))
+
+
+def find_uv() -> str:
+    """The uv binary of the ``uv`` package.
+
+    Call once, before any thread starts: ``uv.find_uv_bin`` reads
+    :mod:`sysconfig`, which is not thread-safe.
+
+    :raises ToolError: the binary is missing.
+    """
+    import uv
+
+    try:
+        return str(uv.find_uv_bin())
+    except FileNotFoundError as exc:
+        raise errors.ToolError(f"cannot find the uv binary: {exc}") from exc
 
 
 # -- the simple-API client -------------------------------------------
@@ -230,9 +268,10 @@ class MirrorDir:
     """
 
     def __init__(self, root: str) -> None:
-        self.root = root
-        self.packages = os.path.join(root, mirror.PACKAGES)
-        self.simple = os.path.join(root, mirror.SIMPLE)
+        # Absolute: builds run with a temp directory as their cwd.
+        self.root = os.path.abspath(root)
+        self.packages = os.path.join(self.root, mirror.PACKAGES)
+        self.simple = os.path.join(self.root, mirror.SIMPLE)
         self._lock = threading.RLock()
         self._cache: dict[tuple[str, int, int], mirror.File] = {}
         self._by_name: dict[str, list[str]] = {}
@@ -461,13 +500,14 @@ class Installer(enum.Enum):
 
 def build_command(
     installer: Installer, python: str, sdist: str, out_dir: str,
-    index_url: str,
+    index_url: str, uv_bin: str = "uv",
 ) -> tuple[str, ...]:
-    """The isolated build of one sdist into a wheel, for *python*."""
-    if installer is Installer.UV:
-        import uv
+    """The isolated build of one sdist into a wheel, for *python*.
 
-        return (uv.find_uv_bin(), "build", "--wheel", "--no-config",
+    :param uv_bin: the uv binary (see :func:`find_uv`), for ``UV``.
+    """
+    if installer is Installer.UV:
+        return (uv_bin, "build", "--wheel", "--no-config",
                 "--python", python, "--default-index",
                 index_url, "--out-dir", out_dir, sdist)
     return (python, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir",
@@ -483,19 +523,22 @@ class BuildError(Exception):
 
 def build_wheel(
     installer: Installer, python: str, sdist: str, index_url: str,
-    work: str,
+    work: str, env: Mapping[str, str], uv_bin: str = "uv",
 ) -> str:
     """Build *sdist* for *python* in isolation; the wheel's path.
+
+    :param env: the environment, already through :func:`clean_env`.
 
     :raises BuildError: the build failed; carries its error lines.
     """
     out_dir = os.path.join(work, "wheel")
     os.makedirs(out_dir, exist_ok=True)
-    command = build_command(installer, python, sdist, out_dir, index_url)
+    command = build_command(installer, python, sdist, out_dir, index_url,
+                            uv_bin)
     try:
         result = subprocess.run(
             command, capture_output=True, text=True, cwd=work,
-            env=clean_env(), timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL)
+            env=dict(env), timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         raise BuildError(f"build timed out after {BUILD_TIMEOUT}s") from exc
     except OSError as exc:
@@ -550,10 +593,17 @@ class Builder:
     """Fetches or builds the file of each job into a mirror."""
 
     def __init__(self, target: MirrorDir, index: Index,
-                 installer: Installer) -> None:
+                 installer: Installer, env: Mapping[str, str]) -> None:
+        """:param env: the environment, already through :func:`clean_env`.
+
+        :raises ToolError: uv is wanted and missing.
+        """
         self.target = target
         self.index = index
         self.installer = installer
+        self.env = dict(env)
+        # Found here, in the calling thread, never in a worker.
+        self.uv_bin = find_uv() if installer is Installer.UV else "uv"
 
     def run(self, jobs: Sequence[mirror.Job], workers: int,
             progress: Callable[[Outcome], None] | None = None,
@@ -708,7 +758,8 @@ class Builder:
                                f.filename)
             try:
                 wheel = build_wheel(self.installer, interpreter.executable,
-                                    local, self.index.url, work)
+                                    local, self.index.url, work, self.env,
+                                    self.uv_bin)
             except BuildError as exc:
                 # The sdist itself is published: it is a valid file.
                 self.target.write_project(pin.canonical)

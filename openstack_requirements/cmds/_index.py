@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import typing
 
@@ -25,6 +26,30 @@ CACHE_ENV = "OPENSTACK_REQUIREMENTS_CACHE_DIR"
 INDEX_ENV = "OPENSTACK_REQUIREMENTS_INDEX_URL"
 
 
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0, e.g. 15")
+    return value
+
+
+def retry_count(text: str) -> int:
+    """argparse type: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of retries, 0 or more")
+    return value
+
+
 def add_index_args(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("package index")
     group.add_argument(
@@ -33,10 +58,10 @@ def add_index_args(parser: argparse.ArgumentParser) -> None:
         f"or ${INDEX_ENV}); a pip-style .../simple URL is mapped to "
         ".../pypi")
     group.add_argument(
-        "--timeout", type=float, default=15.0, metavar="SECONDS",
+        "--timeout", type=positive_seconds, default=15.0, metavar="SECONDS",
         help="per-request timeout (default 15)")
     group.add_argument(
-        "--retries", type=int, default=3, metavar="N",
+        "--retries", type=retry_count, default=3, metavar="N",
         help="retries after a failed request, with backoff (default 3)")
     group.add_argument(
         "--cache-dir", metavar="DIR",
@@ -63,9 +88,6 @@ def client(args: argparse.Namespace) -> indexclient.Client:
     from openstack_requirements import errors
     from openstack_requirements import indexclient
 
-    if args.timeout <= 0 or args.retries < 0:
-        raise errors.InputError(
-            "--timeout must be positive and --retries not negative")
     index = (args.index_url or os.environ.get(INDEX_ENV)
              or indexclient.DEFAULT_INDEX)
     if not index.startswith(("https://", "http://")):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import os
 import sys
 import typing
 from typing import TextIO
@@ -94,6 +95,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be 1 or more")
     target = wheelbuild.MirrorDir(args.output)
+    env = wheelbuild.clean_env(os.environ)
     pins: list[mirror.Pin] = []
     interpreters: list[mirror.Interpreter] = []
     roots: list[list[mirror.Wanted]] = []
@@ -102,7 +104,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
-        interpreters = [wheelbuild.probe(p) for p in pythons]
+        interpreters = [wheelbuild.probe(p, env) for p in pythons]
         if wanted is not None:
             roots = [mirror.roots(wanted, i.env) for i in interpreters]
     if args.add:
@@ -117,7 +119,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         if args.constraints:
             index = wheelbuild.Index(args.index_url or wheelbuild.PYPI)
             builder = wheelbuild.Builder(
-                target, index, wheelbuild.Installer(args.installer))
+                target, index, wheelbuild.Installer(args.installer), env)
             jobs = args.jobs or wheelbuild.default_jobs()
             if args.requirements:
                 outcomes, unpinned = builder.closure(

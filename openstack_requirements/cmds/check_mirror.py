@@ -84,7 +84,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         index = wheelbuild.Index(args.index_url)
         where = args.index_url
-    interpreters = [wheelbuild.probe(p)
+    env = wheelbuild.clean_env(os.environ)
+    interpreters = [wheelbuild.probe(p, env)
                     for p in args.python or [sys.executable]]
     names = {pin.canonical for i in interpreters
              for pin in mirror.applicable(pins, i.env)}

@@ -124,7 +124,8 @@ def _review(
     client = _index.client(args)
     # -- I/O below this line
     project = client.project(req.name)
-    info = (distro or indexclient.debian_lookup)(req.name)
+    info = (distro(req.name) if distro is not None
+            else indexclient.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,

@@ -149,6 +149,15 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
         names = sorted({requirement.canonical_name(n) for n in args.name})
     if args.jobs < 1:
         raise errors.InputError("--jobs must be at least 1")
+    if not names:
+        read = [doc.source for doc in (global_doc, upper_doc)
+                if doc is not None]
+        raise errors.InputError(
+            "nothing to check: " + (
+                " and ".join(read) + " name no project" if read
+                else "no list was given")
+            + "; give a --global or --upper file with requirements, "
+            "or --name NAME")
     client = _index.client(args)
     # -- I/O below this line
     projects, missing, failed = _fetch_all(client, names, args.jobs)

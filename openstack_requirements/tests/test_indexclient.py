@@ -21,6 +21,8 @@ import socket
 import subprocess
 import time
 
+import fixtures
+
 from openstack_requirements import errors
 from openstack_requirements import indexclient
 from openstack_requirements import transport
@@ -229,10 +231,12 @@ class FakeRun:
         self.stdout = stdout
         self.returncode = returncode
         self.commands: list[list[str]] = []
+        self.envs: list[object] = []
 
     def __call__(self, command: list[str], **kwargs: object
                  ) -> subprocess.CompletedProcess[str]:
         self.commands.append(command)
+        self.envs.append(kwargs.get("env"))
         return subprocess.CompletedProcess(command, self.returncode,
                                            self.stdout, "E: broken\n")
 
@@ -268,10 +272,30 @@ class TestDebian(base.TestCase):
                          "python3-mysql.connector", info.detail)
 
     def test_unknown_without_apt_cache(self) -> None:
-        self.useFixture(fixtures_env_path(self.make_dir()))
-        info = indexclient.debian_lookup("requests")
+        info = indexclient.debian_lookup(
+            "requests", env={"PATH": self.make_dir()})
         self.assertEqual(("unknown", "apt-cache is not available here"),
                          (info.status, info.detail))
+
+    def test_environment_is_passed_in_not_read(self) -> None:
+        # The library reads no os.environ: the command passes its own.
+        self.useFixture(fixtures_env_path(self.make_dir()))
+        self.useFixture(fixtures.EnvironmentVariable("FROM_OS", "1"))
+        run = FakeRun(APT_POLICY)
+        info = indexclient.debian_lookup(
+            "PyYAML", "apt-cache", run, env={"HTTP_PROXY": "http://p"})
+        self.assertEqual("packaged", info.status)
+        self.assertEqual([{"HTTP_PROXY": "http://p", "LC_ALL": "C"}],
+                         run.envs)
+        # A PATH in the passed environment is where apt-cache is sought.
+        bindir = self.make_dir()
+        apt = os.path.join(bindir, "apt-cache")
+        with open(apt, "w", encoding="utf-8") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(apt, 0o755)
+        run = FakeRun(APT_POLICY)
+        indexclient.debian_lookup("PyYAML", run=run, env={"PATH": bindir})
+        self.assertEqual(apt, run.commands[0][0])
 
     def test_unknown_without_package_lists(self) -> None:
         info = indexclient.debian_lookup("requests", "apt-cache",
@@ -288,9 +312,10 @@ class TestDebian(base.TestCase):
     def test_real_apt_cache(self) -> None:
         if not shutil.which("apt-cache"):
             self.skipTest("apt-cache is not installed here")
-        info = indexclient.debian_lookup("no-such-project-xyzzy")
+        info = indexclient.debian_lookup("no-such-project-xyzzy",
+                                         env=os.environ)
         self.assertIn(info.status, ("not packaged", "unknown"))
-        info = indexclient.debian_lookup("requests")
+        info = indexclient.debian_lookup("requests", env=os.environ)
         if info.status != "unknown":  # lists present: Debian has it
             self.assertEqual("python3-requests", info.package)
 

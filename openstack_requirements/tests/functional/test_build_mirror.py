@@ -23,10 +23,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+
+import fixtures
 
 from openstack_requirements import mirror
 from openstack_requirements import wheelbuild
@@ -276,6 +280,80 @@ class TestBuildMirror(MirrorTestCase):
         self.assertEqual(1, out.count("built gamma===3.0"))
         self.assertIn(f"{other} (3.12): 2 pins:", out)
 
+    def test_relative_output_builds_sdists(self) -> None:
+        # Builds run with a temp directory as cwd: a relative -o must
+        # still find the downloaded sdist.
+        uc = self.constraints("gamma===3.0\n")
+        here = os.getcwd()
+        self.addCleanup(os.chdir, here)
+        os.chdir(self.tmp)
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", "rel", "--index-url", self.index, "-p", sys.executable,
+            "-c", uc])
+        self.assertEqual(0, code, out + err)
+        self.assertIn("built gamma===3.0", out)
+        self.assertTrue(os.path.isfile(os.path.join(
+            self.tmp, "rel", "packages", "gamma-3.0-py3-none-any.whl")))
+        self.assertEqual([], wheelbuild.verify_mirror(
+            os.path.join(self.tmp, "rel")))
+
+    def test_uv_is_found_once_before_the_workers_start(self) -> None:
+        # uv.find_uv_bin reads sysconfig, which is not thread-safe: a
+        # run once died inside it.  It must run in the calling thread.
+        import uv
+
+        self.publish(mirrortools.make_sdist(self.src, "delta", "4.0"))
+        real = uv.find_uv_bin
+        threads: list[str] = []
+
+        def recording() -> str:
+            threads.append(threading.current_thread().name)
+            return str(real())
+
+        self.useFixture(fixtures.MonkeyPatch("uv.find_uv_bin", recording))
+        uc = self.constraints("gamma===3.0\ndelta===4.0\n")
+        code, out, err = self.build("-c", uc, "--jobs", "2")
+        self.assertEqual(0, code, out + err)
+        self.assertIn("built gamma===3.0", out)
+        self.assertIn("built delta===4.0", out)
+        self.assertEqual([threading.main_thread().name], threads)
+
+
+class TestEnvironment(base.TestCase):
+    def test_clean_env_keeps_proxies_and_certificates(self) -> None:
+        keep = {
+            "PIP_CERT": "/etc/ca.pem", "PIP_CLIENT_CERT": "/c.pem",
+            "PIP_PROXY": "http://p:3128", "HTTP_PROXY": "http://p:3128",
+            "HTTPS_PROXY": "http://p:3128", "NO_PROXY": "localhost",
+            "http_proxy": "http://p:3128", "https_proxy": "http://p:3128",
+            "no_proxy": "localhost", "SSL_CERT_FILE": "/etc/ca.pem",
+            "REQUESTS_CA_BUNDLE": "/etc/ca.pem", "PIP_CACHE_DIR": "/c",
+            "UV_CACHE_DIR": "/u", "HOME": "/home/x",
+        }
+        env = wheelbuild.clean_env({
+            **keep, "PIP_CONSTRAINT": "/etc/c.txt",
+            "PIP_FIND_LINKS": "/opt", "PIP_INDEX_URL": "http://x",
+            "UV_INDEX_URL": "http://x", "UV_CONSTRAINT": "/c.txt",
+            "PYTHONPATH": "/x", "PIP_CONFIG_FILE": "/etc/pip.conf"})
+        for key, value in keep.items():
+            self.assertEqual(value, env.get(key), key)
+        for key in ("PIP_CONSTRAINT", "PIP_FIND_LINKS", "PIP_INDEX_URL",
+                    "UV_INDEX_URL", "UV_CONSTRAINT", "PYTHONPATH"):
+            self.assertNotIn(key, env)
+        self.assertEqual(os.devnull, env["PIP_CONFIG_FILE"])
+        self.assertEqual("1", env["UV_NO_CONFIG"])
+
+    def test_clean_env_reads_only_what_it_is_given(self) -> None:
+        self.useFixture(fixtures.EnvironmentVariable("PIP_CERT", "/x"))
+        self.assertNotIn("PIP_CERT", wheelbuild.clean_env({}))
+
+    def test_uv_build_has_no_config(self) -> None:
+        command = wheelbuild.build_command(
+            wheelbuild.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
+            "/bin/uv")
+        self.assertEqual(("/bin/uv", "build"), command[:2])
+        self.assertIn("--no-config", command)
+
 
 class TestAdd(MirrorTestCase):
     def test_add_publishes_internal_packages(self) -> None:
@@ -346,12 +424,25 @@ class TestErrors(MirrorTestCase):
         self.assertFalse(os.path.exists(self.out))
 
     def test_error_bad_interpreter(self) -> None:
+        # A wrong -p is bad input (exit 2), as in generate-constraints.
         uc = self.constraints("alpha===1.0\n")
         code, out, err = self.run_main(build_mirror.main, [
             "-o", self.out, "-c", uc, "-p", "/nonexistent/python9"])
-        self.assertEqual(3, code)
+        self.assertEqual(2, code, err)
         self.assertIn("cannot run the interpreter '/nonexistent/python9'",
                       err)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_error_interpreter_that_cannot_report_its_tags(self) -> None:
+        uc = self.constraints("alpha===1.0\n")
+        false = shutil.which("false")
+        if false is None:
+            self.skipTest("no 'false' executable on PATH")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "-c", uc, "-p", false])
+        self.assertEqual(2, code, err)
+        self.assertIn(f"the interpreter {false!r} failed to report its "
+                      "tags (Python 3.9 or newer is needed)", err)
         self.assertFalse(os.path.exists(self.out))
 
 

@@ -164,6 +164,14 @@ class TestCheckMirror(base.TestCase):
         self.assertEqual(f"{self.tmp}: not a mirror: no simple/index.html; "
                          "build one with build-wheel-mirror\n", err)
 
+    def test_error_missing_interpreter(self) -> None:
+        # A wrong -p is bad input (exit 2), as in generate-constraints.
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", self.uc, "--mirror", self.out, "-p", "/nonexistent/py9"])
+        self.assertEqual(2, code, err)
+        self.assertIn("cannot run the interpreter '/nonexistent/py9'", err)
+        self.assertNotIn("Traceback", err)
+
     def test_error_no_source(self) -> None:
         code, out, err = self.run_main(check_mirror.main, ["-c", self.uc])
         self.assertEqual((2, "give --index-url URL or --mirror DIR\n"),

@@ -133,6 +133,14 @@ class TestReviewRequirement(base.TestCase):
             "pass --index-url for a reachable index; answers are cached "
             "for an hour\n", err)
 
+    def test_error_nan_timeout(self) -> None:
+        # nan passed "<= 0" and reached the socket: a ValueError traceback.
+        code, out, err = self.review("requests", "--timeout", "nan")
+        self.assertEqual(2, code, err)
+        self.assertIn("argument --timeout: 'nan' is not a number of "
+                      "seconds above 0, e.g. 15", err)
+        self.assertNotIn("Traceback", err)
+
     def test_error_missing_global_list(self) -> None:
         code, out, err = self.run_main(review_cmd.main, [
             "requests", "--global", os.path.join(self.dir, "nope.txt")])

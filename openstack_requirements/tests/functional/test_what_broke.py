@@ -122,6 +122,32 @@ class TestWhatBroke(base.TestCase):
         self.assertEqual("/nonexistent/x: cannot read its modification "
                          "time: No such file or directory\n", err)
 
+    def test_error_nothing_to_check(self) -> None:
+        # An empty global list and no upper-constraints used to "check"
+        # 0 projects and exit 0; it is bad input.
+        empty = self.write(self.dir, "empty.txt", "# nothing yet\n")
+        code, out, err = self.run_main(what_broke.main, [
+            "--index-url", self.index.url, "--no-cache", "--global", empty,
+            "--upper", ""])
+        self.assertEqual(2, code, out + err)
+        self.assertEqual(
+            f"nothing to check: {empty} name no project; give a --global "
+            "or --upper file with requirements, or --name NAME\n", err)
+        self.assertEqual("", out)
+        self.assertEqual(0, sum(self.index.hits(n) for n in
+                                ("requests", "pyqt5")))
+
+    def test_error_bad_timeout_and_retries(self) -> None:
+        # nan used to reach the client as a traceback (ValueError).
+        for option, value in (("--timeout", "nan"), ("--timeout", "inf"),
+                              ("--timeout", "0"), ("--timeout", "-1"),
+                              ("--timeout", "x"), ("--retries", "-1"),
+                              ("--retries", "1.5")):
+            code, out, err = self.what_broke(option, value)
+            self.assertEqual(2, code, (option, value, err))
+            self.assertIn(f"argument {option}: {value!r} is not a", err)
+            self.assertNotIn("Traceback", err)
+
     def test_error_both_since_options(self) -> None:
         code, out, err = self.what_broke("--since", "2026-01-01",
                                          "--since-file", "x")
