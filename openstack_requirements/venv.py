@@ -24,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+import contextlib
 import dataclasses
 import enum
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -146,7 +148,7 @@ class Cancel:
         with self._lock:
             self._procs.add(proc)
             if self.cancelled.is_set():
-                proc.terminate()
+                stop(proc)
 
     def discard(self, proc: subprocess.Popen[str]) -> None:
         with self._lock:
@@ -156,7 +158,19 @@ class Cancel:
         with self._lock:
             self.cancelled.set()
             for proc in self._procs:
-                proc.terminate()
+                stop(proc)
+
+
+def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
+    """Signal *proc* and everything it started.
+
+    Children run in sessions of their own (``start_new_session``): a
+    ``python -m venv`` runs ensurepip's pip, an install runs builds, and
+    signalling only the direct child would leave those writing into a
+    venv that is being removed.
+    """
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
 
 
 def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
@@ -285,7 +299,7 @@ class _Session:
                 list(cmd), env=self.env, text=True, errors="replace",
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE if stdout is not None
-                else subprocess.STDOUT)
+                else subprocess.STDOUT, start_new_session=True)
         except OSError as exc:
             raise errors.ToolError(
                 f"cannot run {cmd[0]}: {exc.strerror}", tuple(cmd)
@@ -315,8 +329,10 @@ class _Session:
                 reader.join()
         finally:
             if proc.poll() is None:
-                proc.kill()
+                stop(proc, signal.SIGKILL)
                 proc.wait()
+            # Grandchildren that outlived their parent go too.
+            stop(proc, signal.SIGKILL)
             self.cancel.discard(proc)
         self.log.write(f"[exit status {code}]\n")
         self.log.flush()
@@ -389,6 +405,11 @@ def install_and_freeze(
     prefix = f"generate-constraints-{interpreter.python_version}-"
     with open(log_path, "w", encoding="utf-8") as log, \
             tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        # The tools' own temp files live inside our throwaway directory,
+        # so a child killed by Ctrl-C cannot leave one behind.
+        child_tmp = os.path.join(tmp, "tmp")
+        os.mkdir(child_tmp)
+        env = dict(env, TMPDIR=child_tmp)
         session = _Session(log, env, cancel, progress)
         venv = os.path.join(tmp, "venv")
         venv_python = os.path.join(venv, "bin", "python")

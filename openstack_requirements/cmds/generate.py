@@ -339,6 +339,7 @@ def _run_all(
     freezes: list[constraints.Freeze] = []
     failures: list[buildlog.Failure] = []
     pool = futures.ThreadPoolExecutor(max_workers=jobs)
+    restore = _sigterm_interrupts()
     try:
         pending = [pool.submit(one, i) for i in range(len(labels))]
         for position, future in enumerate(pending):
@@ -354,7 +355,27 @@ def _run_all(
         raise
     finally:
         pool.shutdown(wait=True)
+        restore()
     return freezes, failures
+
+
+def _sigterm_interrupts() -> Callable[[], None]:
+    """Treat SIGTERM (a cancelled CI job) like Ctrl-C; return the undo."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+
+    def undo() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return undo
 
 
 def _blacklist(path: str | None) -> tuple[frozenset[str], str]:

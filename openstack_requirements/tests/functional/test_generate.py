@@ -221,6 +221,32 @@ class TestInstall(GenerateTestCase):
 
 
 class TestInterrupt(GenerateTestCase):
+    def test_sigterm_during_venv_creation_leaves_no_venvs(self) -> None:
+        # A cancelled CI job sends SIGTERM to our process alone, while
+        # "python -m venv" runs ensurepip's pip in a grandchild.
+        self.populate()
+        tmp = os.path.join(self.dir, "tmp")
+        os.mkdir(tmp)
+        env = dict(os.environ, TMPDIR=tmp)
+        proc = subprocess.Popen(
+            [sys.executable, "-c",
+             "import sys; from openstack_requirements.cmds import "
+             "generate; sys.exit(generate.main())",
+             "--installer", "pip", "-p", sys.executable, "-r", self.reqs,
+             "--find-links", self.index, "--no-index",
+             "--log-dir", os.path.join(self.dir, "logs")],
+            env=env, stderr=subprocess.PIPE, text=True, cwd=base.REPO_DIR)
+        deadline = time.monotonic() + 30
+        pattern = os.path.join(tmp, "generate-constraints-*", "*", "bin")
+        while not glob.glob(pattern):  # the venv is being made
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+        self.assertEqual(130, proc.returncode, stderr)
+        self.assertIn("generate-constraints: interrupted", stderr)
+        self.assertEqual([], os.listdir(tmp))
+
     def test_ctrl_c_leaves_no_venvs(self) -> None:
         localindex.wheel(self.index, "Tiny.Lib", "1.0")
         reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
