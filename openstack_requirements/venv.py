@@ -429,7 +429,13 @@ def install_and_freeze(
             pip = [venv_python, "-m", "pip"]
             steps = [
                 ([interpreter.path, "-m", "venv", venv], "venv", None),
-                ([*pip, "install", "-U", *PIP_BOOTSTRAP,
+                # The reference method's first step.  With a cut-off,
+                # pip comes first alone (it is tooling, never pinned) so
+                # that setuptools and wheel, and what they pull in, obey
+                # the cut-off like everything else.
+                ([*pip, "install", "-U",
+                  *(PIP_BOOTSTRAP[:1] if index.exclude_newer
+                    else PIP_BOOTSTRAP),
                   *index.pip_args()], "install: pip setuptools wheel",
                  None),
             ]
@@ -454,6 +460,11 @@ def install_and_freeze(
                         "work; make a newer pip available on the index "
                         "or use --installer uv")
                 cmd[4:4] = ["--uploaded-prior-to", index.exclude_newer]
+                tools = [*pip, "install", "-U", "--uploaded-prior-to",
+                         index.exclude_newer, *PIP_BOOTSTRAP[1:],
+                         *index.pip_args()]
+                if session.run(tools, "install: setuptools wheel") != 0:
+                    session.fail(installer.value, python, log_path)
             if session.run(cmd, "install", _watch_pip()) != 0:
                 session.fail(installer.value, python, log_path)
         if session.run(freeze_cmd, "freeze", stdout=freeze_out) != 0:
