@@ -46,10 +46,10 @@ KEEP_ENV = frozenset({"PIP_CACHE_DIR", "UV_CACHE_DIR"})
 #: connection.  A resolver that drops queries past ~25 in flight -- the
 #: development machine's does -- makes glibc wait out its 5 s timeout
 #: and retry, and two of those exceed uv's 10 s connect timeout: uv logs
-#: "operation timed out" and retries, and the run stalls 5-13 s.  One uv
-#: alone ramps its connections up as it discovers packages and stays
-#: under that; several started together (one per interpreter or Python
-#: version) did not.  uv's own default is 50 per process.
+#: "operation timed out" and retries, and the run stalls 5-13 s.  Several
+#: uv processes started together (one per interpreter or Python version)
+#: did so nearly every time, one alone now and then.  uv's own default
+#: is 50 per process; 20 in all resolves as fast here.
 UV_CONNECTION_BUDGET = 20
 #: Packages the reference method upgrades before installing the list.
 PIP_BOOTSTRAP = ("pip", "setuptools", "wheel")
@@ -190,14 +190,11 @@ def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
 def uv_connections(parallel: int) -> dict[str, str]:
     """Environment for *parallel* uv processes that run at once.
 
-    One process keeps uv's default; several share
-    :data:`UV_CONNECTION_BUDGET`.  Only the number of connections
-    changes, never what is fetched.
+    They share :data:`UV_CONNECTION_BUDGET`.  Only the number of
+    connections changes, never what is fetched.
     """
-    if parallel <= 1:
-        return {}
     return {"UV_CONCURRENT_DOWNLOADS":
-            str(max(2, UV_CONNECTION_BUDGET // parallel))}
+            str(max(2, UV_CONNECTION_BUDGET // max(1, parallel)))}
 
 
 def uv_bin() -> str:

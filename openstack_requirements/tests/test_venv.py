@@ -99,7 +99,8 @@ class TestUv(base.TestCase):
         self.assertEqual(" ".join(out.split()[:2]), found.version)
 
     def test_connections_shared_by_parallel_processes(self) -> None:
-        self.assertEqual({}, venv.uv_connections(1))
+        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "20"},
+                         venv.uv_connections(1))
         self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "10"},
                          venv.uv_connections(2))
         self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "5"},
