@@ -125,9 +125,13 @@ def reference(reqs: str, pythons: list[str], env: dict[str, str],
 
 
 def generate(reqs: str, pythons: list[str], env: dict[str, str],
-             offline: bool, *extra: str) -> str:
+             offline: bool, *extra: str, code: str = REPO) -> str:
+    """generate-constraints, with the package imported from *code*."""
     cmd = [sys.executable, "-c",
-           "import sys; from openstack_requirements.cmds.generate import "
+           f"import sys; sys.path.insert(0, {code!r}); "
+           "import openstack_requirements as o; "
+           f"assert o.__file__.startswith({code!r}), o.__file__; "
+           "from openstack_requirements.cmds.generate import "
            "main; sys.exit(main())"]
     for python in pythons:
         cmd += ["-p", python]
@@ -201,6 +205,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="warm runs per method; the best is kept "
                              "(the machine is shared: load varies)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="also run uv and resolve with the package "
+                             "from DIR (e.g. an export of main): before "
+                             "and after side by side, labelled 'main'")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     one = [shutil.which(args.python) or args.python]
@@ -226,6 +234,17 @@ def main() -> int:
                 (f"uv-raw {name}",
                  lambda e, o, p=pythons: uv_raw(reqs, p, e, work, o),
                  True),
+            ]
+        base = os.path.abspath(args.baseline) if args.baseline else ""
+        if base:
+            plan += [
+                ("main-uv 1 python", lambda e, o: generate(
+                    reqs, one, e, o, code=base), True),
+                ("main-uv 2 pythons", lambda e, o: generate(
+                    reqs, two, e, o, code=base), True),
+                ("main-resolve 4 versions", lambda e, o: generate(
+                    reqs, versions, e, o, "--method", "resolve",
+                    code=base), True),
             ]
         plan += [
             ("compile 1 version",
@@ -273,12 +292,20 @@ def main() -> int:
          "uv-raw 2 pythons"),
         ("resolve 4 versions / 1 compile", "resolve 4 versions",
          "compile 1 version"),
+        ("main: uv 2 pythons / 1 python", "main-uv 2 pythons",
+         "main-uv 1 python"),
+        ("main: uv / raw uv floor, 1 python", "main-uv 1 python",
+         "uv-raw 1 python"),
+        ("main: uv / raw uv floor, 2 pythons", "main-uv 2 pythons",
+         "uv-raw 2 pythons"),
+        ("main: resolve 4 / 1 compile", "main-resolve 4 versions",
+         "compile 1 version"),
     ):
         print(f"{text:<38} {ratio(a, b, 1):>6} {ratio(a, b, 2):>8}")
     print()
     for name in ("1 python", "2 pythons"):
         pins = {method: outputs.get(f"{method} {name}")
-                for method in ("reference", "pip", "uv")}
+                for method in ("reference", "pip", "uv", "main-uv")}
         have = {k: v for k, v in pins.items() if v is not None}
         if len(have) < 2:
             continue
@@ -294,6 +321,10 @@ def main() -> int:
                                set(base.splitlines()))
                 if extra:
                     print(f"  {method} only: {', '.join(extra)}")
+    new, old = (outputs.get(f"{m}resolve 4 versions") for m in ("", "main-"))
+    if new is not None and old is not None:
+        print(f"pins, resolve 4 versions: this and main "
+              f"{'agree' if new == old else 'DIFFER'}")
     return 0
 
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import contextlib
 import dataclasses
 import enum
+import glob
 import os
 import re
 import shutil
@@ -42,8 +43,16 @@ from openstack_requirements import errors
 
 #: pip/uv settings that may stay: they change speed, never the pins.
 KEEP_ENV = frozenset({"PIP_CACHE_DIR", "UV_CACHE_DIR"})
-#: uv's default number of concurrent downloads.
-UV_CONNECTIONS = 50
+#: Connections that uv processes running at once may open in total.
+#: uv resolves the host name afresh (getaddrinfo, no cache) for every new
+#: connection.  A resolver that drops queries past ~25 in flight -- the
+#: development machine's does -- makes glibc wait out its 5 s timeout
+#: and retry, and two of those exceed uv's 10 s connect timeout: uv logs
+#: "operation timed out" and retries, and the run stalls 5-13 s.  Several
+#: uv processes started together (one per interpreter or Python version)
+#: did so nearly every time, one alone now and then.  uv's own default
+#: is 50 per process; 20 in all resolves as fast here.
+UV_CONNECTION_BUDGET = 20
 #: Packages the reference method upgrades before installing the list.
 PIP_BOOTSTRAP = ("pip", "setuptools", "wheel")
 
@@ -51,13 +60,6 @@ _PROBE = (
     "import platform, sys; "
     "print(sys.implementation.name, platform.python_version(), "
     "'%d.%d' % sys.version_info[:2], sys.platform, platform.machine())"
-)
-# Names as the distributions' metadata spell them: uv's freeze prints
-# normalised names, pip's freeze (and the reference file) the real ones.
-_NAMES = (
-    "import importlib.metadata as m\n"
-    "for d in m.distributions():\n"
-    "    print(d.metadata['Name'], d.version, sep='\\t')\n"
 )
 
 Progress = Callable[[str], None]
@@ -199,6 +201,16 @@ def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def uv_connections(parallel: int) -> dict[str, str]:
+    """Environment for *parallel* uv processes that run at once.
+
+    They share :data:`UV_CONNECTION_BUDGET`.  Only the number of
+    connections changes, never what is fetched.
+    """
+    return {"UV_CONCURRENT_DOWNLOADS":
+            str(max(2, UV_CONNECTION_BUDGET // max(1, parallel)))}
+
+
 def uv_bin() -> str:
     """The uv binary of the ``uv`` package this package depends on."""
     import uv
@@ -256,9 +268,19 @@ class Uv:
 def find_uv(env: Mapping[str, str]) -> Uv:
     """The uv of the ``uv`` package and its version (``uv 0.9.1``).
 
+    The version comes from the package's metadata (the binary ships in
+    it), which saves starting uv; without metadata uv is asked.
+
     :raises ToolError: the binary is missing or does not run.
     """
+    import importlib.metadata
+
     path = uv_bin()
+    if os.access(path, os.X_OK):
+        try:
+            return Uv(path, "uv " + importlib.metadata.version("uv"))
+        except importlib.metadata.PackageNotFoundError:
+            pass
     try:
         result = _run([path, "--version"], env)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -373,14 +395,32 @@ def _watch_uv(line: str) -> str | None:
     return None
 
 
-def _names(session: _Session, python: str) -> dict[str, str]:
-    out: list[str] = []
-    code = session.run([python, "-c", _NAMES], "freeze", stdout=out)
+def _names(venv: str) -> dict[str, str]:
+    """Canonical name -> name as the distribution's metadata spells it.
+
+    uv's freeze prints normalised names, pip's freeze (and the reference
+    file) the real ones.
+
+    Read from the ``Name`` field of each ``*.dist-info/METADATA`` in the
+    venv's site-packages (what ``importlib.metadata`` would report),
+    without starting the venv's Python.
+    """
     names = {}
-    if code == 0:
-        for line in "".join(out).splitlines():
-            name, _, _version = line.partition("\t")
-            names[constraints.Pin(name, "").canonical] = name
+    pattern = os.path.join(venv, "lib", "*", "site-packages",
+                           "*.dist-info", "METADATA")
+    for path in glob.glob(pattern):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if not line.strip():
+                        break  # end of the headers: no Name field
+                    key, _, value = line.partition(":")
+                    if key.strip().lower() == "name":
+                        name = value.strip()
+                        names[constraints.Pin(name, "").canonical] = name
+                        break
+        except OSError:
+            continue
     return names
 
 
@@ -472,7 +512,7 @@ def install_and_freeze(
         pins = constraints.parse_freeze(
             "".join(freeze_out), f"{installer.value} freeze ({python})")
         if installer is Installer.UV:
-            names = _names(session, venv_python)
+            names = _names(venv)
             pins = tuple(constraints.Pin(names.get(pin.canonical, pin.name),
                                          pin.version) for pin in pins)
         progress("done")

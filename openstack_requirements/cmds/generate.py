@@ -317,12 +317,10 @@ def _run_all(
     cancel = venv.Cancel()
     installer = venv.Installer(args.installer)
     uv = venv.find_uv(env)
-    # uv opens up to 50 connections at once; parallel uv processes share
-    # that budget, so N interpreters do not open N times as many (on the
-    # development machine's network, many concurrent connects sometimes
-    # stall for a ~10 s connect timeout).
-    env = dict(env, UV_CONCURRENT_DOWNLOADS=str(
-        max(4, venv.UV_CONNECTIONS // min(jobs, len(labels) or 1))))
+    # Parallel uv processes share a connection budget: past it, DNS
+    # lookups get dropped and uv stalls on connect timeouts (see
+    # venv.UV_CONNECTION_BUDGET).
+    env = dict(env, **venv.uv_connections(min(jobs, len(labels))))
 
     def one(position: int) -> constraints.Freeze:
         label = labels[position]

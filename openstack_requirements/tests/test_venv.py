@@ -15,10 +15,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from openstack_requirements import errors
 from openstack_requirements.tests import base
+from openstack_requirements.tests import localindex
 import openstack_requirements.venv as venv  # ruff/hacking order
 
 
@@ -87,3 +89,40 @@ class TestProbe(base.TestCase):
         exc = self.assertRaises(
             errors.InputError, venv.probe, "false", os.environ)
         self.assertIn("is not a working Python 3", str(exc))
+
+
+class TestUv(base.TestCase):
+    def test_version_without_running_uv_matches_uv(self) -> None:
+        found = venv.find_uv(os.environ)
+        out = subprocess.run([found.path, "--version"], check=True,
+                             capture_output=True, text=True).stdout
+        self.assertEqual(" ".join(out.split()[:2]), found.version)
+
+    def test_connections_shared_by_parallel_processes(self) -> None:
+        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "20"},
+                         venv.uv_connections(1))
+        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "10"},
+                         venv.uv_connections(2))
+        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "5"},
+                         venv.uv_connections(4))
+        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "2"},
+                         venv.uv_connections(64))
+
+    def test_names_as_the_metadata_spells_them(self) -> None:
+        # A real venv with real wheels installed by uv, offline.
+        work = self.make_dir()
+        index = os.path.join(work, "index")
+        os.mkdir(index)
+        localindex.wheel(index, "Tiny.Lib", "1.0")
+        localindex.wheel(index, "other_Pkg", "1.1")
+        env = venv.clean_env(os.environ)
+        uv = venv.find_uv(env).path
+        target = os.path.join(work, "venv")
+        for cmd in ([uv, "venv", "--no-config", "-q", "--python",
+                     sys.executable, target],
+                    [uv, "pip", "install", "--no-config", "-q", "--python",
+                     os.path.join(target, "bin", "python"), "--no-index",
+                     "--find-links", index, "Tiny.Lib", "other_Pkg"]):
+            subprocess.run(cmd, env=env, check=True, capture_output=True)
+        self.assertEqual({"tiny-lib": "Tiny.Lib", "other-pkg": "other_Pkg"},
+                         venv._names(target))
