@@ -167,5 +167,15 @@ def report(
     return count
 
 
+def report_json(out: TextIO, findings: Sequence[errors.Finding]) -> None:
+    """``{"ok": ..., "findings": [...]}``: the machine form of a report."""
+    import json
+
+    json.dump({"ok": not findings,
+               "findings": [f.as_dict() for f in findings]},
+              out, indent=2)
+    out.write("\n")
+
+
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")

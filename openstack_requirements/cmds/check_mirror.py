@@ -95,12 +95,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         findings += (wheelbuild.verify_mirror(args.mirror) if args.mirror
                      else wheelbuild.verify_remote(index, chosen))
     if args.json:
-        import json
-
-        json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings]},
-                  out, indent=2)
-        out.write("\n")
+        _cli.report_json(out, findings)
     else:
         _cli.report(out, findings)
         checked = len({(p.canonical, p.version) for i in interpreters

@@ -67,12 +67,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     ]
     findings = [f for _, section in sections for f in section]
     if args.json:
-        import json
-
-        json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings]},
-                  out, indent=2)
-        out.write("\n")
+        _cli.report_json(out, findings)
     else:
         for header, section in sections:
             print(header, file=out)

@@ -48,12 +48,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     text = fileio.read_text(args.projects)
     findings = policy.check_projects(text, args.projects)
     if args.json:
-        import json
-
-        json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings]},
-                  out, indent=2)
-        out.write("\n")
+        _cli.report_json(out, findings)
     else:
         _cli.report(out, findings)
         if findings:
