@@ -42,7 +42,12 @@ from openstack_requirements import constraints
 from openstack_requirements import errors
 
 #: pip/uv settings that may stay: they change speed, never the pins.
-KEEP_ENV = frozenset({"PIP_CACHE_DIR", "UV_CACHE_DIR"})
+KEEP_ENV = frozenset({
+    # Where caches live, and how the index is reached (certificates,
+    # proxies): none of these changes a pin.
+    "PIP_CACHE_DIR", "UV_CACHE_DIR", "PIP_CERT", "PIP_CLIENT_CERT",
+    "PIP_PROXY", "UV_NATIVE_TLS",
+})
 #: Connections that uv processes running at once may open in total.
 #: uv resolves the host name afresh (getaddrinfo, no cache) for every new
 #: connection.  A resolver that drops queries past ~25 in flight -- the
@@ -178,15 +183,16 @@ def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
 def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
     """*environ* without the user's pip/uv configuration.
 
-    Every ``PIP_*`` and ``UV_*`` variable goes (cache locations stay),
-    config files are switched off and uv may not download interpreters.
+    Every ``PIP_*``, ``UV_*`` and ``PYTHON*`` variable goes, but cache
+    locations and how the index is reached (``PIP_CERT``, proxies; plain
+    ``HTTPS_PROXY``, ``SSL_CERT_FILE``... are not touched) stay; config
+    files are switched off and uv may not download interpreters.
     """
     env = {
         key: value for key, value in environ.items()
-        if not key.startswith(("PIP_", "UV_")) or key in KEEP_ENV
+        if not key.startswith(("PIP_", "UV_", "PYTHON")) or key in KEEP_ENV
     }
-    for key in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME",
-                "CONDA_PREFIX", "PYTHONSTARTUP"):
+    for key in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         env.pop(key, None)
     env.update({
         # pip reads no config file at all when this is os.devnull.

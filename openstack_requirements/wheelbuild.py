@@ -49,6 +49,7 @@ from openstack_requirements import errors
 from openstack_requirements import fileio
 from openstack_requirements import mirror
 from openstack_requirements import transport
+from openstack_requirements import venv
 
 PYPI = "https://pypi.org/simple/"
 BUILD_TIMEOUT = 1800  # seconds for one sdist build
@@ -73,27 +74,8 @@ print(json.dumps({
 # Settings that only say how to reach the index (proxies, CA bundles,
 # client certificates): they change no pin, and without them a build
 # behind a proxy or a private CA cannot fetch anything.
-KEEP_ENV = frozenset({
-    "PIP_CACHE_DIR", "UV_CACHE_DIR", "PIP_CERT", "PIP_CLIENT_CERT",
-    "PIP_PROXY", "UV_NATIVE_TLS",
-})
-
-
-def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """*environ* for pip and uv: no machine or user configuration.
-
-    Every other ``PIP_*``, ``UV_*`` and ``PYTHON*`` variable goes;
-    proxy and certificate settings (``HTTP(S)_PROXY``, ``NO_PROXY``,
-    ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``, ``PIP_CERT``...) stay.
-    """
-    env = {
-        k: v for k, v in environ.items()
-        if not k.startswith(("PIP_", "UV_", "PYTHON")) or k in KEEP_ENV
-    }
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1",
-               PIP_NO_INPUT="1", UV_NO_CONFIG="1",
-               UV_PYTHON_DOWNLOADS="never")
-    return env
+# One environment policy for every pip and uv run: venv.py owns it.
+clean_env = venv.clean_env
 
 
 def probe(python: str, env: Mapping[str, str]) -> mirror.Interpreter:
