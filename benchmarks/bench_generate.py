@@ -14,12 +14,15 @@
 
 Run: python benchmarks/bench_generate.py [--python python3.12]
          [--python2 python3.11] [--subset default|all|FILE]
-         [--skip reference,...]
+         [--skip reference,...] [--repeat N] [--split-reference]
+         [--save DIR]
 
 Each method gets its own fresh cache directory: one "cold" run (empty
 cache, everything downloaded and built), then --repeat "warm" runs on
 the same cache, of which the best is reported (the machine is shared, so
-load varies).  Methods:
+load varies).  uv-raw has no cold run: it runs right after uv, on uv's
+warm cache, so the two differ only by the tool's own cost.  A method
+that fails is reported with its error and the run goes on.  Methods:
 
   reference   what upstream's generate-constraints does: python -m venv,
               pip install -U pip setuptools wheel, pip install -r,
@@ -31,7 +34,9 @@ load varies).  Methods:
   compile     one plain uv pip compile: resolve's floor
 
 The full shipped global list takes 10+ minutes per cold run and needs
-every build dependency of bindep.txt; ``--subset default`` uses 30
+every build dependency of bindep.txt (``--subset all --repeat 1
+--split-reference`` keeps a full-list run near an hour and a half on
+two cores); ``--subset default`` uses 30
 pure-Python entries of it instead (their lines are copied verbatim).
 The machine's pip and uv configuration is switched off everywhere
 (PIP_CONFIG_FILE=/dev/null, uv --no-config).  Pins of uv, pip and the
@@ -43,6 +48,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 import datetime
+import math
 import os
 import shutil
 import subprocess
@@ -96,19 +102,31 @@ def base_env(cache: str) -> dict[str, str]:
     return env
 
 
+class Failed(Exception):
+    """A method's command failed; the run goes on with the next method."""
+
+
 def run(cmd: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(cmd, env=env, capture_output=True, text=True,
                             check=False, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
+        raise Failed(f"failed: {' '.join(cmd)}\n{result.stderr[-6000:]}")
     return result.stdout
+
+
+#: Seconds each interpreter took in the last reference() run, in order:
+#: the reference runs interpreters one after the other, so the first
+#: one's share of a two-interpreter run is a one-interpreter run.
+SEGMENTS: list[float] = []
 
 
 def reference(reqs: str, pythons: list[str], env: dict[str, str],
               work: str) -> str:
     """Upstream's _freeze, one interpreter after the other."""
     freezes = []
+    SEGMENTS.clear()
     for python in pythons:
+        start = time.perf_counter()
         path = tempfile.mkdtemp(dir=work)
         run([python, "-m", "venv", path], env)
         pip = os.path.join(path, "bin", "pip")
@@ -120,6 +138,7 @@ def reference(reqs: str, pythons: list[str], env: dict[str, str],
         freezes.append(constraints.Freeze(
             version, constraints.parse_freeze(text)))
         shutil.rmtree(path)
+        SEGMENTS.append(time.perf_counter() - start)
     return constraints.render(constraints.order(
         constraints.combine(freezes)), "")
 
@@ -157,7 +176,7 @@ def uv_raw(reqs: str, pythons: list[str], env: dict[str, str],
             stderr=subprocess.PIPE, text=True))
     out = [proc.communicate()[0] for proc in procs]
     if any(proc.returncode for proc in procs):
-        sys.exit("uv-raw failed")
+        raise Failed("uv-raw failed")
     return "".join(out)
 
 
@@ -172,26 +191,48 @@ Times = tuple[float, float, float | None]
 
 
 def timed(label: str, results: dict[str, Times], outputs: dict[str, str],
-          work: str, repeat: int, func: Func, can_offline: bool) -> None:
+          work: str, repeat: int, func: Func, can_offline: bool,
+          cache: str | None = None, split: str = "") -> str | None:
     """Time *func*: cold once, then warm and offline, the best of each.
 
     The offline runs (uv methods only) use --offline on the warm cache.
+    With *cache* (another method's warm cache) there is no cold run.
+    With *split*, the first interpreter's share of each run (reference
+    only, see SEGMENTS) is recorded under that label too.  Returns the
+    cache directory, or None when the method failed.
     """
-    cache = tempfile.mkdtemp(dir=work)
-    phases = ["cold"] + ["warm"] * repeat
+    phases = ["warm"] * repeat if cache else ["cold"] + ["warm"] * repeat
+    cache = cache or tempfile.mkdtemp(dir=work)
     if can_offline:
         phases += ["offline"] * repeat
     times: dict[str, list[float]] = {}
+    first: dict[str, list[float]] = {}
     for phase in phases:
         env = base_env(cache)
         start = time.perf_counter()
-        outputs[label] = func(env, phase == "offline")
+        try:
+            outputs[label] = func(env, phase == "offline")
+        except Failed as exc:
+            print(f"  {label:<22} {phase:>7}: FAILED\n{exc}", flush=True)
+            outputs.pop(label, None)
+            return None
         times.setdefault(phase, []).append(time.perf_counter() - start)
-        print(f"  {label:<22} {phase:>7}: {times[phase][-1]:8.1f} s",
+        note = ""
+        if split and SEGMENTS:
+            first.setdefault(phase, []).append(SEGMENTS[0])
+            note = f" (first interpreter {SEGMENTS[0]:.1f} s)"
+        print(f"  {label:<22} {phase:>7}: {times[phase][-1]:8.1f} s{note}",
               flush=True)
-    results[label] = (times["cold"][0], min(times["warm"]),
-                      min(times["offline"]) if can_offline else None)
-    shutil.rmtree(cache, ignore_errors=True)
+
+    def best(table: dict[str, list[float]]) -> Times:
+        return (table["cold"][0] if "cold" in table else math.nan,
+                min(table["warm"]),
+                min(table["offline"]) if can_offline else None)
+
+    results[label] = best(times)
+    if split:
+        results[split] = best(first)
+    return cache
 
 
 def main() -> int:
@@ -209,6 +250,14 @@ def main() -> int:
                         help="also run uv and resolve with the package "
                              "from DIR (e.g. an export of main): before "
                              "and after side by side, labelled 'main'")
+    parser.add_argument("--split-reference", action="store_true",
+                        help="run the reference once, for two "
+                             "interpreters, and report its first "
+                             "interpreter's share as the one-interpreter "
+                             "figure (it runs them one after the other; "
+                             "saves a 10+ minute run on the full list)")
+    parser.add_argument("--save", metavar="DIR",
+                        help="write each method's pins to DIR")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     one = [shutil.which(args.python) or args.python]
@@ -223,10 +272,12 @@ def main() -> int:
         versions = ["3.10", "3.11", "3.12", "3.13"]
         plan: list[tuple[str, Func, bool]] = []
         for name, pythons in (("1 python", one), ("2 pythons", two)):
+            if not (args.split_reference and name == "1 python"):
+                plan.append((
+                    f"reference {name}",
+                    lambda e, o, p=pythons: reference(reqs, p, e, work),
+                    False))
             plan += [
-                (f"reference {name}",
-                 lambda e, o, p=pythons: reference(reqs, p, e, work),
-                 False),
                 (f"pip {name}", lambda e, o, p=pythons: generate(
                     reqs, p, e, o, "--installer", "pip"), False),
                 (f"uv {name}",
@@ -254,11 +305,26 @@ def main() -> int:
             ("resolve 4 versions", lambda e, o: generate(
                 reqs, versions, e, o, "--method", "resolve"), True),
         ]
+        caches: dict[str, str | None] = {}
         for label, func, can_offline in plan:
             if label.split()[0] in skip:
                 continue
-            timed(label, results, outputs, work, args.repeat, func,
-                  can_offline)
+            # The raw floor runs on uv's own warm cache, right after it:
+            # same downloads and builds, so only the tool's cost differs.
+            shared = (caches.get(label.replace("uv-raw", "uv", 1))
+                      if label.startswith("uv-raw") else None)
+            split = ("reference 1 python" if args.split_reference and
+                     label == "reference 2 pythons" else "")
+            caches[label] = timed(label, results, outputs, work,
+                                  args.repeat, func, can_offline,
+                                  cache=shared, split=split)
+        if args.save:
+            os.makedirs(args.save, exist_ok=True)
+            for label, text in outputs.items():
+                name = label.replace(" ", "-") + ".txt"
+                with open(os.path.join(args.save, name), "w",
+                          encoding="utf-8") as f:
+                    f.write(text)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -279,7 +345,7 @@ def main() -> int:
     def ratio(a: str, b: str, col: int) -> str:
         if a in results and b in results:
             x, y = results[a][col], results[b][col]
-            if x is not None and y is not None:
+            if x is not None and y is not None and not math.isnan(x + y):
                 return f"{x / y:.2f}"
         return "n/a"
 
