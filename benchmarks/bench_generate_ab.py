@@ -42,7 +42,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bench_generate  # noqa: E402
 
-
 Run = Callable[[bool], tuple[float, str]]
 
 

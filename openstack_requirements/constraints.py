@@ -190,6 +190,69 @@ def parse_freeze(text: str, source: str = "<freeze>") -> tuple[Pin, ...]:
     return tuple(pins)
 
 
+def split_universal(
+    text: str,
+    versions: Sequence[str],
+    environment: Mapping[str, str],
+    source: str = "<universal resolve>",
+) -> dict[str, tuple[Pin, ...]]:
+    """Split a universal resolve into pins per Python version.
+
+    *text* has ``name==version ; marker`` lines.  Each version ``X.Y``
+    is taken as ``X.Y.0``, as ``uv pip compile --python-version X.Y``
+    takes it, on the platform described by
+    *environment* (the other marker variables: ``sys_platform``,
+    ``platform_machine``, ...).  A line is kept for a version when its
+    marker holds there.
+
+    :raises ParseError: for a line that is not ``name==version``
+        optionally followed by ``; marker``, or a marker that does not
+        parse.
+    :raises ToolError: when two lines pin one name for one version (the
+        resolve was not universal).
+    """
+    from packaging import markers
+
+    lines: list[tuple[int, str, Pin, markers.Marker | None]] = []
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        pin_text, _, marker_text = line.partition(";")
+        match = _FREEZE_RE.match(pin_text.strip())
+        if match is None:
+            raise errors.ParseError(source, lineno, raw,
+                                    "expected 'name==version ; marker'")
+        marker = None
+        if marker_text.strip():
+            try:
+                marker = markers.Marker(marker_text.strip())
+            except markers.InvalidMarker as exc:
+                raise errors.ParseError(source, lineno, raw,
+                                        f"bad marker: {exc}") from None
+        lines.append((lineno, raw, Pin(match["name"], match["version"]),
+                      marker))
+    result: dict[str, tuple[Pin, ...]] = {}
+    for version in versions:
+        full = f"{version}.0"
+        env = dict(environment, python_version=version,
+                   python_full_version=full, implementation_version=full)
+        seen: dict[str, str] = {}
+        pins = []
+        for lineno, _raw, pin, marker in lines:
+            if marker is not None and not marker.evaluate(env):
+                continue
+            if pin.canonical in seen:
+                raise errors.ToolError(
+                    f"{source}:{lineno}: {pin.name} is pinned twice for "
+                    f"Python {version} ({seen[pin.canonical]} and "
+                    f"{pin.version})")
+            seen[pin.canonical] = pin.version
+            pins.append(pin)
+        result[version] = tuple(pins)
+    return result
+
+
 def blacklist_names(doc: reqfile.RequirementsFile) -> frozenset[str]:
     """Canonical names listed in a blacklist (denylist) document."""
     return frozenset(line.req.canonical for line in doc.requirements()

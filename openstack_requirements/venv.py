@@ -569,3 +569,59 @@ def resolve(
         installer=f"{uv.version} pip compile",
         method="resolve",
     )
+
+
+def resolve_universal(
+    python_versions: Sequence[str],
+    requirements: str,
+    index: Index,
+    log_path: str,
+    env: Mapping[str, str],
+    cancel: Cancel,
+    uv: Uv,
+    progress: Progress = lambda phase: None,
+) -> list[constraints.Freeze]:
+    """Resolve *requirements* once for every version, then split.
+
+    One ``uv pip compile --universal`` from the oldest version up: uv
+    forks where the versions need different pins and, with its default
+    fork strategy (``requires-python``), takes the newest version each
+    Python supports, as a resolve per version does.  The result is
+    split per version by evaluating its markers for ``X.Y.0`` on this
+    machine's platform (:func:`constraints.split_universal`).  One
+    resolve reads the index once instead of once per version.
+
+    :raises InstallError: the resolve failed (the caller may then
+        resolve per version, which can succeed where a universal
+        resolve cannot, e.g. for a Python newer than every target).
+    """
+    from packaging import markers
+
+    versions = sorted(python_versions, key=_version_key)
+    label = f"{versions[0]}+ (universal resolve)"
+    with open(log_path, "w", encoding="utf-8") as log:
+        session = _Session(log, env, cancel, progress)
+        cmd = [uv.path, "pip", "compile", "--no-config", "--universal",
+               "--python-version", versions[0], "--no-header",
+               "--no-annotate", *index.uv_args(), requirements]
+        out: list[str] = []
+        if session.run(cmd, "resolve (universal)", _watch_uv,
+                       stdout=out) != 0:
+            session.fail("uv", label, log_path)
+        progress("done")
+    host = {key: str(value) for key, value in
+            markers.default_environment().items()}
+    split = constraints.split_universal(
+        "".join(out), versions, host,
+        f"uv pip compile --universal ({versions[0]}+)")
+    return [constraints.Freeze(
+        python_version=version,
+        pins=split[version],
+        platform=f"{host['sys_platform']} {host['platform_machine']}",
+        installer=f"{uv.version} pip compile --universal",
+        method="resolve",
+    ) for version in python_versions]
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))

@@ -52,8 +52,9 @@ Generate upper-constraints.txt: for each interpreter install the global
 list into a throwaway virtualenv (uv by default, or pip exactly as the
 reference method does), freeze it, and combine the freezes into
 'name===version' lines with python_version markers where interpreters
-disagree.  --method resolve asks uv's resolver instead, per Python
-version, without installing anything.
+disagree.  --method resolve asks uv's resolver instead, without
+installing anything: one universal resolve split per Python version
+(--per-version: one resolve per version).
 
 Subcommands for CI fan-out (one job per interpreter):
   generate-constraints freeze -p PY -r FILE -o freeze-PY.json
@@ -101,7 +102,12 @@ def _add_run_args(parser: argparse.ArgumentParser) -> None:
                              "version such as 3.13")
     parser.add_argument("--python-platform", metavar="TRIPLE", default="",
                         help="with --method resolve: target platform "
-                             "(default: this machine's)")
+                             "(default: this machine's; implies "
+                             "--per-version)")
+    parser.add_argument("--per-version", action="store_true",
+                        help="with --method resolve and several versions: "
+                             "one uv pip compile per version instead of "
+                             "one universal resolve split per version")
     parser.add_argument("--log-dir", metavar="DIR",
                         help="keep the full logs here (default: a temp "
                              "dir, printed, removed after a success)")
@@ -177,6 +183,13 @@ class _Progress:
 
     def reporter(self, label: str) -> Callable[[str], None]:
         return lambda phase: self.update(label, phase)
+
+    def reporter_all(self) -> Callable[[str], None]:
+        """One job for every label (a universal resolve)."""
+        def report(phase: str) -> None:
+            for label in self.labels:
+                self.update(label, phase)
+        return report
 
     def update(self, label: str, phase: str) -> None:
         with self.lock:
@@ -317,6 +330,23 @@ def _run_all(
     cancel = venv.Cancel()
     installer = venv.Installer(args.installer)
     uv = venv.find_uv(env)
+    if (targets.resolve and len(labels) > 1 and not args.per_version
+            and not args.python_platform):
+        restore = _sigterm_interrupts()
+        log = os.path.join(log_dir, "universal-resolve.log")
+        try:
+            return venv.resolve_universal(
+                labels, requirements, index, log,
+                dict(env, **venv.uv_connections(1)), cancel, uv,
+                progress.reporter_all()), []
+        except venv.InstallError:
+            # A universal resolve also covers Pythons newer than every
+            # target and can fail where per-version resolves succeed;
+            # these then give the real answer (or a per-version report).
+            progress.reporter_all()(
+                f"universal resolve failed (see {log}); per version")
+        finally:
+            restore()
     # Parallel uv processes share a connection budget: past it, DNS
     # lookups get dropped and uv stalls on connect timeouts (see
     # venv.UV_CONNECTION_BUDGET).

@@ -71,6 +71,68 @@ class TestParseFreeze(base.TestCase):
             "freeze:1: expected 'name==version'\n    six>=1.0", str(exc))
 
 
+LINUX = {"sys_platform": "linux", "platform_system": "Linux",
+         "platform_machine": "x86_64", "os_name": "posix",
+         "implementation_name": "cpython",
+         "platform_python_implementation": "CPython",
+         "platform_release": "", "platform_version": ""}
+
+
+class TestSplitUniversal(base.TestCase):
+    TEXT = textwrap.dedent("""\
+        # a universal resolve
+        async-timeout==5.0.1 ; python_full_version < '3.11.3'
+        colorama==0.4.6 ; sys_platform == 'win32'
+        numpy==2.2.6 ; python_full_version < '3.11'
+        numpy==2.3.5 ; python_full_version >= '3.11'
+        six==1.17.0
+        """)
+
+    def pins(self, version: str) -> dict[str, str]:
+        split = constraints.split_universal(self.TEXT, [version], LINUX)
+        return {pin.name: pin.version for pin in split[version]}
+
+    def test_each_version_gets_the_lines_whose_markers_hold(self) -> None:
+        self.assertEqual({"async-timeout": "5.0.1", "numpy": "2.2.6",
+                          "six": "1.17.0"}, self.pins("3.10"))
+        self.assertEqual({"numpy": "2.3.5", "six": "1.17.0"},
+                         self.pins("3.12"))
+
+    def test_x_y_is_x_y_0_like_uv_python_version(self) -> None:
+        # uv pip compile --python-version 3.11 resolves for 3.11.0.
+        self.assertEqual({"async-timeout": "5.0.1", "numpy": "2.3.5",
+                          "six": "1.17.0"}, self.pins("3.11"))
+
+    def test_platform_markers_use_the_given_environment(self) -> None:
+        windows = dict(LINUX, sys_platform="win32", os_name="nt")
+        split = constraints.split_universal(self.TEXT, ["3.12"], windows)
+        self.assertIn(Pin("colorama", "0.4.6"), split["3.12"])
+
+    def test_error_two_versions_of_one_name(self) -> None:
+        exc = self.assertRaises(
+            errors.ToolError, constraints.split_universal,
+            "six==1.0\nSix==2.0 ; python_version >= '3.10'\n", ["3.12"],
+            LINUX, "compile")
+        self.assertEqual("compile:2: Six is pinned twice for Python 3.12 "
+                         "(1.0 and 2.0)", str(exc))
+
+    def test_error_not_a_pin(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, constraints.split_universal,
+            "six==1.0\nfoo @ https://x/foo.whl\n", ["3.12"], LINUX,
+            "compile")
+        self.assertEqual(2, exc.lineno)
+        self.assertIn("expected 'name==version ; marker'", str(exc))
+
+    def test_error_bad_marker(self) -> None:
+        exc = self.assertRaises(
+            errors.ParseError, constraints.split_universal,
+            "six==1.0 ; python_version >>> '3'\n", ["3.12"], LINUX,
+            "compile")
+        self.assertEqual(1, exc.lineno)
+        self.assertIn("bad marker", str(exc))
+
+
 class TestCombine(base.TestCase):
     def test_same_version_everywhere_is_one_unmarked_line(self) -> None:
         result = constraints.combine([

@@ -122,12 +122,73 @@ class TestInstall(GenerateTestCase):
         self.assertEqual(EXPECTED, body(stdout))
         self.assertIn("# installer: pip ", stdout)
 
-        # So does uv's resolver, without installing anything.
+        # So does uv's resolver, without installing anything: one
+        # universal resolve split per version, and one resolve per
+        # version.
         code, stdout, stderr = self.generate(
             "-p", OLD, "-p", NEW, "--method", "resolve")
         self.assertEqual(0, code, stderr)
         self.assertEqual(EXPECTED, body(stdout))
         self.assertIn("# method: resolve\n", stdout)
+        self.assertIn(" pip compile --universal\n", stdout)
+        code, stdout, stderr = self.generate(
+            "-p", OLD, "-p", NEW, "--method", "resolve", "--per-version")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(EXPECTED, body(stdout))
+        self.assertIn("# method: resolve\n", stdout)
+        self.assertNotIn(" pip compile --universal\n", stdout)
+
+
+class TestResolve(GenerateTestCase):
+    """--method resolve needs no interpreter: nothing is skipped here."""
+
+    def test_universal_takes_x_y_0_like_a_resolve_per_version(self) -> None:
+        # Backport.Lib is needed before 3.11.3 only: a resolve for
+        # "3.11" takes 3.11.0, and so must the split universal resolve.
+        localindex.wheel(self.index, "Backport.Lib", "5.0")
+        localindex.wheel(self.index, "Uses.Backport", "1.0", requires=[
+            "Backport.Lib; python_full_version < '3.11.3'",
+            "Win.Only; sys_platform == 'win32'"])
+        localindex.wheel(self.index, "Win.Only", "1.0")
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.wheel(self.index, "Tiny.Lib", "2.0",
+                         requires_python=">=3.12")
+        localindex.wheel(self.index, "Tiny.Lib", "3.0",
+                         requires_python=">=3.13")
+        self.reqs = self.write(self.dir, "global-requirements.txt",
+                               "Uses.Backport  # MIT\nTiny.Lib  # MIT\n")
+        self.blacklist = self.write(self.dir, "blacklist.txt", "")
+        expected = [  # a resolve knows only normalised names
+            "backport-lib===5.0;python_version<='3.11'",
+            "Tiny.Lib===1.0;python_version<='3.11'",
+            "Tiny.Lib===2.0;python_version=='3.12'",
+            "Tiny.Lib===3.0;python_version=='3.13'",
+            "Uses.Backport===1.0",
+        ]
+        versions = ["-p", "3.10", "-p", "3.11", "-p", "3.12", "-p", "3.13"]
+        outputs = []
+        for extra in ([], ["--per-version"]):
+            code, stdout, stderr = self.generate(
+                *versions, "--method", "resolve", *extra)
+            self.assertEqual(0, code, stderr)
+            outputs.append(body(stdout))
+        self.assertEqual([expected, expected], outputs)
+
+    def test_universal_failure_falls_back_to_per_version(self) -> None:
+        # Old.Only cannot be installed on Python 3.13+ (it needs a
+        # distribution no index has), which a universal resolve from
+        # 3.11 up covers too: it fails, one resolve per version does not.
+        localindex.wheel(self.index, "Old.Only", "1.0",
+                         requires=["Gone.Dep; python_version >= '3.13'"])
+        self.reqs = self.write(self.dir, "global-requirements.txt",
+                               "Old.Only  # MIT\n")
+        self.blacklist = self.write(self.dir, "blacklist.txt", "")
+        code, stdout, stderr = self.generate(
+            "-p", "3.11", "-p", "3.12", "--method", "resolve")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(["Old.Only===1.0"], body(stdout))
+        self.assertIn("universal resolve failed", stderr)
+        self.assertNotIn("--universal", stdout)
 
     def test_failure_is_explained_and_nothing_is_written(self) -> None:
         self.populate()
