@@ -40,6 +40,7 @@ from typing import TextIO
 from openstack_requirements import buildlog
 from openstack_requirements import constraints
 from openstack_requirements import errors
+from openstack_requirements import reqfile
 
 #: pip/uv settings that may stay: they change speed, never the pins.
 KEEP_ENV = frozenset({
@@ -373,32 +374,82 @@ class _Session:
             "".join(self.text), installer, python, log_path))
 
 
-def _watch_pip() -> Callable[[str], str | None]:
-    count = [0]
+_PIP_DIRECT = re.compile(r"^Collecting (\S+) \(from -r .* \(line "
+                         r"(\d+)\)\)$")
+
+
+def _watch_pip(listed: int) -> Callable[[str], str | None]:
+    """pip's output -> "install: collected N/M listed, K in all".
+
+    *listed* is M, the number of requirement lines in the file; N counts
+    the lines pip has collected (``Collecting X (from -r FILE (line
+    N))``) or skipped for their markers (``Ignoring X: markers ...``),
+    K every distribution collected, dependencies included.
+    """
+    lines: set[str] = set()
+    names: set[str] = set()
+    ignored = [0]
+
+    def status() -> str:
+        done = len(lines) + ignored[0]
+        of = f"/{listed}" if listed else ""
+        return f"install: collected {done}{of} listed, {len(names)} in all"
 
     def watch(line: str) -> str | None:
+        line = line.rstrip("\n")
         if line.startswith("Collecting "):
-            count[0] += 1
-            return f"install: collected {count[0]}"
+            names.add(constraints.Pin(
+                re.split(r"[\s\[<>=!~;(]", line[11:], maxsplit=1)[0],
+                "").canonical)
+            direct = _PIP_DIRECT.match(line)
+            if direct:
+                lines.add(direct[2])
+            return status()
+        if line.startswith("Ignoring "):
+            ignored[0] += 1
+            return status()
+        if line.lstrip().startswith("Building wheel for"):
+            return (f"install: {len(names)} collected, building "
+                    f"{line.split()[3]}")
         if line.startswith("Installing collected packages:"):
             total = len(line.partition(":")[2].split(","))
             return f"install: installing {total} packages"
-        if line.lstrip().startswith("Building wheel for"):
-            return "install: building " + line.split()[3]
         return None
 
     return watch
 
 
-_UV_STATUS = re.compile(r"^(Resolved|Prepared|Installed|Built|Building) "
-                        r"(\S+)")
+_UV_STATUS = re.compile(r"^(Resolved|Prepared|Installed|Built|Building|"
+                        r"Downloading) (\S+)")
 
 
-def _watch_uv(line: str) -> str | None:
-    match = _UV_STATUS.match(line.strip())
-    if match:
-        return f"install: {match[1].lower()} {match[2]}"
-    return None
+def _watch_uv(phase: str) -> Callable[[str], str | None]:
+    """uv's output -> "install: 598 resolved, building krb5 (3 built)".
+
+    uv names the number of packages once it has resolved them, then each
+    sdist it builds and each large file it downloads.
+    """
+    resolved = [""]
+    built = [0]
+
+    def watch(line: str) -> str | None:
+        match = _UV_STATUS.match(line.strip())
+        if match is None:
+            return None
+        word, what = match[1], match[2]
+        if word == "Resolved":
+            resolved[0] = what
+            return f"{phase}: resolved {what} packages"
+        if word == "Built":
+            built[0] += 1
+            return None
+        if word in ("Building", "Downloading"):
+            done = f" ({built[0]} built)" if built[0] else ""
+            return (f"{phase}: {resolved[0]} resolved, {word.lower()} "
+                    f"{what.split('==')[0]}{done}")
+        return f"{phase}: {word.lower()} {what}"
+
+    return watch
 
 
 def _names(venv: str) -> dict[str, str]:
@@ -467,7 +518,7 @@ def install_and_freeze(
                   interpreter.path, venv], "venv", None),
                 ([uv.path, "pip", "install", "--no-config", "--python",
                   venv_python, *index.uv_args(), "-r", requirements],
-                 "install", _watch_uv),
+                 "install", _watch_uv("install")),
             ]
             freeze_cmd = [uv.path, "pip", "freeze", "--no-config", "--python",
                           venv_python]
@@ -511,7 +562,8 @@ def install_and_freeze(
                          *index.pip_args()]
                 if session.run(tools, "install: setuptools wheel") != 0:
                     session.fail(installer.value, python, log_path)
-            if session.run(cmd, "install", _watch_pip()) != 0:
+            if session.run(cmd, "install",
+                           _watch_pip(_count_requirements(requirements))) != 0:
                 session.fail(installer.value, python, log_path)
         if session.run(freeze_cmd, "freeze", stdout=freeze_out) != 0:
             session.fail(installer.value, python, log_path)
@@ -558,7 +610,8 @@ def resolve(
         if python_platform:
             cmd[4:4] = ["--python-platform", python_platform]
         out: list[str] = []
-        if session.run(cmd, "resolve", _watch_uv, stdout=out) != 0:
+        if session.run(cmd, "resolve", _watch_uv("resolve"),
+                       stdout=out) != 0:
             session.fail("uv", python, log_path)
         progress("done")
     return constraints.Freeze(
@@ -605,8 +658,8 @@ def resolve_universal(
                "--python-version", versions[0], "--no-header",
                "--no-annotate", *index.uv_args(), requirements]
         out: list[str] = []
-        if session.run(cmd, "resolve (universal)", _watch_uv,
-                       stdout=out) != 0:
+        if session.run(cmd, "resolve (universal)",
+                       _watch_uv("resolve (universal)"), stdout=out) != 0:
             session.fail("uv", label, log_path)
         progress("done")
     host = {key: str(value) for key, value in
@@ -621,6 +674,16 @@ def resolve_universal(
         installer=f"{uv.version} pip compile --universal",
         method="resolve",
     ) for version in python_versions]
+
+
+def _count_requirements(path: str) -> int:
+    """How many requirement lines *path* has (for progress only)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            doc = reqfile.parse(f.read(), path)
+    except (OSError, errors.RequirementsError):
+        return 0
+    return sum(1 for _ in doc.requirements())
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -126,3 +126,70 @@ class TestUv(base.TestCase):
             subprocess.run(cmd, env=env, check=True, capture_output=True)
         self.assertEqual({"tiny-lib": "Tiny.Lib", "other-pkg": "other_Pkg"},
                          venv._names(target))
+
+
+class TestProgressWatchers(base.TestCase):
+    """Installer output -> the phase text shown per interpreter."""
+
+    def feed(self, watch: venv._Watch, text: str) -> list[str]:
+        return [status for line in text.splitlines(keepends=True)
+                if (status := watch(line)) is not None]
+
+    def test_pip_counts_listed_lines_and_all_distributions(self) -> None:
+        out = self.feed(venv._watch_pip(3), (
+            "Ignoring foo: markers 'python_version < \"3\"' don't match "
+            "your environment\n"
+            "Collecting oslo.config (from -r /g.txt (line 1))\n"
+            "  Downloading oslo_config-10.7.0-py3-none-any.whl (143 kB)\n"
+            "Collecting netaddr>=0.7.18 (from oslo.config->-r /g.txt "
+            "(line 1))\n"
+            "Collecting charset_normalizer<4,>=2 (from requests->-r /g.txt "
+            "(line 2))\n"
+            # Backtracking collects a line again: it still counts once.
+            "Collecting oslo.config (from -r /g.txt (line 1))\n"
+            "Collecting requests (from -r /g.txt (line 2))\n"
+            "  Building wheel for krb5 (pyproject.toml): started\n"
+            "Installing collected packages: netaddr, requests, oslo.config,"
+            " charset-normalizer\n"))
+        self.assertEqual([
+            "install: collected 1/3 listed, 0 in all",
+            "install: collected 2/3 listed, 1 in all",
+            "install: collected 2/3 listed, 2 in all",
+            "install: collected 2/3 listed, 3 in all",
+            "install: collected 2/3 listed, 3 in all",
+            "install: collected 3/3 listed, 4 in all",
+            "install: 4 collected, building krb5",
+            "install: installing 4 packages",
+        ], out)
+
+    def test_uv_names_the_total_then_builds_and_downloads(self) -> None:
+        out = self.feed(venv._watch_uv("install"), (
+            "Using Python 3.11.7 environment at: pv\n"
+            "Resolved 14 packages in 382ms\n"
+            "Downloading netaddr (2.2MiB)\n"
+            " Downloaded netaddr\n"
+            "   Building krb5==0.10.0\n"
+            "      Built krb5==0.10.0\n"
+            "   Building gssapi==1.9.0\n"
+            "Prepared 14 packages in 1m 20s\n"
+            "Installed 14 packages in 31ms\n"
+            " + krb5==0.10.0\n"))
+        self.assertEqual([
+            "install: resolved 14 packages",
+            "install: 14 resolved, downloading netaddr",
+            "install: 14 resolved, building krb5",
+            "install: 14 resolved, building gssapi (1 built)",
+            "install: prepared 14",
+            "install: installed 14",
+        ], out)
+
+    def test_requirement_count_of_an_unreadable_file_is_zero(self) -> None:
+        self.assertEqual(0, venv._count_requirements(
+            os.path.join(self.make_dir(), "missing.txt")))
+        path = self.write(self.make_dir(), "g.txt",
+                          "# c\n\nsix  # MIT\n-c x.txt\nbar;python_version<'3'"
+                          "  # MIT\n")
+        self.assertEqual(2, venv._count_requirements(path))
+        self.assertEqual("install: collected 1 listed, 1 in all",
+                         venv._watch_pip(0)("Collecting six (from -r g.txt "
+                                            "(line 3))\n"))
