@@ -252,9 +252,17 @@ def probe(python: str, env: Mapping[str, str]) -> Interpreter:
         ) from exc
     fields = result.stdout.split()
     if result.returncode != 0 or len(fields) != 5:
+        said = [line for line in result.stderr.splitlines() if line.strip()]
+        text = "".join(f"\n    {line.rstrip()}" for line in said[:6])
+        hint = ""
+        if os.sep + "shims" + os.sep in path and "pyenv" in path:
+            hint = ("\nThat is a pyenv shim, which runs only the versions "
+                    "pyenv selects: give the interpreter's own path, e.g. "
+                    f"-p \"$(pyenv prefix X.Y.Z)/bin/{os.path.basename(path)}"
+                    "\"")
         raise errors.InputError(
-            f"interpreter {python!r} ({path}) is not a working Python 3: "
-            + (result.stderr.strip().splitlines() or ["no output"])[-1]
+            f"interpreter {python!r} ({path}) is not a working Python 3 "
+            f"(exit status {result.returncode}):{text or ' no output'}{hint}"
         )
     impl, full, short, plat, machine = fields
     return Interpreter(path, short, full, impl, f"{plat} {machine}")

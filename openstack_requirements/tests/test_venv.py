@@ -90,6 +90,28 @@ class TestProbe(base.TestCase):
             errors.InputError, venv.probe, "false", os.environ)
         self.assertIn("is not a working Python 3", str(exc))
 
+    def test_error_pyenv_shim_names_what_it_said_and_the_way_out(self) -> None:
+        # What a pyenv shim does for a version pyenv does not select.
+        shims = os.path.join(self.make_dir(), ".pyenv", "shims")
+        os.makedirs(shims)
+        shim = self.write(shims, "python3.99", (
+            "#!/bin/sh\ncat >&2 <<'EOF'\n"
+            "pyenv: python3.99: command not found\n\n"
+            "The `python3.99' command exists in these Python versions:\n"
+            "  3.99.1\nEOF\nexit 127\n"))
+        os.chmod(shim, 0o755)
+        exc = self.assertRaises(errors.InputError, venv.probe, shim,
+                                os.environ)
+        self.assertEqual(
+            f"interpreter '{shim}' ({shim}) is not a working Python 3 "
+            "(exit status 127):\n"
+            "    pyenv: python3.99: command not found\n"
+            "    The `python3.99' command exists in these Python versions:\n"
+            "      3.99.1\n"
+            "That is a pyenv shim, which runs only the versions pyenv "
+            "selects: give the interpreter's own path, e.g. -p "
+            "\"$(pyenv prefix X.Y.Z)/bin/python3.99\"", str(exc))
+
 
 class TestUv(base.TestCase):
     def test_version_without_running_uv_matches_uv(self) -> None:
