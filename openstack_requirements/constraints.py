@@ -270,8 +270,8 @@ def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
     mapping: dict[str, list[str]] = {}
     for entry in entries:
         src, sep, dst = entry.partition(":")
-        if not sep or not _PY_VERSION_RE.match(src) or not (
-                _PY_VERSION_RE.match(dst)):
+        if not sep or not _PY_VERSION_RE.fullmatch(src) or not (
+                _PY_VERSION_RE.fullmatch(dst)):
             raise errors.InputError(
                 f"--version-map {entry!r}: expected SRC:DST with two "
                 "major.minor versions, e.g. 3.11:3.12"
@@ -394,7 +394,7 @@ def check_freezes(
 
     seen: dict[tuple[str, str], int] = {}
     for index, freeze in enumerate(freezes):
-        if not _PY_VERSION_RE.match(freeze.python_version):
+        if not _PY_VERSION_RE.fullmatch(freeze.python_version):
             raise errors.InputError(
                 f"Python version {freeze.python_version!r} is not "
                 "major.minor", source(index)
@@ -424,7 +424,7 @@ def check_freezes(
                     "'generate-constraints freeze --method install' (which "
                     "records the platform) or combine it only with "
                     "freezes made on the same machine", source(index))
-            if not _PLATFORM_RE.match(freeze.platform):
+            if not _PLATFORM_RE.fullmatch(freeze.platform):
                 raise errors.InputError(
                     f"{_where(freeze)}: the platform is not "
                     "'SYS_PLATFORM MACHINE' (such as 'linux x86_64'), "

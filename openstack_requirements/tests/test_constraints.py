@@ -432,8 +432,14 @@ class TestCombinePlatforms(base.TestCase):
             "the same platform", str(exc))
 
     def test_error_platform_that_would_inject_into_a_marker(self) -> None:
+        for bad in ("linux x' or '1", "linux x86_64\n", "linux  x86_64"):
+            self.assertRaises(errors.InputError, constraints.combine, [
+                on(X86, "3.12", "a==1\n"), on(bad, "3.12", "")])
+
+    def test_error_python_version_with_a_newline(self) -> None:
+        # An artifact's version goes into markers: no line breaks.
         self.assertRaises(errors.InputError, constraints.combine, [
-            on(X86, "3.12", "a==1\n"), on("linux x' or '1", "3.12", "")])
+            on(X86, "3.12\n", "a==1\n")])
 
     def test_check_returns_the_platforms_sorted(self) -> None:
         self.assertEqual([ARM, X86], constraints.check_freezes(
