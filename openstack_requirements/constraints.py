@@ -55,6 +55,9 @@ _FREEZE_RE = re.compile(
     r"===?\s*(?P<version>[^\s;#]+)\s*$"
 )
 _PY_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+$")
+#: A platform as freezes of several platforms need it: ``sys.platform``
+#: and ``platform.machine()``, the marker values they are told apart by.
+_PLATFORM_RE = re.compile(r"^[A-Za-z0-9_.+-]+ [A-Za-z0-9_.+-]+$")
 
 
 class Order(enum.Enum):
@@ -267,8 +270,8 @@ def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
     mapping: dict[str, list[str]] = {}
     for entry in entries:
         src, sep, dst = entry.partition(":")
-        if not sep or not _PY_VERSION_RE.match(src) or not (
-                _PY_VERSION_RE.match(dst)):
+        if not sep or not _PY_VERSION_RE.fullmatch(src) or not (
+                _PY_VERSION_RE.fullmatch(dst)):
             raise errors.InputError(
                 f"--version-map {entry!r}: expected SRC:DST with two "
                 "major.minor versions, e.g. 3.11:3.12"
@@ -306,28 +309,35 @@ def clone_versions(
 ) -> tuple[Freeze, ...]:
     """Add a copy of SRC's freeze for each DST of *version_map*.
 
-    A DST that has its own freeze keeps it.  A SRC with no freeze is an
-    error: the map would silently do nothing.
+    Per platform: each platform's SRC freeze is copied to that
+    platform's DST; a platform with no SRC freeze gets no copy.  A DST
+    that has its own freeze (on that platform) keeps it.  A SRC no
+    freeze provides is an error: the map would silently do nothing.
 
     :raises InputError: a SRC no freeze provides.
     """
-    have = {freeze.python_version: freeze for freeze in freezes}
+    have = {(freeze.python_version, freeze.platform): freeze
+            for freeze in freezes}
+    versions = {freeze.python_version for freeze in freezes}
+    platforms = sorted({freeze.platform for freeze in freezes})
     result = list(freezes)
     for src in version_map:
-        if src not in have:
+        if src not in versions:
             raise errors.InputError(
                 f"--version-map {src}:...: no interpreter for Python {src}; "
-                f"the interpreters are {', '.join(sorted(have, key=_py_key))}"
+                "the interpreters are "
+                f"{', '.join(sorted(versions, key=_py_key))}"
             )
     for src, dsts in version_map.items():
         for dst in dsts:
-            if dst in have:
-                continue
-            copy = dataclasses.replace(
-                have[src], python_version=dst, copied_from=src
-            )
-            have[dst] = copy
-            result.append(copy)
+            for platform in platforms:
+                if (src, platform) not in have or (dst, platform) in have:
+                    continue
+                copy = dataclasses.replace(
+                    have[src, platform], python_version=dst, copied_from=src
+                )
+                have[dst, platform] = copy
+                result.append(copy)
     return tuple(result)
 
 
@@ -353,6 +363,136 @@ def _marker(pythons: Sequence[str], first: int, last: int) -> str:
             f"python_version<='{pythons[last]}'")
 
 
+def _where(freeze: Freeze) -> str:
+    if freeze.platform:
+        return (f"the freeze for Python {freeze.python_version} on "
+                f"{freeze.platform!r}")
+    return f"the freeze for Python {freeze.python_version}"
+
+
+def check_freezes(
+    freezes: Sequence[Freeze], sources: Sequence[str] | None = None
+) -> list[str]:
+    """Check that *freezes* can be combined; return their platforms.
+
+    Each freeze needs a ``major.minor`` Python version, and one
+    (Python version, platform) pair has one freeze.  Freezes of several
+    platforms need each platform as ``"SYS_PLATFORM MACHINE"`` (what
+    ``sys.platform`` and ``platform.machine()`` say, e.g. ``"linux
+    x86_64"``), the values of the ``sys_platform`` and
+    ``platform_machine`` markers; when all freezes share one platform
+    string it may be anything (``""`` for "this machine", a
+    ``--python-platform`` triple).
+
+    :param sources: where each freeze came from (an artifact's path),
+        named in the errors.
+    :returns: the distinct platforms, sorted.
+    :raises InputError: for any of the above.
+    """
+    def source(index: int) -> str | None:
+        return sources[index] if sources is not None else None
+
+    seen: dict[tuple[str, str], int] = {}
+    for index, freeze in enumerate(freezes):
+        if not _PY_VERSION_RE.fullmatch(freeze.python_version):
+            raise errors.InputError(
+                f"Python version {freeze.python_version!r} is not "
+                "major.minor", source(index)
+            )
+        key = (freeze.python_version, freeze.platform)
+        if key in seen:
+            also = source(seen[key])
+            if freeze.platform:
+                msg = (f"two freezes for Python {freeze.python_version} on "
+                       f"{freeze.platform}")
+                advice = ("give one interpreter per Python version and "
+                          "platform")
+            else:
+                msg = f"two freezes for Python {freeze.python_version}"
+                advice = "give one interpreter per Python version"
+            msg += f" (also {also})" if also else ""
+            raise errors.InputError(f"{msg}; {advice}", source(index))
+        seen[key] = index
+    platforms = sorted({freeze.platform for freeze in freezes})
+    if len(platforms) > 1:
+        named = ", ".join(repr(p) for p in platforms if p)
+        for index, freeze in enumerate(freezes):
+            if not freeze.platform:
+                raise errors.InputError(
+                    f"{_where(freeze)} does not say its platform, the "
+                    f"others are for {named}; remake it with "
+                    "'generate-constraints freeze --method install' (which "
+                    "records the platform) or combine it only with "
+                    "freezes made on the same machine", source(index))
+            if not _PLATFORM_RE.fullmatch(freeze.platform):
+                raise errors.InputError(
+                    f"{_where(freeze)}: the platform is not "
+                    "'SYS_PLATFORM MACHINE' (such as 'linux x86_64'), "
+                    "which freezes of several platforms need for their "
+                    "markers; remake it with 'generate-constraints freeze "
+                    "--method install' on that platform, or combine it "
+                    "only with freezes for the same platform",
+                    source(index))
+    return platforms
+
+
+def _platform_markers(platforms: Sequence[str]) -> dict[str, str]:
+    """Platform -> the marker telling it from the other *platforms*.
+
+    Only what distinguishes them: ``platform_machine`` when all share
+    ``sys_platform``, ``sys_platform`` when all share the machine, both
+    otherwise; nothing for a single platform.
+    """
+    if len(platforms) < 2:
+        return {platform: "" for platform in platforms}
+    parts = {platform: platform.split(" ") for platform in platforms}
+    systems = {system for system, _ in parts.values()}
+    machines = {machine for _, machine in parts.values()}
+    result = {}
+    for platform, (system, machine) in parts.items():
+        terms = []
+        if len(systems) > 1:
+            terms.append(f"sys_platform=='{system}'")
+        if len(machines) > 1:
+            terms.append(f"platform_machine=='{machine}'")
+        result[platform] = " and ".join(terms)
+    return result
+
+
+def _platform_lines(
+    freezes: Sequence[Freeze], excluded: frozenset[str] | set[str]
+) -> tuple[tuple[str, ...], dict[str, list[tuple[str, str]]]]:
+    """One platform's freezes -> its Pythons and lines per name.
+
+    The lines are (version, marker) per canonical name, with
+    ``python_version`` markers relative to the platform's own Pythons.
+    """
+    pythons = sorted((f.python_version for f in freezes), key=_py_key)
+    position = {version: index for index, version in enumerate(pythons)}
+    # canonical name -> version -> indices of the interpreters with it
+    found: dict[str, dict[str, set[int]]] = {}
+    for freeze in freezes:
+        for pin in freeze.pins:
+            key = pin.canonical
+            if key in excluded:
+                continue
+            found.setdefault(key, {}).setdefault(pin.version, set()).add(
+                position[freeze.python_version])
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for key, versions in found.items():
+        if len(versions) == 1:
+            (version, where), = versions.items()
+            if len(where) == len(pythons):
+                lines[key] = [(version, "")]
+                continue
+        lines[key] = [
+            (version, _marker(pythons, first, last))
+            for version in sorted(versions, key=_version_key)
+            for first, last in _runs(sorted(versions[version]))
+        ]
+    return tuple(pythons), lines
+
+
 def combine(
     freezes: Sequence[Freeze],
     blacklist: Iterable[str] = (),
@@ -370,55 +510,57 @@ def combine(
     line.  Lines come out grouped by canonical name, versions ascending;
     use :func:`order` to sort them.
 
+    Freezes of several platforms (see :func:`check_freezes`): each
+    platform's lines are made as above, relative to its own Pythons.
+    A name whose lines are the same on every platform, where every
+    platform has the same Pythons, is written once, without a platform
+    marker.  Otherwise every platform's lines get a platform marker
+    (see :func:`_platform_markers`) conjoined, e.g.
+    ``python_version=='3.12' and platform_machine=='aarch64'``; a
+    platform that did not install the name gets no line.  Such a name's
+    lines are ordered by version ascending, then by platform (as
+    sorted strings), then as within one platform.
+
     :param blacklist: names to leave out (any spelling).
     :param skip: more names to leave out (installer tooling by default).
     :param spellings: canonical name -> the spelling to write, for
         freezes whose installer only reports normalised names.
-    :raises InputError: two freezes for the same Python version, or a
-        version that is not ``major.minor``.
+    :raises InputError: see :func:`check_freezes`.
     """
-    pythons: list[str] = []
-    for freeze in freezes:
-        if not _PY_VERSION_RE.match(freeze.python_version):
-            raise errors.InputError(
-                f"Python version {freeze.python_version!r} is not "
-                "major.minor"
-            )
-        if freeze.python_version in pythons:
-            raise errors.InputError(
-                f"two freezes for Python {freeze.python_version}; give one "
-                "interpreter per Python version"
-            )
-        pythons.append(freeze.python_version)
-    pythons.sort(key=_py_key)
-    position = {version: index for index, version in enumerate(pythons)}
+    platforms = check_freezes(freezes)
     excluded = {requirement.canonical_name(name) for name in blacklist}
     excluded |= {requirement.canonical_name(name) for name in skip}
     names: dict[str, str] = {}
-    # canonical name -> version -> indices of the interpreters with it
-    found: dict[str, dict[str, set[int]]] = {}
-    for freeze in sorted(freezes, key=lambda f: _py_key(f.python_version)):
+    for freeze in sorted(freezes, key=lambda f: (_py_key(f.python_version),
+                                                 f.platform)):
         for pin in freeze.pins:
-            key = pin.canonical
-            if key in excluded:
-                continue
-            names.setdefault(key, pin.name)
-            found.setdefault(key, {}).setdefault(pin.version, set()).add(
-                position[freeze.python_version])
+            if pin.canonical not in excluded:
+                names.setdefault(pin.canonical, pin.name)
+    made = {
+        platform: _platform_lines(
+            [f for f in freezes if f.platform == platform], excluded)
+        for platform in platforms
+    }
+    same_pythons = len({pythons for pythons, _ in made.values()}) <= 1
+    markers = _platform_markers(platforms)
     spell = spellings or {}
-    result = []
-    for key in sorted(found):
+    result: list[Constraint] = []
+    for key in sorted(names):
         name = spell.get(key, names[key])
-        versions = found[key]
-        if len(versions) == 1:
-            (version, where), = versions.items()
-            if len(where) == len(pythons):
-                result.append(Constraint(name, version))
-                continue
-        for version in sorted(versions, key=_version_key):
-            for first, last in _runs(sorted(versions[version])):
-                result.append(
-                    Constraint(name, version, _marker(pythons, first, last)))
+        each = [made[platform][1].get(key) for platform in platforms]
+        if same_pythons and all(lines == each[0] for lines in each):
+            result.extend(Constraint(name, version, marker)
+                          for version, marker in each[0] or ())
+            continue
+        rows = []
+        for index, platform in enumerate(platforms):
+            for version, marker in made[platform][1].get(key) or ():
+                both = " and ".join(
+                    part for part in (marker, markers[platform]) if part)
+                rows.append(((_version_key(version), index),
+                             Constraint(name, version, both)))
+        rows.sort(key=lambda row: row[0])
+        result.extend(constraint for _, constraint in rows)
     return tuple(result)
 
 
@@ -453,9 +595,13 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     if provenance.requirements:
         lines.append(f"# requirements: {provenance.requirements}")
     lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
-    for freeze in sorted(freezes, key=lambda f: _py_key(f.python_version)):
+    # With several platforms a copy says whose freeze it copies.
+    several = len({f.platform for f in freezes if not f.copied_from}) > 1
+    for freeze in sorted(freezes, key=lambda f: (_py_key(f.python_version),
+                                                 f.platform)):
         if freeze.copied_from:
-            what = f"copy of Python {freeze.copied_from} (--version-map)"
+            on = f" on {freeze.platform}" if several else ""
+            what = f"copy of Python {freeze.copied_from}{on} (--version-map)"
         else:
             what = ", ".join(part for part in (
                 freeze.python_full and f"Python {freeze.python_full}",

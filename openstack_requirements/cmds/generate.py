@@ -56,7 +56,7 @@ disagree.  --method resolve asks uv's resolver instead, without
 installing anything: one universal resolve split per Python version
 (--per-version: one resolve per version).
 
-Subcommands for CI fan-out (one job per interpreter):
+Subcommands for CI fan-out (one job per interpreter and platform):
   generate-constraints freeze -p PY -r FILE -o freeze-PY.json
   generate-constraints combine freeze-*.json [-b FILE] -o FILE
 
@@ -451,10 +451,12 @@ def _finish(
 
     version_map = constraints.parse_version_map(args.version_map)
     everything = constraints.clone_versions(freezes, version_map)
+    several = len({freeze.platform for freeze in everything}) > 1
     for freeze in everything:
         if freeze.copied_from:
+            on = f" on {freeze.platform}" if several else ""
             print(f"Duplicating {freeze.copied_from} freeze to "
-                  f"{freeze.python_version}", file=sys.stderr)
+                  f"{freeze.python_version}{on}", file=sys.stderr)
     lines = constraints.order(
         constraints.combine(everything, blacklist, spellings=spellings),
         constraints.Order(args.sort))
@@ -755,6 +757,7 @@ def _combine(args: argparse.Namespace, out: TextIO,
     loaded = [_load_artifact(path) for path in args.freezes]
     blacklist, blacklist_label = _blacklist(args.blacklist)
     freezes = [freeze for freeze, _ in loaded]
+    constraints.check_freezes(freezes, args.freezes)  # names the artifact
 
     def joined(key: str) -> str:
         return ", ".join(sorted({meta.get(key, "") for _, meta in loaded}

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import textwrap
@@ -263,6 +264,238 @@ class TestCombine(base.TestCase):
         self.assertEqual("Python version '3' is not major.minor", str(exc))
 
 
+X86, ARM = "linux x86_64", "linux aarch64"
+
+
+def on(platform: str, version: str, text: str) -> constraints.Freeze:
+    return constraints.Freeze(version, constraints.parse_freeze(text),
+                              platform=platform)
+
+
+class TestCombinePlatforms(base.TestCase):
+    def test_same_lines_everywhere_are_written_once(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.11", "six==1.0\nx==1\n"),
+            on(X86, "3.12", "six==1.0\nx==2\n"),
+            on(ARM, "3.11", "six==1.0\nx==1\n"),
+            on(ARM, "3.12", "six==1.0\nx==2\n"),
+        ])
+        self.assertEqual([
+            "six===1.0",
+            "x===1;python_version=='3.11'",
+            "x===2;python_version=='3.12'",
+        ], rendered(result))
+
+    def test_machines_differ_platform_machine_marker(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.11", "numpy==2.0\nsix==1.0\n"),
+            on(X86, "3.12", "numpy==2.1\nsix==1.0\n"),
+            on(ARM, "3.11", "numpy==2.0\nsix==1.0\n"),
+            on(ARM, "3.12", "numpy==2.0\nsix==1.0\n"),
+        ])
+        self.assertEqual([
+            "numpy===2.0;platform_machine=='aarch64'",
+            "numpy===2.0;python_version=='3.11' and "
+            "platform_machine=='x86_64'",
+            "numpy===2.1;python_version=='3.12' and "
+            "platform_machine=='x86_64'",
+            "six===1.0",
+        ], rendered(result))
+
+    def test_systems_differ_sys_platform_marker(self) -> None:
+        result = constraints.combine([
+            on("linux x86_64", "3.12", "x==1\n"),
+            on("darwin x86_64", "3.12", "x==2\n"),
+        ])
+        self.assertEqual([
+            "x===1;sys_platform=='linux'",
+            "x===2;sys_platform=='darwin'",
+        ], rendered(result))
+
+    def test_both_differ_both_markers(self) -> None:
+        result = constraints.combine([
+            on("linux x86_64", "3.12", "x==1\n"),
+            on("linux aarch64", "3.12", "x==1\n"),
+            on("darwin arm64", "3.12", "x==2\n"),
+        ])
+        self.assertEqual([
+            "x===1;sys_platform=='linux' and platform_machine=='aarch64'",
+            "x===1;sys_platform=='linux' and platform_machine=='x86_64'",
+            "x===2;sys_platform=='darwin' and platform_machine=='arm64'",
+        ], rendered(result))
+
+    def test_platform_without_the_name_gets_no_line(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.12", "six==1.0\nintel-only==1.0\n"),
+            on(ARM, "3.12", "six==1.0\n"),
+        ])
+        self.assertEqual([
+            "intel-only===1.0;platform_machine=='x86_64'",
+            "six===1.0",
+        ], rendered(result))
+
+    def test_platforms_with_different_pythons_mark_every_line(
+            self) -> None:
+        # Same pins, but aarch64 never ran 3.11: an unmarked line would
+        # claim 3.11 on aarch64 too, so each platform says its own.
+        result = constraints.combine([
+            on(X86, "3.11", "six==1.0\n"),
+            on(X86, "3.12", "six==1.0\n"),
+            on(ARM, "3.12", "six==1.0\n"),
+        ])
+        self.assertEqual([
+            "six===1.0;platform_machine=='aarch64'",
+            "six===1.0;platform_machine=='x86_64'",
+        ], rendered(result))
+
+    def test_order_is_version_then_platform(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.10", "x==1.10\n"), on(X86, "3.11", "x==1.9\n"),
+            on(ARM, "3.11", "x==1.10\n"), on(ARM, "3.10", "x==1.9\n"),
+        ])
+        self.assertEqual([
+            "x===1.9;python_version=='3.10' and platform_machine=='aarch64'",
+            "x===1.9;python_version=='3.11' and platform_machine=='x86_64'",
+            "x===1.10;python_version=='3.11' and "
+            "platform_machine=='aarch64'",
+            "x===1.10;python_version=='3.10' and platform_machine=='x86_64'",
+        ], rendered(result))
+
+    def test_ranges_are_per_platform(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.10", "x==1\n"), on(X86, "3.11", "x==1\n"),
+            on(X86, "3.12", "x==2\n"),
+            on(ARM, "3.11", "x==1\n"), on(ARM, "3.12", "x==1\n"),
+        ])
+        self.assertEqual([
+            "x===1;platform_machine=='aarch64'",
+            "x===1;python_version<='3.11' and platform_machine=='x86_64'",
+            "x===2;python_version=='3.12' and platform_machine=='x86_64'",
+        ], rendered(result))
+
+    def test_one_platform_is_exactly_as_without(self) -> None:
+        freezes = [freeze("3.10", "x==1\nb==1\n"),
+                   freeze("3.11", "x==2\n"), freeze("3.12", "x==2\n")]
+        for platform in (X86, "x86_64-unknown-linux-gnu"):
+            same = [dataclasses.replace(f, platform=platform)
+                    for f in freezes]
+            self.assertEqual(constraints.combine(freezes),
+                             constraints.combine(same))
+
+    def test_spelling_from_oldest_interpreter_then_platform(self) -> None:
+        result = constraints.combine([
+            on(X86, "3.12", "pastedeploy==3.1\n"),
+            on(ARM, "3.12", "PasteDeploy==3.1\n"),
+        ])
+        self.assertEqual(["PasteDeploy===3.1"], rendered(result))
+
+    def test_error_two_freezes_for_one_version_and_platform(self) -> None:
+        exc = self.assertRaises(errors.InputError, constraints.combine, [
+            on(X86, "3.12", "a==1\n"), on(ARM, "3.12", "a==1\n"),
+            on(ARM, "3.12", "a==2\n")])
+        self.assertEqual(
+            "two freezes for Python 3.12 on linux aarch64; give one "
+            "interpreter per Python version and platform", str(exc))
+
+    def test_error_duplicate_names_both_sources(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, constraints.check_freezes,
+            [on(X86, "3.12", ""), on(X86, "3.12", "")], ["a.json", "b.json"])
+        self.assertEqual(
+            "b.json: two freezes for Python 3.12 on linux x86_64 (also "
+            "a.json); give one interpreter per Python version and "
+            "platform", str(exc))
+
+    def test_error_platform_unknown_among_named_ones(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, constraints.check_freezes,
+            [on(X86, "3.12", ""), on("", "3.11", "")], ["a.json", "b.json"])
+        self.assertEqual("b.json", exc.source)
+        self.assertEqual(
+            "the freeze for Python 3.11 does not say its platform, the "
+            "others are for 'linux x86_64'; remake it with "
+            "'generate-constraints freeze --method install' (which records "
+            "the platform) or combine it only with freezes made on the "
+            "same machine",
+            exc.msg)
+
+    def test_error_platform_not_sys_platform_machine(self) -> None:
+        exc = self.assertRaises(errors.InputError, constraints.combine, [
+            on(X86, "3.12", "a==1\n"),
+            on("aarch64-unknown-linux-gnu", "3.12", "a==1\n")])
+        self.assertEqual(
+            "the freeze for Python 3.12 on 'aarch64-unknown-linux-gnu': "
+            "the platform is not 'SYS_PLATFORM MACHINE' (such as 'linux "
+            "x86_64'), which freezes of several platforms need for their "
+            "markers; remake it with 'generate-constraints freeze --method "
+            "install' on that platform, or combine it only with freezes for "
+            "the same platform", str(exc))
+
+    def test_error_platform_that_would_inject_into_a_marker(self) -> None:
+        for bad in ("linux x' or '1", "linux x86_64\n", "linux  x86_64"):
+            self.assertRaises(errors.InputError, constraints.combine, [
+                on(X86, "3.12", "a==1\n"), on(bad, "3.12", "")])
+
+    def test_error_python_version_with_a_newline(self) -> None:
+        # An artifact's version goes into markers: no line breaks.
+        self.assertRaises(errors.InputError, constraints.combine, [
+            on(X86, "3.12\n", "a==1\n")])
+
+    def test_check_returns_the_platforms_sorted(self) -> None:
+        self.assertEqual([ARM, X86], constraints.check_freezes(
+            [on(X86, "3.12", ""), on(ARM, "3.12", ""),
+             on(X86, "3.11", "")]))
+        self.assertEqual([], constraints.check_freezes([]))
+
+    def test_version_map_copies_each_platforms_freeze(self) -> None:
+        freezes = constraints.clone_versions([
+            on(X86, "3.11", "x==1\n"), on(X86, "3.12", "x==2\n"),
+            on(ARM, "3.12", "x==3\n"), on(ARM, "3.13", "x==4\n"),
+        ], {"3.12": ("3.13",), "3.11": ("3.10",)})
+        copies = [(f.python_version, f.platform, f.copied_from)
+                  for f in freezes if f.copied_from]
+        # aarch64 keeps its own 3.13 and has no 3.11 to copy to 3.10.
+        self.assertEqual([("3.13", X86, "3.12"), ("3.10", X86, "3.11")],
+                         copies)
+        self.assertEqual([
+            "x===1;python_version<='3.11' and platform_machine=='x86_64'",
+            "x===2;python_version>='3.12' and platform_machine=='x86_64'",
+            "x===3;python_version=='3.12' and platform_machine=='aarch64'",
+            "x===4;python_version=='3.13' and platform_machine=='aarch64'",
+        ], rendered(constraints.combine(freezes)))
+
+    def test_error_version_map_source_on_no_platform(self) -> None:
+        exc = self.assertRaises(
+            errors.InputError, constraints.clone_versions,
+            [on(X86, "3.12", ""), on(ARM, "3.12", ""), on(ARM, "3.11", "")],
+            {"3.10": ("3.9",)})
+        self.assertEqual(
+            "--version-map 3.10:...: no interpreter for Python 3.10; the "
+            "interpreters are 3.11, 3.12", str(exc))
+
+    def test_header_lists_each_version_and_platform(self) -> None:
+        freezes = constraints.clone_versions([
+            constraints.Freeze("3.12", (), "3.12.1", X86, "uv 0.9.0"),
+            constraints.Freeze("3.12", (), "3.12.2", ARM, "uv 0.9.0"),
+            constraints.Freeze("3.11", (), "3.11.9", ARM, "uv 0.9.0"),
+        ], {"3.12": ("3.13",)})
+        provenance = constraints.Provenance(
+            command="generate-constraints combine a.json b.json c.json",
+            date="2026-11-23T12:00:00Z", method="install",
+            installer="uv 0.9.0")
+        head = constraints.header(provenance, freezes)
+        self.assertEqual([
+            "# python 3.11: Python 3.11.9, linux aarch64, uv 0.9.0",
+            "# python 3.12: Python 3.12.2, linux aarch64, uv 0.9.0",
+            "# python 3.12: Python 3.12.1, linux x86_64, uv 0.9.0",
+            "# python 3.13: copy of Python 3.12 on linux aarch64 "
+            "(--version-map)",
+            "# python 3.13: copy of Python 3.12 on linux x86_64 "
+            "(--version-map)",
+        ], [line for line in head.splitlines()
+            if line.startswith("# python ")])
+
+
 class TestVersionMap(base.TestCase):
     def test_parse(self) -> None:
         self.assertEqual(
@@ -461,6 +694,57 @@ class TestCombineProperties(base.TestCase):
                     chosen[line.canonical] = line.version
             self.assertEqual(
                 {pin.canonical: pin.version for pin in item.pins}, chosen)
+
+
+PLATFORMS = ["linux x86_64", "linux aarch64", "darwin arm64",
+             "darwin x86_64", "win32 AMD64"]
+platform_freeze_sets = st.lists(
+    st.tuples(st.sampled_from(PYTHONS), st.sampled_from(PLATFORMS),
+              st.dictionaries(st.sampled_from(["a", "B", "c-d", "e.f"]),
+                              st.sampled_from(["1", "1.1", "2", "10"]),
+                              max_size=4)),
+    min_size=1, max_size=8, unique_by=lambda t: (t[0], t[1]))
+
+
+class TestCombinePlatformProperties(base.TestCase):
+    @settings(deadline=None, max_examples=150)
+    @given(platform_freeze_sets)
+    def test_markers_give_each_environment_exactly_its_pin(
+            self, data: list[tuple[str, str, dict[str, str]]]) -> None:
+        freezes = [
+            constraints.Freeze(python, tuple(
+                constraints.Pin(n, v) for n, v in pins.items()),
+                platform=platform)
+            for python, platform, pins in data]
+        lines = constraints.combine(freezes, skip=())
+        text = "".join(line.render() + "\n" for line in lines)
+        doc = reqfile.parse(text, "u")
+        self.assertEqual([], doc.invalid())
+        self.assertEqual([], policy.check_constraints(doc))
+        for item in freezes:
+            system, machine = item.platform.split(" ")
+            env = {"python_version": item.python_version,
+                   "sys_platform": system, "platform_machine": machine}
+            chosen: dict[str, str] = {}
+            for line in lines:
+                if not line.marker or Marker(line.marker).evaluate(env):
+                    self.assertNotIn(line.canonical, chosen, text)
+                    chosen[line.canonical] = line.version
+            self.assertEqual(
+                {pin.canonical: pin.version for pin in item.pins}, chosen,
+                text)
+
+    @settings(deadline=None, max_examples=100)
+    @given(freeze_sets, st.sampled_from(PLATFORMS + ["x86_64-pc-windows"]))
+    def test_one_shared_platform_changes_nothing(
+            self, data: list[tuple[str, dict[str, str]]],
+            platform: str) -> None:
+        freezes = [constraints.Freeze(python, tuple(
+            constraints.Pin(n, v) for n, v in pins.items()))
+            for python, pins in data]
+        same = [dataclasses.replace(f, platform=platform) for f in freezes]
+        self.assertEqual(constraints.combine(freezes, skip=()),
+                         constraints.combine(same, skip=()))
 
 
 class TestArtifactRoundTrip(base.TestCase):

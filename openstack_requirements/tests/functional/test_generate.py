@@ -337,10 +337,12 @@ class TestInterrupt(GenerateTestCase):
 
 class TestCombineArtifacts(base.TestCase):
     def artifact(self, directory: str, version: str,
-                 pins: dict[str, str]) -> str:
-        return self.write(directory, f"freeze-{version}.json", json.dumps({
+                 pins: dict[str, str],
+                 platform: str = "linux x86_64") -> str:
+        name = f"freeze-{version}-{platform.replace(' ', '-')}.json"
+        return self.write(directory, name, json.dumps({
             "format": generate.FREEZE_FORMAT, "python_version": version,
-            "python_full": f"{version}.1", "platform": "linux x86_64",
+            "python_full": f"{version}.1", "platform": platform,
             "installer": "uv 0.9.0", "method": "install", "pins": pins}))
 
     def test_diff_without_output_prints_only_the_diff(self) -> None:
@@ -378,8 +380,82 @@ class TestCombineArtifacts(base.TestCase):
             generate.main, ["combine", a, b])
         self.assertEqual(2, code)
         self.assertEqual("", stdout)
-        self.assertEqual("two freezes for Python 3.12; give one interpreter "
-                         "per Python version\n", stderr)
+        self.assertEqual(f"{b}: two freezes for Python 3.12 on linux x86_64 "
+                         f"(also {a}); give one interpreter per Python "
+                         "version and platform\n", stderr)
+
+    def test_two_platforms(self) -> None:
+        directory = self.make_dir()
+        intel = self.artifact(directory, "3.12", {
+            "six": "1.16.0", "numpy": "2.1.0", "intel-only": "1.0"})
+        arm = self.artifact(directory, "3.12", {
+            "six": "1.16.0", "numpy": "2.0.2"}, "linux aarch64")
+        old = self.artifact(directory, "3.11", {
+            "six": "1.16.0", "numpy": "2.0.2"}, "linux aarch64")
+        out = os.path.join(directory, "upper-constraints.txt")
+        code, stdout, stderr = self.run_main(generate.main, [
+            "combine", intel, arm, old, "--sort", "name",
+            "--version-map", "3.12:3.13", "-o", out])
+        self.assertEqual(0, code, stderr)
+        self.assertEqual("", stdout)
+        self.assertIn("Duplicating 3.12 freeze to 3.13 on linux aarch64\n",
+                      stderr)
+        text = base.read(out)
+        self.assertEqual([
+            "intel-only===1.0;platform_machine=='x86_64'",
+            "numpy===2.0.2;platform_machine=='aarch64'",
+            "numpy===2.1.0;platform_machine=='x86_64'",
+            "six===1.16.0;platform_machine=='aarch64'",
+            "six===1.16.0;platform_machine=='x86_64'",
+        ], body(text))
+        self.assertEqual([
+            "# python 3.11: Python 3.11.1, linux aarch64, uv 0.9.0",
+            "# python 3.12: Python 3.12.1, linux aarch64, uv 0.9.0",
+            "# python 3.12: Python 3.12.1, linux x86_64, uv 0.9.0",
+            "# python 3.13: copy of Python 3.12 on linux aarch64 "
+            "(--version-map)",
+            "# python 3.13: copy of Python 3.12 on linux x86_64 "
+            "(--version-map)",
+        ], [line for line in text.splitlines()
+            if line.startswith("# python ")])
+        # validate-constraints' format check accepts the file.
+        from openstack_requirements import policy
+        from openstack_requirements import reqfile
+
+        self.assertEqual([], policy.check_constraints(
+            reqfile.parse(text, out)))
+
+    def test_two_platforms_same_pythons_same_pins_no_markers(self) -> None:
+        directory = self.make_dir()
+        paths = [self.artifact(directory, version, {"six": "1.16.0"},
+                               platform)
+                 for version in ("3.11", "3.12")
+                 for platform in ("linux x86_64", "linux aarch64")]
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", *paths])
+        self.assertEqual(0, code, stderr)
+        self.assertTrue(stdout.endswith(
+            "# python 3.11: Python 3.11.1, linux aarch64, uv 0.9.0\n"
+            "# python 3.11: Python 3.11.1, linux x86_64, uv 0.9.0\n"
+            "# python 3.12: Python 3.12.1, linux aarch64, uv 0.9.0\n"
+            "# python 3.12: Python 3.12.1, linux x86_64, uv 0.9.0\n"
+            "six===1.16.0\n"), stdout)
+
+    def test_error_platform_triple_among_named_platforms(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"six": "1"})
+        b = self.artifact(directory, "3.12", {"six": "1"},
+                          "aarch64-unknown-linux-gnu")
+        out = os.path.join(directory, "u.txt")
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, b, "-o", out])
+        self.assertEqual(2, code)
+        self.assertEqual("", stdout)
+        self.assertTrue(stderr.startswith(
+            f"{b}: the freeze for Python 3.12 on "
+            "'aarch64-unknown-linux-gnu': the platform is not "
+            "'SYS_PLATFORM MACHINE'"), stderr)
+        self.assertFalse(os.path.exists(out))
 
     def test_error_injected_pin_is_refused(self) -> None:
         directory = self.make_dir()
