@@ -626,7 +626,8 @@ def resolve(
         python_version=python_version,
         pins=constraints.parse_freeze(
             "".join(out), f"uv pip compile ({python_version})"),
-        platform=python_platform,
+        # uv resolves for this machine unless told otherwise.
+        platform=python_platform or _host_platform(),
         installer=f"{uv.version} pip compile",
         method="resolve",
     )
@@ -678,10 +679,18 @@ def resolve_universal(
     return [constraints.Freeze(
         python_version=version,
         pins=split[version],
-        platform=f"{host['sys_platform']} {host['platform_machine']}",
+        platform=_host_platform(),
         installer=f"{uv.version} pip compile --universal",
         method="resolve",
     ) for version in python_versions]
+
+
+def _host_platform() -> str:
+    """This machine as an install freeze names it: "linux x86_64"."""
+    import platform
+    import sys
+
+    return f"{sys.platform} {platform.machine()}"
 
 
 def _count_requirements(path: str) -> int:

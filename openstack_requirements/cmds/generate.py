@@ -738,6 +738,14 @@ def _load_artifact(path: str) -> tuple[constraints.Freeze, dict[str, str]]:
     _check_pins(path, pins)
     text = {key: str(value) for key, value in data.items()
             if isinstance(value, str)}
+    for key, value in sorted(text.items()):
+        # These go into '#' header lines: a line break would start a
+        # line of its own, e.g. a pin nobody froze.
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise errors.InputError(
+                f"field {key!r} has a control character ({value!r}); "
+                "make the artifact again with 'generate-constraints "
+                "freeze'", source=path)
     freeze = constraints.Freeze(
         python_version=version,
         pins=tuple(constraints.Pin(k, v) for k, v in pins.items()),

@@ -474,6 +474,20 @@ class TestCombineArtifacts(base.TestCase):
             self.assertIn(f"{a}: {message}", stderr)
             self.assertFalse(os.path.exists(out))
 
+    def test_error_line_break_in_a_header_field_is_refused(self) -> None:
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"six": "1"})
+        data = json.loads(base.read(a))
+        data["installer"] = "uv 0.9.0\nrequests===0.1"
+        self.write(directory, os.path.basename(a), json.dumps(data))
+        out = os.path.join(directory, "u.txt")
+        code, stdout, stderr = self.run_main(
+            generate.main, ["combine", a, "-o", out])
+        self.assertEqual(2, code)
+        self.assertIn(f"{a}: field 'installer' has a control character "
+                      "('uv 0.9.0\\nrequests===0.1')", stderr)
+        self.assertFalse(os.path.exists(out))
+
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
