@@ -21,7 +21,8 @@ Each method gets its own fresh cache directory: one "cold" run (empty
 cache, everything downloaded and built), then --repeat "warm" runs on
 the same cache, of which the best is reported (the machine is shared, so
 load varies).  uv-raw has no cold run: it runs right after uv, on uv's
-warm cache, so the two differ only by the tool's own cost.  A method
+warm cache, so the two differ only by the tool's own cost
+(``--raw-cold`` gives it a fresh cache and a cold run instead).  A method
 that fails is reported with its error and the run goes on.  Methods:
 
   reference   what upstream's generate-constraints does: python -m venv,
@@ -256,6 +257,11 @@ def main() -> int:
                              "interpreter's share as the one-interpreter "
                              "figure (it runs them one after the other; "
                              "saves a 10+ minute run on the full list)")
+    parser.add_argument("--raw-cold", action="store_true",
+                        help="give uv-raw a fresh cache and a cold run of "
+                             "its own instead of uv's warm cache")
+    parser.add_argument("--one-python", action="store_true",
+                        help="leave out the two-interpreter runs")
     parser.add_argument("--save", metavar="DIR",
                         help="write each method's pins to DIR")
     args = parser.parse_args()
@@ -271,7 +277,9 @@ def main() -> int:
               f"{datetime.date.today()}; load {os.getloadavg()[0]:.1f}")
         versions = ["3.10", "3.11", "3.12", "3.13"]
         plan: list[tuple[str, Func, bool]] = []
-        for name, pythons in (("1 python", one), ("2 pythons", two)):
+        counts = (("1 python", one),) if args.one_python else (
+            ("1 python", one), ("2 pythons", two))
+        for name, pythons in counts:
             if not (args.split_reference and name == "1 python"):
                 plan.append((
                     f"reference {name}",
@@ -312,7 +320,8 @@ def main() -> int:
             # The raw floor runs on uv's own warm cache, right after it:
             # same downloads and builds, so only the tool's cost differs.
             shared = (caches.get(label.replace("uv-raw", "uv", 1))
-                      if label.startswith("uv-raw") else None)
+                      if label.startswith("uv-raw") and not args.raw_cold
+                      else None)
             split = ("reference 1 python" if args.split_reference and
                      label == "reference 2 pythons" else "")
             caches[label] = timed(label, results, outputs, work,
