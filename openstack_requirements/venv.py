@@ -96,6 +96,14 @@ class Index:
     no_index: bool = False
     exclude_newer: str = ""
     offline: bool = False  # uv only: use nothing but uv's cache
+    #: A uv.toml written by :func:`write_uv_config`, or "".
+    uv_config: str = ""
+
+    @property
+    def is_pypi(self) -> bool:
+        """PyPI is the main index (the default, or named)."""
+        return not self.no_index and self.index_url.rstrip("/") in (
+            "", PYPI_SIMPLE)
 
     def describe(self) -> str:
         parts = []
@@ -126,11 +134,50 @@ class Index:
         # does, instead of uv's default of the first index that has the
         # name.
         args = self.pip_args() + ["--index-strategy", "unsafe-best-match"]
+        if self.uv_config:
+            # The config file names PyPI as the default index; on the
+            # command line it would replace it and drop its settings.
+            if self.index_url:
+                del args[:2]
+            args[:0] = ["--config-file", self.uv_config]
         if self.exclude_newer:
             args += ["--exclude-newer", self.exclude_newer]
         if self.offline:
             args.append("--offline")
         return args
+
+
+PYPI_SIMPLE = "https://pypi.org/simple"
+
+#: PyPI's files never change: a file name can be uploaded once and its
+#: URL carries its hash.  PyPI says so in its headers; a proxy that drops
+#: them makes uv download every file again and rebuild every sdist on
+#: each run (it keeps built wheels per download).  Pages keep whatever
+#: the server says, so new releases show up at once.
+_UV_CONFIG = """\
+# Written by generate-constraints: PyPI with its own caching rules.
+[[index]]
+name = "pypi"
+url = "{url}"
+default = true
+cache-control = {{ files = "max-age=365000000, immutable" }}
+"""
+
+
+def write_uv_config(index: Index, directory: str) -> Index:
+    """*index*, with a uv.toml in *directory* when PyPI is the index.
+
+    The file is passed with ``--config-file`` (next to ``--no-config``,
+    so no user or project configuration is read); it declares PyPI's
+    files immutable, as PyPI's own ``Cache-Control`` headers do.  Other
+    indexes are left to their servers' headers.
+    """
+    if not index.is_pypi:
+        return index
+    path = os.path.join(directory, "uv.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(_UV_CONFIG.format(url=PYPI_SIMPLE))
+    return dataclasses.replace(index, uv_config=path)
 
 
 class InstallError(errors.ToolError):

@@ -326,6 +326,8 @@ def _run_all(
 
     requirements = os.path.abspath(args.requirements)
     labels = targets.versions
+    if args.installer == "uv":
+        index = venv.write_uv_config(index, log_dir)
     progress = _Progress(sys.stderr, labels)
     cancel = venv.Cancel()
     installer = venv.Installer(args.installer)

@@ -71,6 +71,56 @@ class TestIndex(base.TestCase):
                          index.pip_args())
 
 
+class TestUvConfig(base.TestCase):
+    """PyPI's files are immutable: uv is told so in a uv.toml of ours."""
+
+    def test_pypi_gets_a_config_and_loses_its_index_url(self) -> None:
+        directory = self.make_dir()
+        for url in ("", "https://pypi.org/simple", "https://pypi.org/simple/"):
+            index = venv.write_uv_config(
+                venv.Index(index_url=url, extra_index_urls=("https://x/s",)),
+                directory)
+            path = os.path.join(directory, "uv.toml")
+            self.assertEqual(path, index.uv_config)
+            self.assertEqual([
+                "--config-file", path, "--extra-index-url", "https://x/s",
+                "--index-strategy", "unsafe-best-match"], index.uv_args())
+            # pip never sees it.
+            self.assertNotIn("--config-file", index.pip_args())
+        text = base.read(path)
+        self.assertIn('url = "https://pypi.org/simple"\ndefault = true\n',
+                      text)
+        self.assertIn('files = "max-age=365000000, immutable"', text)
+
+    def test_other_indexes_keep_their_servers_rules(self) -> None:
+        directory = self.make_dir()
+        for index in (venv.Index(index_url="https://mirror/simple"),
+                      venv.Index(no_index=True, find_links=("/w",))):
+            self.assertIs(index, venv.write_uv_config(index, directory))
+        self.assertEqual([], os.listdir(directory))
+
+    def test_uv_reads_the_config(self) -> None:
+        # This uv accepts the file: a lookup offline on an empty cache
+        # fails for want of the package, not for the configuration.
+        directory = self.make_dir()
+        index = venv.write_uv_config(venv.Index(offline=True), directory)
+        reqs = self.write(directory, "r.txt", "six\n")
+        env = venv.clean_env(os.environ)
+        env["UV_CACHE_DIR"] = os.path.join(directory, "cache")
+        result = subprocess.run(
+            [venv.uv_bin(), "pip", "compile", "--no-config",
+             "--python-version", "3.12", *index.uv_args(), reqs],
+            env=env, capture_output=True, text=True, check=False)
+        self.assertEqual(1, result.returncode, result.stderr)
+        self.assertIn("six was not found in the cache", result.stderr)
+        broken = self.write(directory, "uv.toml", "[[index]]\nurl = 3\n")
+        result = subprocess.run(
+            [venv.uv_bin(), "pip", "compile", "--no-config",
+             "--config-file", broken, "--offline", reqs],
+            env=env, capture_output=True, text=True, check=False)
+        self.assertEqual(2, result.returncode, result.stderr)
+
+
 class TestProbe(base.TestCase):
     def test_this_interpreter(self) -> None:
         found = venv.probe(sys.executable, os.environ)
