@@ -149,18 +149,21 @@ class Index:
 
 PYPI_SIMPLE = "https://pypi.org/simple"
 
-#: PyPI's files never change: a file name can be uploaded once and its
-#: URL carries its hash.  PyPI says so in its headers; a proxy that drops
-#: them makes uv download every file again and rebuild every sdist on
-#: each run (it keeps built wheels per download).  Pages keep whatever
-#: the server says, so new releases show up at once.
+#: PyPI's own caching rules, as its headers state them: files never
+#: change (a file name can be uploaded once and its URL carries its
+#: hash), index pages are fresh for 10 minutes.  A proxy that drops the
+#: headers makes uv fetch every page and file again and rebuild every
+#: sdist on each run (it keeps built wheels per download).
 _UV_CONFIG = """\
 # Written by generate-constraints: PyPI with its own caching rules.
 [[index]]
 name = "pypi"
 url = "{url}"
 default = true
-cache-control = {{ files = "max-age=365000000, immutable" }}
+
+[index.cache-control]
+api = "max-age=600"
+files = "max-age=365000000, immutable"
 """
 
 
@@ -536,6 +539,50 @@ def _names(venv: str) -> dict[str, str]:
     return names
 
 
+class Pages:
+    """Lets one uv install read the index first, the others after it.
+
+    Parallel uv installs would each fetch every index page at once; on
+    two cores that is most of a warm run.  Instead the leading install
+    runs alone until uv reports ``Resolved N packages``: by then every
+    page it needed is in uv's cache, fresh for the ``max-age`` of our
+    uv.toml, and the other installs resolve from those same pages (so
+    every interpreter also sees the same releases).  A page only they
+    need is fetched as usual.  Only the resolution is serialised:
+    builds, downloads and linking still run in parallel.
+    """
+
+    def __init__(self) -> None:
+        self._read = threading.Event()
+        self._lock = threading.Lock()
+        self._leader: int | None = None
+
+    def wait(self, cancel: Cancel, progress: Progress) -> None:
+        """Before an install: lead, or wait for the leader's pages."""
+        with self._lock:
+            if self._leader is None:
+                self._leader = threading.get_ident()
+                return
+        if not self._read.is_set():
+            progress("install: waiting for the index pages")
+        while not self._read.wait(0.2):
+            if cancel.cancelled.is_set():
+                raise KeyboardInterrupt
+
+    def watch(self, inner: _Watch) -> _Watch:
+        def watch(line: str) -> str | None:
+            if (threading.get_ident() == self._leader
+                    and line.startswith("Resolved ")):
+                self._read.set()
+            return inner(line)
+        return watch
+
+    def done(self) -> None:
+        """After an install, whatever happened: never leave them waiting."""
+        if threading.get_ident() == self._leader:
+            self._read.set()
+
+
 def install_and_freeze(
     interpreter: Interpreter,
     requirements: str,
@@ -546,8 +593,13 @@ def install_and_freeze(
     cancel: Cancel,
     uv: Uv,
     progress: Progress = lambda phase: None,
+    pages: Pages | None = None,
 ) -> constraints.Freeze:
     """Install *requirements* into a new venv for *interpreter*, freeze.
+
+    With *pages* (uv only), the install waits until the leading install
+    has read the index, then reads the same pages from uv's cache (see
+    :class:`Pages`).
 
     :param env: the environment, already through :func:`clean_env`.
     :raises InstallError: a step failed; the log at *log_path* has it
@@ -592,8 +644,18 @@ def install_and_freeze(
                  None),
             ]
             freeze_cmd = [*pip, "freeze"]
+        if installer is Installer.UV and pages is not None:
+            steps[1] = (steps[1][0], steps[1][1],
+                        pages.watch(steps[1][2] or (lambda line: None)))
         for cmd, phase, watch in steps:
-            if session.run(cmd, phase, watch) != 0:
+            if phase == "install" and pages is not None:
+                pages.wait(cancel, progress)
+            try:
+                code = session.run(cmd, phase, watch)
+            finally:
+                if phase == "install" and pages is not None:
+                    pages.done()
+            if code != 0:
                 session.fail(installer.value, python, log_path)
         if installer is Installer.PIP:
             version_out: list[str] = []

@@ -354,6 +354,12 @@ def _run_all(
     # venv.UV_CONNECTION_BUDGET).
     env = dict(env, **venv.uv_connections(min(jobs, len(labels))))
 
+    # Where pages stay fresh in uv's cache (PyPI, see venv.Pages), one
+    # install reads the index and the others reuse its pages.
+    pages = (venv.Pages() if installer is venv.Installer.UV and jobs > 1
+             and len(labels) > 1 and index.uv_config and not index.offline
+             and not targets.resolve else None)
+
     def one(position: int) -> constraints.Freeze:
         label = labels[position]
         report = progress.reporter(label)
@@ -364,7 +370,7 @@ def _run_all(
         log = os.path.join(log_dir, f"python{label}-{installer.value}.log")
         return venv.install_and_freeze(
             targets.interpreters[position], requirements, installer, index,
-            log, env, cancel, uv, report)
+            log, env, cancel, uv, report, pages)
 
     freezes: list[constraints.Freeze] = []
     failures: list[buildlog.Failure] = []

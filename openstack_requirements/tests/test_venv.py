@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 from openstack_requirements import errors
 from openstack_requirements.tests import base
@@ -90,7 +91,8 @@ class TestUvConfig(base.TestCase):
         text = base.read(path)
         self.assertIn('url = "https://pypi.org/simple"\ndefault = true\n',
                       text)
-        self.assertIn('files = "max-age=365000000, immutable"', text)
+        self.assertIn('[index.cache-control]\napi = "max-age=600"\n'
+                      'files = "max-age=365000000, immutable"\n', text)
 
     def test_other_indexes_keep_their_servers_rules(self) -> None:
         directory = self.make_dir()
@@ -265,3 +267,53 @@ class TestProgressWatchers(base.TestCase):
         self.assertEqual("install: collected 1 listed, 1 in all",
                          venv._watch_pip(0)("Collecting six (from -r g.txt "
                                             "(line 3))\n"))
+
+
+class TestPages(base.TestCase):
+    """The leading uv install reads the index; the others wait for it."""
+
+    def follower(self, pages: venv.Pages, cancel: venv.Cancel,
+                 seen: list[str]) -> threading.Thread:
+        def run() -> None:
+            try:
+                pages.wait(cancel, seen.append)
+                seen.append("released")
+            except KeyboardInterrupt:
+                seen.append("interrupted")
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def test_followers_start_when_the_leader_has_resolved(self) -> None:
+        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages.wait(cancel, seen.append)  # this thread leads
+        watch = pages.watch(lambda line: line.upper())
+        thread = self.follower(pages, cancel, seen)
+        self.assertEqual("PREPARING", watch("preparing"))
+        thread.join(0.5)
+        self.assertTrue(thread.is_alive())
+        self.assertEqual(["install: waiting for the index pages"], seen)
+        self.assertEqual("RESOLVED 3 PACKAGES", watch("Resolved 3 packages"))
+        thread.join(5)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual("released", seen[-1])
+        # Later installs do not wait at all.
+        later: list[str] = []
+        self.follower(pages, cancel, later).join(5)
+        self.assertEqual(["released"], later)
+
+    def test_a_failed_leader_releases_them(self) -> None:
+        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages.wait(cancel, seen.append)
+        thread = self.follower(pages, cancel, seen)
+        pages.done()  # the leader's install ended without "Resolved"
+        thread.join(5)
+        self.assertEqual("released", seen[-1])
+
+    def test_ctrl_c_stops_a_waiting_follower(self) -> None:
+        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages.wait(cancel, seen.append)
+        thread = self.follower(pages, cancel, seen)
+        cancel.cancel()
+        thread.join(5)
+        self.assertEqual("interrupted", seen[-1])
