@@ -15,7 +15,7 @@
 Run: python benchmarks/bench_generate.py [--python python3.12]
          [--python2 python3.11] [--subset default|all|FILE]
          [--skip reference,...] [--repeat N] [--split-reference]
-         [--save DIR]
+         [--save DIR] [--raw-cold] [--stale-pages] [--one-python]
 
 Each method gets its own fresh cache directory: one "cold" run (empty
 cache, everything downloaded and built), then --repeat "warm" runs on
@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 import datetime
+import glob
 import math
 import os
 import shutil
@@ -187,6 +188,11 @@ def uv_compile(reqs: str, env: dict[str, str], offline: bool) -> str:
                 "-q", *(["--offline"] if offline else []), reqs], env)
 
 
+#: With --stale-pages: the uv methods' best run after their index pages
+#: were dropped from the cache (as after PyPI's 10 minutes).
+STALE_PAGES = False
+STALE: dict[str, float] = {}
+
 Func = Callable[[dict[str, str], bool], str]
 Times = tuple[float, float, float | None]
 
@@ -205,11 +211,17 @@ def timed(label: str, results: dict[str, Times], outputs: dict[str, str],
     phases = ["warm"] * repeat if cache else ["cold"] + ["warm"] * repeat
     cache = cache or tempfile.mkdtemp(dir=work)
     if can_offline:
+        phases += ["stale"] * repeat if STALE_PAGES else []
         phases += ["offline"] * repeat
     times: dict[str, list[float]] = {}
     first: dict[str, list[float]] = {}
     for phase in phases:
         env = base_env(cache)
+        if phase == "stale":
+            # Index pages past their freshness: uv fetches them again;
+            # files and built wheels stay in the cache.
+            for pages in glob.glob(os.path.join(cache, "uv", "simple-v*")):
+                shutil.rmtree(pages)
         start = time.perf_counter()
         try:
             outputs[label] = func(env, phase == "offline")
@@ -231,6 +243,8 @@ def timed(label: str, results: dict[str, Times], outputs: dict[str, str],
                 min(table["offline"]) if can_offline else None)
 
     results[label] = best(times)
+    if "stale" in times:
+        STALE[label] = min(times["stale"])
     if split:
         results[split] = best(first)
     return cache
@@ -260,11 +274,16 @@ def main() -> int:
     parser.add_argument("--raw-cold", action="store_true",
                         help="give uv-raw a fresh cache and a cold run of "
                              "its own instead of uv's warm cache")
+    parser.add_argument("--stale-pages", action="store_true",
+                        help="uv methods: also time a warm run whose index "
+                             "pages were dropped from uv's cache")
     parser.add_argument("--one-python", action="store_true",
                         help="leave out the two-interpreter runs")
     parser.add_argument("--save", metavar="DIR",
                         help="write each method's pins to DIR")
     args = parser.parse_args()
+    global STALE_PAGES
+    STALE_PAGES = args.stale_pages
     skip = set(filter(None, args.skip.split(",")))
     one = [shutil.which(args.python) or args.python]
     two = one + [shutil.which(args.python2) or args.python2]
@@ -350,6 +369,12 @@ def main() -> int:
             if offline is not None:
                 ratios += f" {ref[1] / offline:11.1f}"
         print(f"{label:<22} {cold:7.1f} {warm:7.1f} {off} {ratios}")
+
+    if STALE:
+        print()
+        print("warm with stale index pages (files and built wheels cached):")
+        for label, seconds in STALE.items():
+            print(f"  {label:<22} {seconds:7.1f} s")
 
     def ratio(a: str, b: str, col: int) -> str:
         if a in results and b in results:
