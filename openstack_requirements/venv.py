@@ -237,15 +237,20 @@ def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
     Every ``PIP_*``, ``UV_*`` and ``PYTHON*`` variable goes, but cache
     locations and how the index is reached (``PIP_CERT``, proxies; plain
     ``HTTPS_PROXY``, ``SSL_CERT_FILE``... are not touched) stay; config
-    files are switched off and uv may not download interpreters.
+    files are switched off, uv may not download interpreters, and no
+    tool colours its output.
     """
     env = {
         key: value for key, value in environ.items()
         if not key.startswith(("PIP_", "UV_", "PYTHON")) or key in KEEP_ENV
     }
-    for key in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+    # FORCE_COLOR would put colour codes into the output that progress
+    # and Pages read line by line.
+    for key in ("VIRTUAL_ENV", "CONDA_PREFIX", "FORCE_COLOR",
+                "CLICOLOR_FORCE"):
         env.pop(key, None)
     env.update({
+        "NO_COLOR": "1",
         # pip reads no config file at all when this is os.devnull.
         "PIP_CONFIG_FILE": os.devnull,
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -572,7 +577,7 @@ class Pages:
     def watch(self, inner: _Watch) -> _Watch:
         def watch(line: str) -> str | None:
             if (threading.get_ident() == self._leader
-                    and line.startswith("Resolved ")):
+                    and line.strip().startswith("Resolved ")):
                 self._read.set()
             return inner(line)
         return watch

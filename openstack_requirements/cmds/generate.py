@@ -346,7 +346,7 @@ def _run_all(
             # target and can fail where per-version resolves succeed;
             # these then give the real answer (or a per-version report).
             progress.reporter_all()(
-                f"universal resolve failed (see {log}); per version")
+                "universal resolve failed; resolving per version")
         finally:
             restore()
     # Parallel uv processes share a connection budget: past it, DNS
@@ -749,9 +749,12 @@ def _load_artifact(path: str) -> tuple[constraints.Freeze, dict[str, str]]:
     for key, value in sorted(text.items()):
         # These go into '#' header lines: a line break would start a
         # line of its own, e.g. a pin nobody froze.
-        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        # isprintable() is False for every control character and every
+        # line break str.splitlines() (pip's reader) knows: \x85, \u2028.
+        if not value.isprintable():
             raise errors.InputError(
-                f"field {key!r} has a control character ({value!r}); "
+                f"field {key!r} has a line break or control character "
+                f"({value!r}); "
                 "make the artifact again with 'generate-constraints "
                 "freeze'", source=path)
     freeze = constraints.Freeze(

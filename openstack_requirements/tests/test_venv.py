@@ -34,7 +34,7 @@ class TestCleanEnv(base.TestCase):
             "PIP_INDEX_URL": "http://mirror", "PIP_CACHE_DIR": "/c/pip",
             "UV_INDEX_URL": "http://mirror", "UV_CONSTRAINT": "/etc/c.txt",
             "UV_CACHE_DIR": "/c/uv", "VIRTUAL_ENV": "/venv",
-            "PYTHONPATH": "/lib",
+            "PYTHONPATH": "/lib", "FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
         })
         self.assertEqual({
             "PATH": "/usr/bin", "HOME": "/root",
@@ -44,6 +44,7 @@ class TestCleanEnv(base.TestCase):
             "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
             "UV_NO_CONFIG": "1", "UV_PYTHON_DOWNLOADS": "never",
             "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+            "NO_COLOR": "1",
         }, env)
 
 
@@ -293,7 +294,8 @@ class TestPages(base.TestCase):
         thread.join(0.5)
         self.assertTrue(thread.is_alive())
         self.assertEqual(["install: waiting for the index pages"], seen)
-        self.assertEqual("RESOLVED 3 PACKAGES", watch("Resolved 3 packages"))
+        self.assertEqual(" RESOLVED 3 PACKAGES\n",
+                         watch(" Resolved 3 packages\n"))
         thread.join(5)
         self.assertFalse(thread.is_alive())
         self.assertEqual("released", seen[-1])

@@ -59,6 +59,8 @@ class GenerateTestCase(base.TestCase):
             "PIP_CONFIG_FILE": conf, "PIP_CONSTRAINT": bad,
             "UV_CONSTRAINT": bad, "UV_INDEX_URL": "http://127.0.0.1:9/x",
             "PIP_FIND_LINKS": self.dir, "UV_EXCLUDE_NEWER": "2000-01-01",
+            # Colour codes would hide uv's "Resolved N packages" lines.
+            "FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
         }.items():
             self.useFixture(fixtures.EnvironmentVariable(key, value))
 
@@ -110,6 +112,7 @@ class TestInstall(GenerateTestCase):
         self.assertIn("# method: install\n# installer: uv ", text)
         self.assertIn(f"# python {OLD}: Python {OLD}.", text)
         self.assertIn(f"[{NEW}] freeze", stderr)  # plain progress lines
+        self.assertIn(f"[{NEW}] install: resolved 3 packages", stderr)
         data = json.loads(base.read(report))
         self.assertTrue(data["ok"])
         self.assertEqual([OLD, NEW], sorted(
@@ -478,15 +481,18 @@ class TestCombineArtifacts(base.TestCase):
         directory = self.make_dir()
         a = self.artifact(directory, "3.12", {"six": "1"})
         data = json.loads(base.read(a))
-        data["installer"] = "uv 0.9.0\nrequests===0.1"
-        self.write(directory, os.path.basename(a), json.dumps(data))
         out = os.path.join(directory, "u.txt")
-        code, stdout, stderr = self.run_main(
-            generate.main, ["combine", a, "-o", out])
-        self.assertEqual(2, code)
-        self.assertIn(f"{a}: field 'installer' has a control character "
-                      "('uv 0.9.0\\nrequests===0.1')", stderr)
-        self.assertFalse(os.path.exists(out))
+        # \u2028 and \x85 end a line for pip's reader (str.splitlines).
+        for brk in ("\n", "\r", "\u2028", "\x85", "\x1b"):
+            data["installer"] = f"uv 0.9.0{brk}requests===0.1"
+            self.write(directory, os.path.basename(a), json.dumps(data))
+            code, stdout, stderr = self.run_main(
+                generate.main, ["combine", a, "-o", out])
+            self.assertEqual(2, code, repr(brk))
+            self.assertIn(f"{a}: field 'installer' has a line break or "
+                          "control character ("
+                          f"{data['installer']!r})", stderr)
+            self.assertFalse(os.path.exists(out))
 
 
 class _Terminal(io.StringIO):
