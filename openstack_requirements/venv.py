@@ -22,6 +22,7 @@ a venv under a temp dir that is removed afterwards, also on Ctrl-C.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 import contextlib
@@ -587,6 +588,15 @@ class Pages:
         if threading.get_ident() == self._leader:
             self._read.set()
 
+    @contextlib.contextmanager
+    def turn(self, cancel: Cancel, progress: Progress) -> Iterator[None]:
+        """:meth:`wait` before the install, :meth:`done` after it."""
+        self.wait(cancel, progress)
+        try:
+            yield
+        finally:
+            self.done()
+
 
 def install_and_freeze(
     interpreter: Interpreter,
@@ -625,12 +635,15 @@ def install_and_freeze(
         freeze_out: list[str] = []
         if installer is Installer.UV:
             tool = uv.version
+            watch_install = _watch_uv("install")
+            if pages is not None:
+                watch_install = pages.watch(watch_install)
             steps: list[tuple[list[str], str, _Watch | None]] = [
                 ([uv.path, "venv", "--no-config", "--quiet", "--python",
                   interpreter.path, venv], "venv", None),
                 ([uv.path, "pip", "install", "--no-config", "--python",
                   venv_python, *index.uv_args(), "-r", requirements],
-                 "install", _watch_uv("install")),
+                 "install", watch_install),
             ]
             freeze_cmd = [uv.path, "pip", "freeze", "--no-config", "--python",
                           venv_python]
@@ -649,17 +662,10 @@ def install_and_freeze(
                  None),
             ]
             freeze_cmd = [*pip, "freeze"]
-        if installer is Installer.UV and pages is not None:
-            steps[1] = (steps[1][0], steps[1][1],
-                        pages.watch(steps[1][2] or (lambda line: None)))
         for cmd, phase, watch in steps:
-            if phase == "install" and pages is not None:
-                pages.wait(cancel, progress)
-            try:
+            with (pages.turn(cancel, progress) if pages is not None
+                  and phase == "install" else contextlib.nullcontext()):
                 code = session.run(cmd, phase, watch)
-            finally:
-                if phase == "install" and pages is not None:
-                    pages.done()
             if code != 0:
                 session.fail(installer.value, python, log_path)
         if installer is Installer.PIP:
