@@ -123,6 +123,29 @@ def failing_sdist(directory: str, name: str, version: str) -> str:
     return path
 
 
+#: Where a machine may keep wheels of real releases (a local PyPI
+#: mirror); ``OSR_TEST_WHEEL_DIRS`` (os.pathsep-separated) comes first.
+WHEEL_DIRS = ("/opt/pypi/files", "/opt/wheels")
+
+
+def real_pip_wheel(minimum: tuple[int, ...]) -> str | None:
+    """The newest wheel of a real pip >= *minimum* on this machine."""
+    dirs = [d for d in os.environ.get("OSR_TEST_WHEEL_DIRS", "").split(
+        os.pathsep) if d] + list(WHEEL_DIRS)
+    found: list[tuple[tuple[int, ...], str]] = []
+    for directory in dirs:
+        with contextlib.suppress(OSError):
+            for filename in os.listdir(directory):
+                match = re.fullmatch(r"pip-(\d+(?:\.\d+)*)-py3-none-any\.whl",
+                                     filename)
+                if match:
+                    version = tuple(int(p) for p in match[1].split("."))
+                    if version >= minimum:
+                        found.append(
+                            (version, os.path.join(directory, filename)))
+    return max(found)[1] if found else None
+
+
 def interpreter(version: str) -> str | None:
     """A CPython *version* (``3.12``) from pyenv or PATH, or None."""
     if shutil.which("pyenv"):

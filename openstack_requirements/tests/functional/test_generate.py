@@ -20,6 +20,7 @@ import glob
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -282,6 +283,47 @@ class TestResolve(GenerateTestCase):
         self.assertEqual(["Tiny.Lib===1.5"], body(results[0]))
         self.assertEqual(["Tiny.Lib===1.0"], body(results[1]))
         self.assertIn("# exclude-newer: 2025-01-01T00:00:00Z", results[1])
+
+    def test_pip_exclude_newer_against_an_http_index(self) -> None:
+        # pip's cut-off (--uploaded-prior-to) needs a real pip new enough
+        # to have it; the venv's bundled pip is older, so the command
+        # first upgrades pip from the index, which therefore offers one.
+        pip_wheel = localindex.real_pip_wheel((26, 0))
+        if pip_wheel is None:
+            self.skipTest("no wheel of pip >= 26.0 on this machine "
+                          f"(looked in {', '.join(localindex.WHEEL_DIRS)} "
+                          "and $OSR_TEST_WHEEL_DIRS); CI has one")
+        shutil.copy(pip_wheel, self.index)
+        localindex.wheel(self.index, "setuptools", "0.0.1")
+        localindex.wheel(self.index, "wheel", "0.0.1")
+        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.wheel(self.index, "Tiny.Lib", "1.5")
+        localindex.wheel(self.index, "other_Pkg", "1.1",
+                         requires=["Tiny.Lib>=1.0"])
+        localindex.wheel(self.index, "other_Pkg", "1.2",
+                         requires=["Tiny.Lib>=1.5"])
+        self.reqs = self.write(self.dir, "g.txt", "other_Pkg\n")
+        old, new = "2024-01-01T00:00:00Z", "2025-06-01T00:00:00Z"
+        times = {filename: old for filename in os.listdir(self.index)}
+        times["Tiny_Lib-1.5-py3-none-any.whl"] = new
+        times["other_Pkg-1.2-py3-none-any.whl"] = new
+        with localindex.serve(self.index, times) as url:
+            results = []
+            for extra in ([], ["--exclude-newer", "2025-01-01"]):
+                code, stdout, stderr = self.run_main(generate.main, [
+                    "--installer", "pip", "-p", sys.executable, "-r",
+                    self.reqs, "--sort", "name", "--index-url", url,
+                    *extra])
+                self.assertEqual(0, code, stderr)
+                results.append(stdout)
+        self.assertEqual(["other_Pkg===1.2", "Tiny.Lib===1.5"],
+                         body(results[0]))
+        # The transitive pin obeys the cut-off as well as the listed one.
+        self.assertEqual(["other_Pkg===1.1", "Tiny.Lib===1.0"],
+                         body(results[1]))
+        self.assertIn("# exclude-newer: 2025-01-01T00:00:00Z", results[1])
+        version = os.path.basename(pip_wheel).split("-")[1]
+        self.assertIn(f"# installer: pip {version}\n", results[1])
 
 
 class TestInterrupt(GenerateTestCase):
