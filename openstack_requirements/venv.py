@@ -545,6 +545,69 @@ def _names(venv: str) -> dict[str, str]:
     return names
 
 
+def remove_tree(path: str) -> None:
+    """Remove the directory *path* and everything in it.
+
+    A venv of the whole shipped list holds ~90,000 files in ~14,500
+    directories.  ``rm -rf`` in a child process removes it with less CPU
+    time than :func:`shutil.rmtree` (1.1 s against 1.4 s here), and two
+    of them, one per interpreter, run side by side, where two rmtree
+    calls in threads of this process take turns holding the GIL (2.3 s
+    of CPU in all against 3.2-3.8 s; see benchmarks/bench_cores.py).
+    Whatever ``rm`` leaves (no ``rm`` on PATH, an error) goes through
+    rmtree, which raises if it cannot remove it either.
+
+    ``rm`` runs in a session of its own, so a Ctrl-C on the terminal
+    does not stop it half way; one that interrupts the wait here waits
+    for ``rm`` to finish (a few seconds) and is raised after.
+    """
+    interrupted: BaseException | None = None
+    rm = shutil.which("rm")
+    if rm is not None:
+        try:
+            proc = subprocess.Popen(
+                [rm, "-rf", "--", path], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        except OSError:
+            pass
+        else:
+            while True:
+                try:
+                    proc.wait()
+                    break
+                except KeyboardInterrupt as exc:
+                    interrupted = exc
+    if os.path.lexists(path):
+        try:
+            shutil.rmtree(path)
+        except OSError:
+            # A directory without write permission (a build may leave
+            # one): make every directory writable, then try again.
+            os.chmod(path, 0o700)
+            for root, dirs, _ in os.walk(path):
+                for name in dirs:
+                    with contextlib.suppress(OSError):
+                        os.chmod(os.path.join(root, name), 0o700,
+                                 follow_symlinks=False)
+            shutil.rmtree(path)
+    if interrupted is not None:
+        raise interrupted
+
+
+@contextlib.contextmanager
+def throwaway_dir(prefix: str) -> Iterator[str]:
+    """A new temporary directory, removed with :func:`remove_tree`.
+
+    Removed however the block ends, Ctrl-C included.
+    """
+    path = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield path
+    finally:
+        remove_tree(path)
+
+
 class Pages:
     """Lets one uv install read the index first, the others after it.
 
@@ -623,7 +686,7 @@ def install_and_freeze(
     python = f"{interpreter.python_version} ({interpreter.path})"
     prefix = f"generate-constraints-{interpreter.python_version}-"
     with open(log_path, "w", encoding="utf-8") as log, \
-            tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            throwaway_dir(prefix) as tmp:
         # The tools' own temp files live inside our throwaway directory,
         # so a child killed by Ctrl-C cannot leave one behind.
         child_tmp = os.path.join(tmp, "tmp")

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import threading
 
+import fixtures
+
 from openstack_requirements import errors
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
@@ -319,3 +321,47 @@ class TestPages(base.TestCase):
         cancel.cancel()
         thread.join(5)
         self.assertEqual("interrupted", seen[-1])
+
+
+class TestThrowawayDir(base.TestCase):
+    """Throwaway venv directories go, however the block ends."""
+
+    def fill(self, path: str) -> None:
+        for a in range(3):
+            for b in range(3):
+                deep = os.path.join(path, "lib", f"a{a}", f"b{b}")
+                os.makedirs(deep)
+                with open(os.path.join(deep, "f.py"), "w") as f:
+                    f.write("x = 1\n")
+        os.symlink("/", os.path.join(path, "root-link"))  # not followed
+
+    def test_removed_after_the_block(self) -> None:
+        with venv.throwaway_dir("test-throwaway-") as path:
+            self.fill(path)
+        self.assertFalse(os.path.lexists(path))
+        self.assertTrue(os.path.isdir("/"))
+
+    def test_removed_when_the_block_raises(self) -> None:
+        with self.assertRaises(KeyboardInterrupt):
+            with venv.throwaway_dir("test-throwaway-") as path:
+                self.fill(path)
+                raise KeyboardInterrupt
+        self.assertFalse(os.path.lexists(path))
+
+    def test_without_rm_on_path(self) -> None:
+        self.useFixture(fixtures.EnvironmentVariable("PATH", "/nonexistent"))
+        with venv.throwaway_dir("test-throwaway-") as path:
+            self.fill(path)
+        self.assertFalse(os.path.lexists(path))
+
+    def test_read_only_directories(self) -> None:
+        # A build can leave a directory without write permission: rm
+        # cannot empty it, so the fallback makes it writable first.
+        if os.geteuid() == 0:
+            self.skipTest("root may write to read-only directories; "
+                          "run as another user to test this")
+        with venv.throwaway_dir("test-throwaway-") as path:
+            self.fill(path)
+            os.chmod(os.path.join(path, "lib", "a1"), 0o555)
+            os.chmod(os.path.join(path, "lib"), 0o555)
+        self.assertFalse(os.path.lexists(path))
