@@ -121,14 +121,34 @@ def atomic_write(path: str, text: str) -> bool:
     replaces the target in one rename, so a reader sees the old file or
     the new one, never half of one.  The mode of an existing file is
     kept; a symlink is kept and its target is replaced.
+
+    A character device or a FIFO (``-o /dev/null``, ``-o /dev/stdout``,
+    a named pipe) is written into instead: a rename would put a regular
+    file in its place (as root, even in /dev).  Any other kind of file
+    that is not a regular one is refused.
     """
     target = os.path.realpath(path)
     data = text.encode("utf-8")
     try:
-        info: os.stat_result | None = os.stat(target)
+        info: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         info = None
-    if info is not None and stat.S_ISREG(info.st_mode):
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot write: {exc.strerror}", source=path) from exc
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if not (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+            raise errors.InputError(
+                f"is {_describe(info.st_mode)}; give the path of a "
+                "regular file to write", source=path)
+        try:
+            with open(path, "wb") as f:
+                f.write(data)
+        except OSError as exc:
+            raise errors.InputError(
+                f"cannot write: {exc.strerror}", source=path) from exc
+        return True
+    if info is not None:
         try:
             if read_bytes(target) == data:
                 return False
@@ -253,7 +273,15 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
             exists = False
             with contextlib.suppress(FileNotFoundError):
                 info = os.stat(target)
-                # Anything but a regular file makes the rename fail below.
+                # A rename would put a regular file in place of a device,
+                # FIFO or socket (as root, even in /dev).  Over a
+                # directory it fails, and the rollback below undoes the
+                # targets already replaced.
+                if not (stat.S_ISREG(info.st_mode)
+                        or stat.S_ISDIR(info.st_mode)):
+                    raise errors.InputError(
+                        f"is {_describe(info.st_mode)}; expected a "
+                        "regular file; no file was changed", source=path)
                 if stat.S_ISREG(info.st_mode):
                     exists = True
                     if read_bytes(target) == data:

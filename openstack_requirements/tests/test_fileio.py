@@ -114,6 +114,57 @@ class TestAtomicWrite(base.TestCase):
         self.assertRaises(errors.InputError, fileio.atomic_write, path, "x")
         self.assertEqual("old\n", base.read(path))
 
+    def null_device(self) -> str:
+        """A character device that discards what is written to it.
+
+        Root gets one of its own in a temp dir, so that a regression
+        cannot replace the machine's /dev/null; others use /dev/null,
+        whose directory they cannot write to.
+        """
+        if os.geteuid() != 0:
+            return "/dev/null"
+        path = os.path.join(self.make_dir(), "null")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        return path
+
+    def test_character_device_is_written_into_not_replaced(self) -> None:
+        # "-o /dev/null" once put a regular file in place of /dev/null.
+        device = self.null_device()
+        before = os.stat(device)
+        self.assertTrue(fileio.atomic_write(device, "a===1\n"))
+        after = os.stat(device)
+        self.assertTrue(stat.S_ISCHR(after.st_mode))
+        self.assertEqual((before.st_ino, before.st_rdev),
+                         (after.st_ino, after.st_rdev))
+        self.assertEqual(
+            [os.path.basename(device)],
+            [n for n in os.listdir(os.path.dirname(device))
+             if n.startswith((".null", "null"))])
+
+    def test_fifo_is_written_into(self) -> None:
+        fifo = os.path.join(self.make_dir(), "pipe")
+        os.mkfifo(fifo)
+        got: list[bytes] = []
+
+        def read() -> None:
+            with open(fifo, "rb") as f:
+                got.append(f.read())
+
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        fileio.atomic_write(fifo, "a===1\n")
+        thread.join(10)
+        self.assertEqual([b"a===1\n"], got)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+
+    def test_error_directory(self) -> None:
+        d = self.make_dir()
+        exc = self.assertRaises(errors.InputError, fileio.atomic_write,
+                                d, "x")
+        self.assertEqual(f"{d}: is a directory; give the path of a "
+                         "regular file to write", str(exc))
+        self.assertEqual([], os.listdir(d))
+
 
 class TestLocked(base.TestCase):
     def test_no_lock_file_left(self) -> None:
@@ -168,6 +219,19 @@ class TestWriteAll(base.TestCase):
         self.assertFalse(os.path.exists(created))
         self.assertEqual(["blocker", "first.txt"], sorted(os.listdir(d)))
         self.assertEqual([], os.listdir(blocker))
+
+    def test_error_fifo_target_changes_nothing(self) -> None:
+        d = self.make_dir()
+        first = self.write(d, "first.txt", "old\n")
+        fifo = os.path.join(d, "pipe")
+        os.mkfifo(fifo)
+        exc = self.assertRaises(errors.InputError, fileio.write_all,
+                                [(first, "new\n"), (fifo, "x\n")])
+        self.assertEqual(f"{fifo}: is a FIFO; expected a regular file; "
+                         "no file was changed", str(exc))
+        self.assertEqual("old\n", base.read(first))
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertEqual(["first.txt", "pipe"], sorted(os.listdir(d)))
 
     def test_unchanged_file_is_not_rewritten(self) -> None:
         d = self.make_dir()

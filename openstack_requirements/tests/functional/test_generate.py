@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -416,6 +417,28 @@ class TestCombineArtifacts(base.TestCase):
                                         "# python 3.12: Python 3.12.1, "
                                         "linux x86_64, uv 0.9.0\n"
                                         "Six===1.16.0\n"))
+
+    def test_output_to_dev_stdout_and_a_null_device(self) -> None:
+        # "-o /dev/stdout" writes into the pipe, "-o" to a null device
+        # leaves it a device (a rename once replaced /dev/null).
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"Six": "1.16.0"})
+        code = ("import sys; from openstack_requirements.cmds import "
+                "generate; sys.exit(generate.main())")
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "combine", a, "-o", "/dev/stdout"],
+            capture_output=True, text=True, check=False, cwd=base.REPO_DIR)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        self.assertTrue(proc.stdout.endswith("Six===1.16.0\n"))
+        if os.geteuid() == 0:
+            null = os.path.join(directory, "null")
+            os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        else:
+            null = "/dev/null"
+        code_, _, stderr = self.run_main(
+            generate.main, ["combine", a, "-o", null])
+        self.assertEqual(0, code_, stderr)
+        self.assertTrue(stat.S_ISCHR(os.stat(null).st_mode))
 
     def test_error_two_artifacts_for_one_version(self) -> None:
         directory = self.make_dir()
