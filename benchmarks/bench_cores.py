@@ -49,6 +49,7 @@ import argparse
 import datetime
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -134,17 +135,22 @@ def main() -> int:
             for i, python in enumerate(pythons[:n]):
                 path = os.path.join(work, f"raw{i}")
                 flag = " ".join(offline)
+                q = {k: shlex.quote(v) for k, v in (
+                    ("uv", uv), ("python", python), ("path", path),
+                    ("reqs", reqs))}
                 cmds.append(["sh", "-c",
-                             f"{uv} venv --no-config -q -p {python} {path} "
-                             f"&& {uv} pip install --no-config {flag} -q "
-                             f"-p {path} -r {reqs} "
-                             f"&& {uv} pip freeze --no-config -p {path} "
-                             f"&& rm -rf {path}"])
+                             f"{q['uv']} venv --no-config -q -p "
+                             f"{q['python']} {q['path']} "
+                             f"&& {q['uv']} pip install --no-config {flag} "
+                             f"-q -p {q['path']} -r {q['reqs']} "
+                             f"&& {q['uv']} pip freeze --no-config "
+                             f"-p {q['path']} && rm -rf {q['path']}"])
             return cmds
 
         plan = [("generate-constraints", ours), ("raw uv + rm -rf", raw)]
         now = datetime.datetime.now(datetime.timezone.utc)
-        print(f"{count} requirements; {os.cpu_count()} CPUs; "
+        print(f"{count} requirements; "
+              f"{len(os.sched_getaffinity(0))} CPUs; "
               f"{now:%Y-%m-%d %H:%M} UTC; "
               f"{'cold' if args.cold else 'warm'}, "
               f"{'offline' if offline else 'online'}; "
@@ -168,7 +174,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    cpus = os.cpu_count() or 1
+    cpus = len(os.sched_getaffinity(0))  # CPUs this process may use
     print()
     print(f"medians of {args.repeat}        wall 1   cpu 1   wall 2   "
           f"cpu 2   2/1   floor 2/1 on {cpus} CPUs")

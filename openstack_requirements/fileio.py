@@ -114,6 +114,18 @@ def _umask() -> int:
     return mask
 
 
+def _open_stream(path: str) -> int | None:
+    """The file descriptor *path* names (``/dev/stdout``), or None."""
+    import re
+
+    path = os.path.normpath(path)
+    named = {"/dev/stdout": 1, "/dev/stderr": 2}
+    if path in named:
+        return named[path]
+    match = re.fullmatch(r"/(?:dev|proc/self)/fd/([0-9]+)", path)
+    return int(match[1]) if match else None
+
+
 def atomic_write(path: str, text: str) -> bool:
     """Replace *path* with *text*; False if it already held exactly that.
 
@@ -122,13 +134,31 @@ def atomic_write(path: str, text: str) -> bool:
     the new one, never half of one.  The mode of an existing file is
     kept; a symlink is kept and its target is replaced.
 
-    A character device or a FIFO (``-o /dev/null``, ``-o /dev/stdout``,
-    a named pipe) is written into instead: a rename would put a regular
-    file in its place (as root, even in /dev).  Any other kind of file
-    that is not a regular one is refused.
+    A character device or a FIFO (``-o /dev/null``, a named pipe) is
+    written into instead: a rename would put a regular file in its place
+    (as root, even in /dev).  ``/dev/stdout``, ``/dev/stderr`` and
+    ``/dev/fd/N`` go to that open file descriptor, whatever it is (a
+    rename would replace a file the shell redirected it to, and later
+    output would go to the old one).  Any other kind of file that is not
+    a regular one is refused.
     """
-    target = os.path.realpath(path)
     data = text.encode("utf-8")
+    fd = _open_stream(path)
+    if fd is not None:
+        import sys
+
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()  # what was printed before comes first
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
+            raise errors.InputError(
+                f"cannot write: {exc.strerror}", source=path) from exc
+        return True
+    target = os.path.realpath(path)
     try:
         info: os.stat_result | None = os.stat(path)
     except FileNotFoundError:

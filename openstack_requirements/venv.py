@@ -578,21 +578,34 @@ def remove_tree(path: str) -> None:
                     break
                 except KeyboardInterrupt as exc:
                     interrupted = exc
-    if os.path.lexists(path):
-        try:
-            shutil.rmtree(path)
-        except OSError:
-            # A directory without write permission (a build may leave
-            # one): make every directory writable, then try again.
-            os.chmod(path, 0o700)
-            for root, dirs, _ in os.walk(path):
-                for name in dirs:
-                    with contextlib.suppress(OSError):
-                        os.chmod(os.path.join(root, name), 0o700,
-                                 follow_symlinks=False)
-            shutil.rmtree(path)
-    if interrupted is not None:
-        raise interrupted
+    try:
+        if os.path.islink(path):
+            os.unlink(path)  # never walk or chmod through a link
+        elif os.path.lexists(path):
+            try:
+                shutil.rmtree(path)
+            except OSError:
+                _make_writable(path)
+                shutil.rmtree(path)
+    finally:
+        if interrupted is not None:
+            raise interrupted
+
+
+def _make_writable(top: str) -> None:
+    """Give every directory under *top* write permission for its owner.
+
+    A build may leave a directory without it, which neither ``rm`` nor
+    rmtree can empty.  Links are left alone: os.walk does not enter
+    them, and chmod would follow them out of the tree.
+    """
+    os.chmod(top, 0o700)
+    for root, dirs, _ in os.walk(top):
+        for name in dirs:
+            child = os.path.join(root, name)
+            if not os.path.islink(child):
+                with contextlib.suppress(OSError):
+                    os.chmod(child, 0o700)
 
 
 @contextlib.contextmanager

@@ -354,14 +354,30 @@ class TestThrowawayDir(base.TestCase):
             self.fill(path)
         self.assertFalse(os.path.lexists(path))
 
+    def read_only_tree(self, path: str) -> None:
+        self.fill(path)
+        outside = self.make_dir()
+        os.chmod(outside, 0o750)
+        locked = os.path.join(path, "lib", "a1")
+        # Links to directories inside the locked one: neither walked nor
+        # chmodded (chmod would follow them out of the tree).
+        os.symlink(outside, os.path.join(locked, "out-link"))
+        os.symlink("b0", os.path.join(locked, "in-link"))
+        os.symlink("lib", os.path.join(path, "lib64"))  # as in a venv
+        os.chmod(locked, 0o555)
+        os.chmod(os.path.join(path, "lib"), 0o555)
+        self.outside = outside
+
     def test_read_only_directories(self) -> None:
         # A build can leave a directory without write permission: rm
         # cannot empty it, so the fallback makes it writable first.
         if os.geteuid() == 0:
             self.skipTest("root may write to read-only directories; "
                           "run as another user to test this")
-        with venv.throwaway_dir("test-throwaway-") as path:
-            self.fill(path)
-            os.chmod(os.path.join(path, "lib", "a1"), 0o555)
-            os.chmod(os.path.join(path, "lib"), 0o555)
-        self.assertFalse(os.path.lexists(path))
+        for path_env in (os.environ.get("PATH", ""), "/nonexistent"):
+            self.useFixture(fixtures.EnvironmentVariable("PATH", path_env))
+            with venv.throwaway_dir("test-throwaway-") as path:
+                self.read_only_tree(path)
+            self.assertFalse(os.path.lexists(path))
+            self.assertTrue(os.path.isdir(self.outside))
+            self.assertEqual(0o750, os.stat(self.outside).st_mode & 0o777)

@@ -440,6 +440,29 @@ class TestCombineArtifacts(base.TestCase):
         self.assertEqual(0, code_, stderr)
         self.assertTrue(stat.S_ISCHR(os.stat(null).st_mode))
 
+    def test_output_to_dev_stdout_redirected_to_a_file(self) -> None:
+        # "generate-constraints combine ... -o /dev/stdout >> log": the
+        # constraints go after what the log held, into the same file.
+        directory = self.make_dir()
+        a = self.artifact(directory, "3.12", {"Six": "1.16.0"})
+        log = self.write(directory, "log.txt", "earlier\n")
+        inode = os.stat(log).st_ino
+        code = ("import sys; from openstack_requirements.cmds import "
+                "generate; sys.exit(generate.main())")
+        with open(log, "a", encoding="utf-8") as out:
+            proc = subprocess.run(
+                [sys.executable, "-c", code, "combine", a, "-o",
+                 "/dev/stdout"], stdout=out, stderr=subprocess.PIPE,
+                text=True, check=False, cwd=base.REPO_DIR)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        text = base.read(log)
+        self.assertTrue(text.startswith("earlier\n# WARNING"), text)
+        self.assertTrue(text.endswith("Six===1.16.0\n"), text)
+        self.assertEqual(inode, os.stat(log).st_ino)
+        self.assertEqual(["artifact", "log.txt"], sorted(
+            "artifact" if n.startswith("freeze-") else n
+            for n in os.listdir(directory)))
+
     def test_error_two_artifacts_for_one_version(self) -> None:
         directory = self.make_dir()
         a = self.artifact(directory, "3.12", {"six": "1"})
