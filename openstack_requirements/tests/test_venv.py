@@ -381,3 +381,22 @@ class TestThrowawayDir(base.TestCase):
             self.assertFalse(os.path.lexists(path))
             self.assertTrue(os.path.isdir(self.outside))
             self.assertEqual(0o750, os.stat(self.outside).st_mode & 0o777)
+
+    def test_venv_layout_removed_by_several_rm_and_links_not_followed(
+            self) -> None:
+        # site-packages entries are shared out among several rm
+        # processes; a site-packages reached through a link is not.
+        outside = self.make_dir()
+        far_site = os.path.join(outside, "lib", "python3.12",
+                                "site-packages")
+        os.makedirs(os.path.join(far_site, "keep_me"))
+        with venv.throwaway_dir("test-throwaway-") as path:
+            site = os.path.join(path, "venv", "lib", "python3.12",
+                                "site-packages")
+            for i in range(12):
+                os.makedirs(os.path.join(site, f"pkg{i}", "sub"))
+            os.symlink("lib", os.path.join(path, "venv", "lib64"))
+            os.symlink(outside, os.path.join(path, "elsewhere"))
+            os.symlink(outside, os.path.join(site, "pkg-link"))
+        self.assertFalse(os.path.lexists(path))
+        self.assertEqual(["keep_me"], os.listdir(far_site))
