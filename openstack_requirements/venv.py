@@ -545,25 +545,17 @@ def _names(venv: str) -> dict[str, str]:
     return names
 
 
-#: ``rm`` processes that remove one throwaway directory at once.
-REMOVERS = 4
-
-
 def remove_tree(path: str) -> None:
     """Remove the directory *path* and everything in it.
 
     A venv of the whole shipped list holds ~90,000 files in ~14,500
-    directories.  ``rm -rf`` in child processes removes it with less CPU
-    time than :func:`shutil.rmtree` (1.1 s against 1.4 s here), and
-    removals run side by side, where rmtree calls in threads of this
-    process take turns holding the GIL (two venvs: 2.3 s of CPU against
-    3.2-3.8 s; see benchmarks/bench_cores.py).  A removal mostly waits
-    on the device (~2 s of wall time for 1.1 s of CPU), so the entries
-    of each ``*/lib/python*/site-packages`` under *path* are shared out
-    among :data:`REMOVERS` ``rm`` processes first (1.2 s instead of
-    1.9-2.1 s), then one ``rm`` takes the rest.  Whatever ``rm`` leaves
-    (no ``rm`` on PATH, an error) goes through rmtree, which raises if
-    it cannot remove it either.
+    directories.  ``rm -rf`` in a child process removes it with less CPU
+    time than :func:`shutil.rmtree` (1.1 s against 1.4 s here), and two
+    of them, one per interpreter, run side by side, where two rmtree
+    calls in threads of this process take turns holding the GIL (2.3 s
+    of CPU in all against 3.2-3.8 s; see benchmarks/bench_cores.py).
+    Whatever ``rm`` leaves (no ``rm`` on PATH, an error) goes through
+    rmtree, which raises if it cannot remove it either.
 
     ``rm`` runs in a session of its own, so a Ctrl-C on the terminal
     does not stop it half way; one that interrupts the wait here waits
@@ -571,35 +563,21 @@ def remove_tree(path: str) -> None:
     """
     interrupted: BaseException | None = None
     rm = shutil.which("rm")
-    if rm is not None and not os.path.islink(path):
-        entries: list[str] = []
-        top = os.path.realpath(path)
-        for site in sorted(glob.glob(os.path.join(
-                glob.escape(path), "*", "lib", "python*", "site-packages"))):
-            # glob follows links: only a site-packages reached without
-            # one is surely inside the tree.
-            inside = os.path.join(top, os.path.relpath(site, path))
-            if os.path.realpath(site) != inside:
-                continue
-            with contextlib.suppress(OSError):
-                entries += [os.path.join(site, name)
-                            for name in sorted(os.listdir(site))]
-        batches = [entries[i::REMOVERS] for i in range(REMOVERS)]
-        for batch in [*filter(None, batches)], [[path]]:
-            procs = []
-            for paths in batch:
-                with contextlib.suppress(OSError):
-                    procs.append(subprocess.Popen(
-                        [rm, "-rf", "--", *paths],
-                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, start_new_session=True))
-            for proc in procs:
-                while True:
-                    try:
-                        proc.wait()
-                        break
-                    except KeyboardInterrupt as exc:
-                        interrupted = exc
+    if rm is not None:
+        try:
+            proc = subprocess.Popen(
+                [rm, "-rf", "--", path], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        except OSError:
+            pass
+        else:
+            while True:
+                try:
+                    proc.wait()
+                    break
+                except KeyboardInterrupt as exc:
+                    interrupted = exc
     try:
         if os.path.islink(path):
             os.unlink(path)  # never walk or chmod through a link
