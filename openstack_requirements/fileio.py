@@ -21,6 +21,7 @@ import errno
 import fcntl
 import os
 import stat
+import sys
 
 from openstack_requirements import errors
 
@@ -126,6 +127,31 @@ def _open_stream(path: str) -> int | None:
     return int(match[1]) if match else None
 
 
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _write_through(path: str, stream: int | None, data: bytes) -> None:
+    """Write *data* into the open *stream*, or else into *path* itself."""
+    try:
+        if stream is not None:
+            for pending in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    pending.flush()  # what was printed before comes first
+            _write_fd(stream, data)
+            return
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            _write_fd(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot write: {exc.strerror}", source=path) from exc
+
+
 def atomic_write(path: str, text: str) -> bool:
     """Replace *path* with *text*; False if it already held exactly that.
 
@@ -143,20 +169,9 @@ def atomic_write(path: str, text: str) -> bool:
     a regular one is refused.
     """
     data = text.encode("utf-8")
-    fd = _open_stream(path)
-    if fd is not None:
-        import sys
-
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()  # what was printed before comes first
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        except OSError as exc:
-            raise errors.InputError(
-                f"cannot write: {exc.strerror}", source=path) from exc
+    stream = _open_stream(path)
+    if stream is not None:
+        _write_through(path, stream, data)
         return True
     target = os.path.realpath(path)
     try:
@@ -171,12 +186,7 @@ def atomic_write(path: str, text: str) -> bool:
             raise errors.InputError(
                 f"is {_describe(info.st_mode)}; give the path of a "
                 "regular file to write", source=path)
-        try:
-            with open(path, "wb") as f:
-                f.write(data)
-        except OSError as exc:
-            raise errors.InputError(
-                f"cannot write: {exc.strerror}", source=path) from exc
+        _write_through(path, None, data)
         return True
     if info is not None:
         try:
@@ -322,9 +332,7 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
                 prefix="." + os.path.basename(target) + ".")
             opened.append(fd)
             staged.append((path, target, tmp, None))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_fd(fd, data)
             os.fchmod(fd, mode)
             if exists:
                 os.link(target, tmp + ".old")
