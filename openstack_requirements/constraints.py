@@ -30,6 +30,7 @@ import hashlib
 import re
 
 from openstack_requirements import errors
+from openstack_requirements import policy
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
 
@@ -74,14 +75,73 @@ class Order(enum.Enum):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Pin:
-    """One installed distribution: its name as the installer wrote it."""
+    """One pinned distribution: its name as written and its version.
+
+    A pin read from a constraints file (:func:`pins`) also carries its
+    marker and where it stands (``source``, ``lineno``); a pin from a
+    freeze (one installed distribution) has none.
+    """
 
     name: str
     version: str
+    marker: str = ""
+    source: str = ""
+    lineno: int = 0
 
     @property
     def canonical(self) -> str:
         return requirement.canonical_name(self.name)
+
+    def __str__(self) -> str:
+        return f"{self.name}==={self.version}"
+
+
+def pins(
+    doc: reqfile.RequirementsFile, strict: bool = True
+) -> list[Pin]:
+    """Every ``name===version[;marker]`` pin of a constraints file.
+
+    :param strict: a line that is not such a pin is an error (a mirror
+        is built from exact pins only); otherwise it is skipped.
+    :raises ParseError: an invalid line; with *strict*, a line that is
+        not such a pin (with its line).
+    """
+    doc.require_valid()
+    found = []
+    for line in doc.lines:
+        if line.kind is reqfile.Kind.BLANK or line.kind is (
+            reqfile.Kind.COMMENT
+        ):
+            continue
+        version = policy.pin(line)
+        req = line.req
+        if version is None or req is None or req.url:
+            if not strict:
+                continue
+            raise errors.ParseError(
+                doc.source, line.lineno, line.raw,
+                "expected 'name===version[;marker]'; a mirror is built "
+                "from exact pins only",
+            )
+        found.append(Pin(req.name, version, req.marker, doc.source,
+                         line.lineno))
+    return found
+
+
+def versions_by_name(
+    doc: reqfile.RequirementsFile | None,
+) -> dict[str, tuple[str, ...]]:
+    """Canonical name -> the versions *doc* pins, each once, in order.
+
+    Lines that are not ``name===version`` pins are skipped; no document
+    pins nothing.
+
+    :raises ParseError: an invalid line.
+    """
+    found: dict[str, dict[str, None]] = {}
+    for pin in pins(doc, strict=False) if doc is not None else ():
+        found.setdefault(pin.canonical, {})[pin.version] = None
+    return {name: tuple(versions) for name, versions in found.items()}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

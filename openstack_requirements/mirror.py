@@ -10,22 +10,14 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Wheel mirror core: pins per interpreter, simple-API pages, file
-choice. Pure: no I/O.
+"""Wheel mirror decisions: pins per interpreter, file choice, build
+plans. Pure: no I/O.
 
-A mirror is a PEP 503 "simple" repository laid out as plain files::
-
-    MIRROR/simple/index.html            every project (and index.json)
-    MIRROR/simple/<canonical>/index.html  links with #sha256= and
-                                          data-requires-python
-                                          (and index.json, PEP 691)
-    MIRROR/packages/<filename>          the wheels and sdists
-
-This module renders and parses those pages (HTML and PEP 691 JSON),
-decides which pins of a constraints file apply to an interpreter (its
+Decides which pins of a constraints file apply to an interpreter (their
 markers evaluated with that interpreter's environment) and which file
 of an index serves a pin on an interpreter (its wheel tags, in the
-interpreter's own order of preference, or else an sdist).
+interpreter's own order of preference, or else an sdist).  The pages of
+an index are :mod:`openstack_requirements.simpleapi`'s.
 """
 
 from __future__ import annotations
@@ -34,45 +26,23 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
+import email.parser
 import enum
 import functools
-import html
-import html.parser
-import json
-import urllib.parse
 
+from packaging import requirements as pep508
+from packaging import specifiers
+from packaging import utils
+from packaging import version as versions
+
+from openstack_requirements import constraints
 from openstack_requirements import errors
-from openstack_requirements import policy
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
+from openstack_requirements import simpleapi
 
-SIMPLE = "simple"
-PACKAGES = "packages"
-PAGE = "index.html"
-JSON_PAGE = "index.json"
-JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
-#: What a client asks an index for: JSON where served, else HTML.
-ACCEPT = f"{JSON_CONTENT_TYPE}, text/html;q=0.1"
 WHEEL = ".whl"
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Pin:
-    """One ``name===version`` line of a constraints file."""
-
-    name: str
-    version: str
-    marker: str
-    source: str
-    lineno: int
-
-    @property
-    def canonical(self) -> str:
-        return requirement.canonical_name(self.name)
-
-    def __str__(self) -> str:
-        return f"{self.name}==={self.version}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,17 +63,6 @@ class Interpreter:
         return f"{self.executable} ({self.version})"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class File:
-    """A file listed on a project page of a simple index."""
-
-    filename: str
-    url: str
-    sha256: str | None = None
-    requires_python: str | None = None
-    yanked: bool = False
-
-
 class Kind(enum.Enum):
     WHEEL = "wheel"
     SDIST = "sdist"
@@ -118,8 +77,8 @@ class Choice:
     excluded by Requires-Python).
     """
 
-    pin: Pin
-    file: File | None
+    pin: constraints.Pin
+    file: simpleapi.File | None
     kind: Kind | None
     reason: str = ""
 
@@ -127,36 +86,11 @@ class Choice:
 # -- pins ------------------------------------------------------------
 
 
-def pins(doc: reqfile.RequirementsFile) -> list[Pin]:
-    """Every ``name===version[;marker]`` pin of a constraints file.
-
-    :raises ParseError: a line that is not such a pin (with its line).
-    """
-    doc.require_valid()
-    found = []
-    for line in doc.lines:
-        if line.kind is reqfile.Kind.BLANK or line.kind is (
-            reqfile.Kind.COMMENT
-        ):
-            continue
-        version = policy.pin(line)
-        req = line.req
-        if version is None or req is None or req.url:
-            raise errors.ParseError(
-                doc.source, line.lineno, line.raw,
-                "expected 'name===version[;marker]'; a mirror is built "
-                "from exact pins only",
-            )
-        found.append(Pin(req.name, version, req.marker, doc.source,
-                         line.lineno))
-    return found
-
-
 def applicable(
-    all_pins: Iterable[Pin],
+    all_pins: Iterable[constraints.Pin],
     env: Mapping[str, str],
     names: Iterable[str] | None = None,
-) -> list[Pin]:
+) -> list[constraints.Pin]:
     """The pins whose markers hold in *env*, one per name.
 
     :param names: when given, only pins of these names (any spelling).
@@ -165,7 +99,7 @@ def applicable(
         None if names is None
         else {requirement.canonical_name(n) for n in names}
     )
-    chosen: dict[str, Pin] = {}
+    chosen: dict[str, constraints.Pin] = {}
     for pin in all_pins:
         if wanted is not None and pin.canonical not in wanted:
             continue
@@ -214,17 +148,12 @@ def dependencies(
     A dependency of an extra counts when that extra is in *extras*.
     Malformed lines are skipped, as pip skips them.
     """
-    import email.parser
-
-    from packaging.requirements import InvalidRequirement
-    from packaging.requirements import Requirement
-
     msg = email.parser.HeaderParser().parsestr(metadata)
     wanted = []
     for text in msg.get_all("Requires-Dist") or ():
         try:
-            req = Requirement(str(text))
-        except InvalidRequirement:
+            req = pep508.Requirement(str(text))
+        except pep508.InvalidRequirement:
             continue
         if req.marker is not None and not any(
                 req.marker.evaluate(dict(env, extra=extra))
@@ -252,9 +181,6 @@ def parse_filename(filename: str) -> tuple[str, str, Kind]:
     :raises ValueError: not a valid wheel or sdist filename; the message
         says what is expected.
     """
-    from packaging import utils
-    from packaging import version as versions
-
     kind = file_kind(filename)
     try:
         if kind is Kind.WHEEL:
@@ -282,8 +208,6 @@ def parse_filename(filename: str) -> tuple[str, str, Kind]:
 
 
 def wheel_tags(filename: str) -> frozenset[str]:
-    from packaging import utils
-
     return frozenset(str(t) for t in utils.parse_wheel_filename(filename)[3])
 
 
@@ -302,14 +226,11 @@ def _split(filename: str) -> tuple[str, str]:
 @functools.lru_cache(maxsize=8192)
 def same_version(a: str, b: str) -> bool:
     """``===`` compares text, but filenames normalise the version."""
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
-
     if a == b:
         return True
     try:
-        return Version(a) == Version(b)
-    except InvalidVersion:
+        return versions.Version(a) == versions.Version(b)
+    except versions.InvalidVersion:
         return False
 
 
@@ -317,20 +238,15 @@ def python_allows(requires_python: str | None, version: str) -> bool:
     """Whether *requires_python* admits interpreter *version* (X.Y.Z)."""
     if not requires_python:
         return True
-    from packaging.specifiers import InvalidSpecifier
-    from packaging.specifiers import SpecifierSet
-
     try:
-        spec = SpecifierSet(requires_python)
-    except InvalidSpecifier:
+        spec = specifiers.SpecifierSet(requires_python)
+    except specifiers.InvalidSpecifier:
         return True  # pip ignores a malformed Requires-Python too
     return spec.contains(version, prereleases=True)
 
 
 def requires_python(metadata: str) -> str | None:
     """``Requires-Python`` of core metadata text (METADATA, PKG-INFO)."""
-    import email.parser
-
     msg = email.parser.HeaderParser().parsestr(metadata)
     value = msg.get("Requires-Python")
     return str(value).strip() if value else None
@@ -340,7 +256,9 @@ def requires_python(metadata: str) -> str | None:
 
 
 def choose(
-    pin: Pin, files: Sequence[File], interpreter: Interpreter
+    pin: constraints.Pin,
+    files: Sequence[simpleapi.File],
+    interpreter: Interpreter,
 ) -> Choice:
     """The file that serves *pin* on *interpreter*, as pip would pick.
 
@@ -352,8 +270,8 @@ def choose(
     full_version = interpreter.env.get(
         "python_full_version", interpreter.version)
     priority = {tag: i for i, tag in enumerate(interpreter.tags)}
-    best: tuple[int, File] | None = None
-    sdist: File | None = None
+    best: tuple[int, simpleapi.File] | None = None
+    sdist: simpleapi.File | None = None
     other_tags: set[str] = set()
     excluded = []
     versioned = 0
@@ -407,8 +325,10 @@ def choose(
 
 
 def compatible_wheels(
-    pin: Pin, files: Iterable[File], interpreter: Interpreter
-) -> list[File]:
+    pin: constraints.Pin,
+    files: Iterable[simpleapi.File],
+    interpreter: Interpreter,
+) -> list[simpleapi.File]:
     """Wheels among *files* that install *pin* on *interpreter*."""
     wheels = [f for f in files if file_kind(f.filename) is Kind.WHEEL]
     choice = choose(pin, wheels, interpreter)
@@ -426,168 +346,6 @@ def finding(choice: Choice, interpreter: Interpreter,
     )
 
 
-# -- pages -----------------------------------------------------------
-
-
-def _href(f: File) -> str:
-    url = f.url
-    if f.sha256:
-        url += "#sha256=" + f.sha256
-    return url
-
-
-def render_project(name: str, files: Iterable[File]) -> str:
-    """PEP 503 project page: one link per file, sorted by filename."""
-    lines = [
-        "<!DOCTYPE html>",
-        "<html>",
-        "  <head>",
-        '    <meta name="pypi:repository-version" content="1.0">',
-        f"    <title>Links for {html.escape(name)}</title>",
-        "  </head>",
-        "  <body>",
-        f"    <h1>Links for {html.escape(name)}</h1>",
-    ]
-    for f in sorted(files, key=lambda f: f.filename):
-        attrs = f'href="{html.escape(_href(f))}"'
-        if f.requires_python:
-            attrs += (' data-requires-python="'
-                      f'{html.escape(f.requires_python)}"')
-        if f.yanked:
-            attrs += ' data-yanked=""'
-        lines.append(f"    <a {attrs}>{html.escape(f.filename)}</a><br>")
-    lines += ["  </body>", "</html>", ""]
-    return "\n".join(lines)
-
-
-def render_project_json(name: str, files: Iterable[File]) -> str:
-    """PEP 691 JSON form of the same page."""
-    entries = []
-    for f in sorted(files, key=lambda f: f.filename):
-        entry: dict[str, object] = {
-            "filename": f.filename,
-            "url": f.url,
-            "hashes": {"sha256": f.sha256} if f.sha256 else {},
-        }
-        if f.requires_python:
-            entry["requires-python"] = f.requires_python
-        if f.yanked:
-            entry["yanked"] = True
-        entries.append(entry)
-    doc = {"meta": {"api-version": "1.0"}, "name": name, "files": entries}
-    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
-
-
-def render_root(names: Iterable[str]) -> str:
-    """PEP 503 root page: one link per project."""
-    lines = [
-        "<!DOCTYPE html>",
-        "<html>",
-        "  <head>",
-        '    <meta name="pypi:repository-version" content="1.0">',
-        "    <title>Simple index</title>",
-        "  </head>",
-        "  <body>",
-    ]
-    for name in sorted(set(names)):
-        quoted = urllib.parse.quote(name)
-        lines.append(f'    <a href="{quoted}/">{html.escape(name)}</a><br>')
-    lines += ["  </body>", "</html>", ""]
-    return "\n".join(lines)
-
-
-def render_root_json(names: Iterable[str]) -> str:
-    doc = {"meta": {"api-version": "1.0"},
-           "projects": [{"name": n} for n in sorted(set(names))]}
-    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
-
-
-def package_url(filename: str) -> str:
-    """Link from ``simple/<name>/index.html`` to ``packages/<file>``."""
-    return f"../../{PACKAGES}/{urllib.parse.quote(filename)}"
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.anchors: list[tuple[dict[str, str | None], list[str]]] = []
-        self._open: list[str] | None = None
-
-    def handle_starttag(
-        self, tag: str, attrs: list[tuple[str, str | None]]
-    ) -> None:
-        if tag == "a":
-            self._open = []
-            self.anchors.append((dict(attrs), self._open))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a":
-            self._open = None
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._open.append(data)
-
-
-def _file_from_url(url: str, text: str, requires: str | None,
-                   yanked: bool, sha256: str | None = None) -> File:
-    plain, _, fragment = url.partition("#")
-    if sha256 is None and fragment:
-        values = urllib.parse.parse_qs(fragment).get("sha256")
-        sha256 = values[0] if values else None
-    path = plain.partition("?")[0]
-    filename = path.rsplit("/", 1)[-1]
-    if "%" in filename:
-        filename = urllib.parse.unquote(filename)
-    return File(filename or text, plain, sha256, requires or None, yanked)
-
-
-def parse_project(text: str, base_url: str) -> list[File]:
-    """Files of a PEP 503 HTML project page; URLs made absolute."""
-    parser = _Links()
-    parser.feed(text)
-    parser.close()
-    files = []
-    for attrs, data in parser.anchors:
-        href = attrs.get("href")
-        if not href:
-            continue
-        files.append(_file_from_url(
-            urllib.parse.urljoin(base_url, href), "".join(data).strip(),
-            attrs.get("data-requires-python"), "data-yanked" in attrs))
-    return files
-
-
-def parse_project_json(text: str, base_url: str) -> list[File]:
-    """Files of a PEP 691 JSON project page; URLs made absolute.
-
-    :raises ValueError: not a PEP 691 project document.
-    """
-    doc = json.loads(text)
-    if not isinstance(doc, dict) or not isinstance(doc.get("files"), list):
-        raise ValueError("not a PEP 691 project page (no 'files' list)")
-    files = []
-    for entry in doc["files"]:
-        url = str(entry["url"])
-        if not url.startswith(("https://", "http://")):
-            url = urllib.parse.urljoin(base_url, url)
-        hashes = entry.get("hashes") or {}
-        yanked = entry.get("yanked", False)
-        files.append(_file_from_url(
-            url, str(entry.get("filename", "")),
-            entry.get("requires-python"), bool(yanked),
-            hashes.get("sha256")))
-    return files
-
-
-def parse_root(text: str) -> list[str]:
-    """Project names linked from a PEP 503 root page (as written)."""
-    parser = _Links()
-    parser.feed(text)
-    parser.close()
-    return ["".join(data).strip() for _, data in parser.anchors]
-
-
 # -- planning a build ------------------------------------------------
 
 
@@ -595,17 +353,19 @@ def parse_root(text: str) -> list[str]:
 class Job:
     """One pinned release and the interpreters that need a file of it."""
 
-    pin: Pin
+    pin: constraints.Pin
     interpreters: tuple[Interpreter, ...]
 
 
-def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
+def jobs_for(
+    needs: Iterable[tuple[constraints.Pin, Interpreter]],
+) -> list[Job]:
     """Group (pin, interpreter) needs into one job per release.
 
     A release pinned for several interpreters is one job, so that a
     universal wheel is fetched once and a build is not run twice.
     """
-    order: dict[tuple[str, str], Pin] = {}
+    order: dict[tuple[str, str], constraints.Pin] = {}
     who: dict[tuple[str, str], list[Interpreter]] = {}
     for pin, interpreter in needs:
         key = (pin.canonical, pin.version)
@@ -615,7 +375,7 @@ def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
 
 
 def plan(
-    all_pins: Sequence[Pin], interpreters: Sequence[Interpreter]
+    all_pins: Sequence[constraints.Pin], interpreters: Sequence[Interpreter]
 ) -> list[Job]:
     """Every pin that applies to each interpreter, as jobs."""
     return jobs_for((pin, interpreter) for interpreter in interpreters
@@ -639,18 +399,18 @@ def error_lines(output: str, limit: int = 15) -> list[str]:
 
 
 def check(
-    all_pins: Sequence[Pin],
+    all_pins: Sequence[constraints.Pin],
     interpreters: Sequence[Interpreter],
-    pages: Mapping[str, Sequence[File] | None],
+    pages: Mapping[str, Sequence[simpleapi.File] | None],
     where: str,
-) -> tuple[list[errors.Finding], list[File]]:
+) -> tuple[list[errors.Finding], list[simpleapi.File]]:
     """Pins with no installable file, and the files that serve the rest.
 
     :param pages: project pages by canonical name; None for a project
         the index does not have.
     """
     findings = []
-    chosen: dict[str, File] = {}
+    chosen: dict[str, simpleapi.File] = {}
     for interpreter in interpreters:
         for pin in applicable(all_pins, interpreter.env):
             files = pages.get(pin.canonical)

@@ -26,6 +26,7 @@ import dataclasses
 import datetime
 import typing
 
+from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import reqfile
 
@@ -265,25 +266,6 @@ def specifiers_for(
                  if line.req is not None)
 
 
-def pins(doc: reqfile.RequirementsFile | None) -> dict[str, str]:
-    """Canonical name -> pinned version(s) of an upper-constraints file."""
-    found: dict[str, list[str]] = {}
-    if doc is None:
-        return {}
-    for line in doc.requirements():
-        req = line.req
-        if req is None:
-            continue
-        for spec in req.specifiers:
-            for op in ("===", "=="):
-                if spec.startswith(op):
-                    version = spec[len(op):]
-                    if version not in found.setdefault(req.canonical, []):
-                        found[req.canonical].append(version)
-                    break
-    return {name: ",".join(v) for name, v in found.items()}
-
-
 def _admits(specifiers: Iterable[str], release: Release) -> tuple[bool, str]:
     from packaging.specifiers import SpecifierSet
 
@@ -349,11 +331,11 @@ def what_broke(
 
     :param projects: canonical name -> what the index says about it.
     """
-    pinned = pins(upper_doc)
+    pinned = constraints.versions_by_name(upper_doc)
     found: list[NewRelease] = []
     for name, project in projects.items():
         found.extend(new_releases(
             project, name, since, specifiers_for(global_doc, name),
-            pinned.get(name, "")))
+            ",".join(pinned.get(name, ()))))
     found.sort(key=lambda r: (r.uploaded, r.name), reverse=True)
     return found

@@ -27,6 +27,7 @@ import datetime
 import enum
 import re
 
+from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import releases
 from openstack_requirements import reqfile
@@ -759,7 +760,8 @@ def check_covered(
         elif new < old:
             facts.append(f"lowers the minimum from {old_minimum} to "
                          f"{new_minimum}")
-    pinned = releases.pins(ctx.upper_doc).get(req.canonical, "")
+    pinned = ",".join(constraints.versions_by_name(ctx.upper_doc).get(
+        req.canonical, ()))
     if pinned:
         upper = ctx.upper_doc.source if ctx.upper_doc else "constraints"
         facts.append(f"{upper} pins {pinned}")

@@ -15,7 +15,7 @@
 Both index clients fetch through :class:`Transport`: the JSON API client
 (:mod:`openstack_requirements.indexclient`, for review-requirement and
 what-broke) and the simple-API client
-(:class:`openstack_requirements.wheelbuild.Index`, for
+(:class:`openstack_requirements.simpleindex.Client`, for
 build-wheel-mirror and check-mirror).  One policy for all of them:
 
 - a timeout on every socket operation;

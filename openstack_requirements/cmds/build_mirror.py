@@ -79,8 +79,11 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace, out: TextIO) -> int:
+    from openstack_requirements import constraints
     from openstack_requirements import errors
     from openstack_requirements import mirror
+    from openstack_requirements import mirrordir
+    from openstack_requirements import simpleindex
     from openstack_requirements import wheelbuild
 
     if not args.output:
@@ -94,13 +97,13 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         raise errors.InputError("-r needs -c: it selects among the pins")
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be 1 or more")
-    target = wheelbuild.MirrorDir(args.output)
+    target = mirrordir.MirrorDir(args.output)
     env = wheelbuild.clean_env(os.environ)
-    pins: list[mirror.Pin] = []
+    pins: list[constraints.Pin] = []
     interpreters: list[mirror.Interpreter] = []
     roots: list[list[mirror.Wanted]] = []
     if args.constraints:
-        pins = mirror.pins(_cli.read_doc(args.constraints))
+        pins = constraints.pins(_cli.read_doc(args.constraints))
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
@@ -108,16 +111,16 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         if wanted is not None:
             roots = [mirror.roots(wanted, i.env) for i in interpreters]
     if args.add:
-        wheelbuild.check_files(args.add, target)
+        mirrordir.check_files(args.add, target)
     # -- I/O below this line
     outcomes: list[wheelbuild.Outcome] = []
     unpinned: list[wheelbuild.Unpinned] = []
     with target.locked():
         if args.add:
-            for filename in wheelbuild.add_files(args.add, target):
+            for filename in mirrordir.add_files(args.add, target):
                 print(f"added {filename}", file=out)
         if args.constraints:
-            index = wheelbuild.Index(args.index_url or wheelbuild.PYPI)
+            index = simpleindex.Client(args.index_url or simpleindex.PYPI)
             builder = wheelbuild.Builder(
                 target, index, wheelbuild.Installer(args.installer), env)
             jobs = args.jobs or wheelbuild.default_jobs()

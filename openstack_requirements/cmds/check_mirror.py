@@ -64,36 +64,40 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     import pathlib
 
+    from openstack_requirements import constraints
     from openstack_requirements import errors
     from openstack_requirements import mirror
+    from openstack_requirements import mirrordir
+    from openstack_requirements import simpleapi
+    from openstack_requirements import simpleindex
     from openstack_requirements import wheelbuild
 
     if not args.constraints:
         raise errors.InputError("give the constraints file with -c")
     if not args.index_url and not args.mirror:
         raise errors.InputError("give --index-url URL or --mirror DIR")
-    pins = mirror.pins(_cli.read_doc(args.constraints))
+    pins = constraints.pins(_cli.read_doc(args.constraints))
     if args.mirror:
-        simple = os.path.join(os.path.abspath(args.mirror), mirror.SIMPLE)
-        if not os.path.isfile(os.path.join(simple, mirror.PAGE)):
+        simple = os.path.join(os.path.abspath(args.mirror), simpleapi.SIMPLE)
+        if not os.path.isfile(os.path.join(simple, simpleapi.PAGE)):
             raise errors.InputError(
                 "not a mirror: no simple/index.html; build one with "
                 "build-wheel-mirror", source=args.mirror)
-        index = wheelbuild.Index(pathlib.Path(simple).as_uri())
+        index = simpleindex.Client(pathlib.Path(simple).as_uri())
         where = args.mirror
     else:
-        index = wheelbuild.Index(args.index_url)
+        index = simpleindex.Client(args.index_url)
         where = args.index_url
     env = wheelbuild.clean_env(os.environ)
     interpreters = [wheelbuild.probe(p, env)
                     for p in args.python or [sys.executable]]
     names = {pin.canonical for i in interpreters
              for pin in mirror.applicable(pins, i.env)}
-    pages = wheelbuild.fetch_pages(index, names)
+    pages = simpleindex.fetch_pages(index, names)
     findings, chosen = mirror.check(pins, interpreters, pages, where)
     if args.verify_hashes:
-        findings += (wheelbuild.verify_mirror(args.mirror) if args.mirror
-                     else wheelbuild.verify_remote(index, chosen))
+        findings += (mirrordir.verify_mirror(args.mirror) if args.mirror
+                     else simpleindex.verify_remote(index, chosen))
     if args.json:
         _cli.report_json(out, findings)
     else:

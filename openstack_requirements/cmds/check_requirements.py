@@ -101,23 +101,6 @@ def read_lists(reqs: str) -> check.Lists:
     )
 
 
-def read_pins(reqs: str) -> dict[str, tuple[str, ...]]:
-    """Pinned versions from upper-constraints.txt, if the repo has one."""
-    import os
-
-    from openstack_requirements import policy
-
-    upper = os.path.join(reqs, _cli.UPPER_CONSTRAINTS)
-    pins: dict[str, tuple[str, ...]] = {}
-    if os.path.exists(upper):
-        for line in _cli.read_doc(upper).require_valid().requirements():
-            version = policy.pin(line)
-            if version and line.req is not None:
-                pins[line.req.canonical] = pins.get(
-                    line.req.canonical, ()) + (version,)
-    return pins
-
-
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
@@ -137,7 +120,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # the suggested lower bound concrete.
         import dataclasses
 
-        lists = dataclasses.replace(lists, pins=read_pins(reqs))
+        from openstack_requirements import constraints
+
+        upper = os.path.join(reqs, _cli.UPPER_CONSTRAINTS)
+        pins = constraints.versions_by_name(
+            _cli.read_doc(upper) if os.path.exists(upper) else None)
+        lists = dataclasses.replace(lists, pins=pins)
         findings = check.check_project(project, lists, options)
     count = check.count_requirements(project)
     files = sorted({s.source for s in project.sections()})

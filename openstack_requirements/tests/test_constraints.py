@@ -42,6 +42,57 @@ def rendered(lines: tuple[constraints.Constraint, ...]) -> list[str]:
     return [line.render() for line in lines]
 
 
+def uc(text: str) -> reqfile.RequirementsFile:
+    return reqfile.parse(textwrap.dedent(text), "upper-constraints.txt")
+
+
+class TestPins(base.TestCase):
+    def test_pins_with_markers_and_lines(self) -> None:
+        pins = constraints.pins(uc("""\
+            # comment
+
+            six===1.16.0
+            numpy===1.26.4;python_version=='3.9'
+            """))
+        self.assertEqual(
+            [constraints.Pin("six", "1.16.0", "", "upper-constraints.txt", 3),
+             constraints.Pin("numpy", "1.26.4", "python_version=='3.9'",
+                             "upper-constraints.txt", 4)], pins)
+
+    def test_error_not_a_pin(self) -> None:
+        exc = self.assertRaises(errors.ParseError, constraints.pins,
+                                uc("six===1.0\nfoo>=1.0\n"))
+        self.assertEqual(
+            "upper-constraints.txt:2: expected 'name===version[;marker]'; "
+            "a mirror is built from exact pins only\n    foo>=1.0",
+            str(exc))
+
+    def test_error_invalid_line(self) -> None:
+        exc = self.assertRaises(errors.ParseError, constraints.pins,
+                                uc("six===1;python_version==\n"))
+        self.assertEqual(1, exc.lineno)
+
+    def test_lenient_skips_what_is_not_a_pin(self) -> None:
+        self.assertEqual(
+            ["six===1.0"],
+            [str(p) for p in constraints.pins(
+                uc("six===1.0\nfoo>=1.0\n"), strict=False)])
+
+    def test_versions_by_name(self) -> None:
+        upper = reqfile.parse("Six===1.16.0\nsix===1.17.0;python_version>"
+                              "'3.12'\noslo.config===9.0.0\n", "u")
+        self.assertEqual({"six": ("1.16.0", "1.17.0"),
+                          "oslo-config": ("9.0.0",)},
+                         constraints.versions_by_name(upper))
+        self.assertEqual({}, constraints.versions_by_name(None))
+
+    def test_freeze_pin_has_no_place(self) -> None:
+        pin = constraints.Pin("Six", "1.0")
+        self.assertEqual(("six", "", "", 0),
+                         (pin.canonical, pin.marker, pin.source, pin.lineno))
+        self.assertEqual("Six===1.0", str(pin))
+
+
 class TestParseFreeze(base.TestCase):
     def test_pins_comments_and_blanks(self) -> None:
         text = "# a comment\n\nSix==1.16.0\noslo.config===9.1.0\r\n"

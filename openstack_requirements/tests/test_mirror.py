@@ -10,19 +10,16 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The pure mirror core: pins, file choice, pages."""
+"""The pure mirror decisions: applicable pins, file choice, plans."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 
-import hypothesis
-from hypothesis import strategies as st
-
-from openstack_requirements import errors
+from openstack_requirements import constraints
 from openstack_requirements import mirror
 from openstack_requirements import reqfile
+from openstack_requirements import simpleapi
 from openstack_requirements.tests import base
 
 LINUX_311 = mirror.Interpreter(
@@ -48,43 +45,18 @@ def doc(text: str) -> reqfile.RequirementsFile:
     return reqfile.parse(textwrap.dedent(text), "upper-constraints.txt")
 
 
-def files(*names: str, **extra: str) -> list[mirror.File]:
-    return [mirror.File(n, f"https://example.org/p/{n}", "0" * 64,
-                        extra.get(n)) for n in names]
+def files(*names: str, **extra: str) -> list[simpleapi.File]:
+    return [simpleapi.File(n, f"https://example.org/p/{n}", "0" * 64,
+                           extra.get(n)) for n in names]
 
 
-def pin(text: str) -> mirror.Pin:
-    return mirror.pins(doc(text + "\n"))[0]
+def pin(text: str) -> constraints.Pin:
+    return constraints.pins(doc(text + "\n"))[0]
 
 
-class TestPins(base.TestCase):
-    def test_pins_with_markers_and_lines(self) -> None:
-        pins = mirror.pins(doc("""\
-            # comment
-
-            six===1.16.0
-            numpy===1.26.4;python_version=='3.9'
-            """))
-        self.assertEqual(
-            [mirror.Pin("six", "1.16.0", "", "upper-constraints.txt", 3),
-             mirror.Pin("numpy", "1.26.4", "python_version=='3.9'",
-                        "upper-constraints.txt", 4)], pins)
-
-    def test_error_not_a_pin(self) -> None:
-        exc = self.assertRaises(errors.ParseError, mirror.pins,
-                                doc("six===1.0\nfoo>=1.0\n"))
-        self.assertEqual(
-            "upper-constraints.txt:2: expected 'name===version[;marker]'; "
-            "a mirror is built from exact pins only\n    foo>=1.0",
-            str(exc))
-
-    def test_error_invalid_line(self) -> None:
-        exc = self.assertRaises(errors.ParseError, mirror.pins,
-                                doc("six===1;python_version==\n"))
-        self.assertEqual(1, exc.lineno)
-
+class TestApplicable(base.TestCase):
     def test_applicable_evaluates_markers(self) -> None:
-        pins = mirror.pins(doc("""\
+        pins = constraints.pins(doc("""\
             numpy===1.26.4;python_version=='3.11'
             numpy===2.1.0;python_version>='3.12'
             pywin32===306;sys_platform=='win32'
@@ -128,7 +100,7 @@ class TestPins(base.TestCase):
                                              ["fancy"]))
 
     def test_plan_one_job_per_release(self) -> None:
-        pins = mirror.pins(doc("""\
+        pins = constraints.pins(doc("""\
             numpy===1.26.4;python_version=='3.11'
             numpy===2.1.0;python_version>='3.12'
             six===1.16.0
@@ -194,7 +166,7 @@ class TestChoose(base.TestCase):
         self.assertEqual(mirror.Kind.WHEEL, choice.kind)
 
     def test_check_reports_missing_project_and_incompatible(self) -> None:
-        pins = mirror.pins(doc("""\
+        pins = constraints.pins(doc("""\
             foo===1.0
             bar===2.0
             baz===3.0
@@ -235,77 +207,9 @@ class TestFilenames(base.TestCase):
         self.assertEqual(["b", "c"], mirror.error_lines("a\nb\nc", 2))
 
 
-class TestPages(base.TestCase):
-    def test_project_page_round_trip(self) -> None:
-        listed = [
-            mirror.File("a_b-1.0+local-py3-none-any.whl",
-                        mirror.package_url("a_b-1.0+local-py3-none-any.whl"),
-                        "ab" * 32, ">=3.9,<4"),
-            mirror.File("a_b-0.9.tar.gz", mirror.package_url(
-                "a_b-0.9.tar.gz"), "cd" * 32, None, True),
-        ]
-        page = mirror.render_project("a-b", listed)
-        self.assertIn('href="../../packages/a_b-1.0%2Blocal-py3-none-any.whl'
-                      '#sha256=' + "ab" * 32 + '" data-requires-python='
-                      '"&gt;=3.9,&lt;4"', page)
-        base_url = "http://h/simple/a-b/"
-        parsed = mirror.parse_project(page, base_url)
-        as_json = mirror.parse_project_json(
-            mirror.render_project_json("a-b", listed), base_url)
-        expected = [
-            mirror.File("a_b-0.9.tar.gz", "http://h/packages/a_b-0.9.tar.gz",
-                        "cd" * 32, None, True),
-            mirror.File("a_b-1.0+local-py3-none-any.whl",
-                        "http://h/packages/a_b-1.0%2Blocal-py3-none-any.whl",
-                        "ab" * 32, ">=3.9,<4"),
-        ]
-        self.assertEqual(expected, parsed)
-        self.assertEqual(expected, as_json)
-
-    def test_root_page(self) -> None:
-        page = mirror.render_root(["b", "a", "b"])
-        self.assertEqual(["a", "b"], mirror.parse_root(page))
-        self.assertEqual(
-            {"meta": {"api-version": "1.0"},
-             "projects": [{"name": "a"}, {"name": "b"}]},
-            json.loads(mirror.render_root_json(["b", "a"])))
-
-    def test_error_json_not_a_project_page(self) -> None:
-        self.assertRaises(ValueError, mirror.parse_project_json,
-                          '{"projects": []}', "http://h/")
-
+class TestMetadata(base.TestCase):
     def test_requires_python_from_metadata(self) -> None:
         self.assertEqual(">=3.9", mirror.requires_python(
             "Metadata-Version: 2.1\nName: x\nRequires-Python: >=3.9\n\n"
             "body"))
         self.assertIsNone(mirror.requires_python("Name: x\n"))
-
-    @hypothesis.settings(deadline=None, max_examples=60)
-    @hypothesis.given(st.lists(st.tuples(
-        st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
-        st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}(\+[a-z0-9]{1,4})?",
-                      fullmatch=True),
-        st.sampled_from(["py3-none-any", "cp311-cp311-linux_x86_64", ""]),
-        st.one_of(st.none(), st.sampled_from([">=3.9", "<4,!=3.10.*"])),
-        st.booleans()), max_size=6))
-    def test_pages_round_trip_any_files(self, specs) -> None:  # noqa: ANN001
-        listed = {}
-        for name, version, tag, requires, yanked in specs:
-            filename = (f"{name}-{version}-{tag}.whl" if tag
-                        else f"{name}-{version}.tar.gz")
-            listed[filename] = mirror.File(
-                filename, mirror.package_url(filename), "0f" * 32,
-                requires, yanked)
-        base_url = "http://127.0.0.1:1/simple/x/"
-        for render, parse in (
-                (mirror.render_project, mirror.parse_project),
-                (mirror.render_project_json, mirror.parse_project_json)):
-            got = parse(render("x", listed.values()), base_url)
-            self.assertEqual(sorted(listed), [f.filename for f in got])
-            for f in got:
-                want = listed[f.filename]
-                self.assertEqual((want.sha256, want.requires_python,
-                                  want.yanked),
-                                 (f.sha256, f.requires_python, f.yanked))
-                self.assertTrue(f.url.startswith("http://127.0.0.1:1/"
-                                                 "packages/"))

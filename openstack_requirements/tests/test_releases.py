@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import textwrap
 
+from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import releases
 from openstack_requirements import reqfile
@@ -127,5 +128,7 @@ class TestWhatBroke(base.TestCase):
         self.assertEqual(["oslo-config", "pyqt5", "requests", "six"],
                          releases.names_of(doc(self.GLOBAL, "g"), upper,
                                            None))
+        # what-broke shows the pins of a name joined, as it did.
         self.assertEqual({"six": "1.16.0,1.17.0", "oslo-config": "9.0.0"},
-                         releases.pins(upper))
+                         {name: ",".join(versions) for name, versions in
+                          constraints.versions_by_name(upper).items()})
