@@ -10,18 +10,36 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""A tiny package index built inside a test: real wheels written with
-zipfile, a real sdist whose in-tree build backend fails, and a real HTTP
-server on 127.0.0.1 speaking the JSON simple API (PEP 691, with PEP 700
-upload times) so that --exclude-newer has something to cut off.
+"""The one loopback package index of the tests, and what it serves.
+
+Real HTTP on 127.0.0.1, no internet:
+
+- :class:`Loopback` runs a :class:`ScriptedServer` (hit counts, request
+  headers, scripted misbehaviour) with any handler;
+- :class:`IndexServer` serves the recorded JSON API fixtures
+  (``GET /pypi/NAME/json`` answers with tests/files/review/NAME.json);
+- :class:`FlatIndex` (and :func:`serve`) serves a flat directory of
+  wheels and sdists as a PEP 691 JSON simple index, with PEP 700 upload
+  times so that --exclude-newer has something to cut off;
+- :class:`DirectoryServer` serves a mirror directory as static files,
+  with PEP 691 JSON for clients that ask for it.
+
+What it serves is made in the test: :func:`make_wheel` writes real
+wheels with zipfile; :func:`make_sdist` writes sdists with an in-tree
+PEP 517 backend and no build requirements, so ``uv build`` and
+``pip wheel`` build them (or fail like a missing C header) without any
+network.  :func:`interpreter` finds a second CPython for the tests that
+need one.
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 from collections.abc import Iterator
 from collections.abc import Sequence
 import contextlib
+import functools
 import hashlib
 import http.server
 import io
@@ -30,14 +48,317 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import textwrap
 import threading
+import time
 import zipfile
+
+import fixtures
+
+from openstack_requirements.tests import base
+
+REVIEW_FILES = os.path.join(base.FILES_DIR, "review")
+JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+
+
+# -- the server --------------------------------------------------------
+
+
+class ScriptedServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server on 127.0.0.1 with a script.
+
+    It counts hits per path, keeps the request headers, and hands out
+    scripted actions per key, each used once.  ``stop`` is set when the
+    server goes away, so that a handler told to be slow gives up.
+    """
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(
+        self, handler: type[http.server.BaseHTTPRequestHandler]
+    ) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.lock = threading.Lock()
+        self.hits: collections.Counter[str] = collections.Counter()
+        self.headers: list[dict[str, str]] = []
+        self.plan: dict[str, list[str]] = {}
+        self.slow_seconds = 1.0
+        self.stop = threading.Event()
+
+    def arrived(self, path: str, headers: dict[str, str]) -> None:
+        with self.lock:
+            self.hits[path] += 1
+            self.headers.append(headers)
+
+    def next_action(self, key: str) -> str:
+        """The next scripted action for *key*; "ok" once none is left."""
+        with self.lock:
+            plan = self.plan.get(key)
+            return plan.pop(0) if plan else "ok"
+
+
+class Loopback(fixtures.Fixture):
+    """Run a :class:`ScriptedServer` with *handler*; ``root`` is its URL."""
+
+    def __init__(
+        self, handler: type[http.server.BaseHTTPRequestHandler]
+    ) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def _setUp(self) -> None:
+        self.server = ScriptedServer(self.handler)
+        self.configure(self.server)
+        thread = threading.Thread(target=self.server.serve_forever,
+                                  kwargs={"poll_interval": 0.05},
+                                  daemon=True)
+        thread.start()
+        self.addCleanup(thread.join, 5)
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+        self.addCleanup(self.server.stop.set)
+        host, port = self.server.server_address[:2]
+        self.root = f"http://{host}:{port}"
+
+    def configure(self, server: ScriptedServer) -> None:
+        """Give the handler what it needs, before the first request."""
+
+    def script(self, key: str, *actions: str) -> None:
+        with self.server.lock:
+            self.server.plan[key] = list(actions)
+
+    def hits_at(self, path: str) -> int:
+        with self.server.lock:
+            return self.server.hits[path]
+
+
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output clean
+
+
+# -- the JSON API (review-requirement, what-broke) ----------------------
+
+
+class _JsonApiHandler(_Quiet):
+    server: ScriptedServer
+
+    def _send(self, code: int, body: bytes,
+              ctype: str = "application/json") -> None:
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        parts = self.path.strip("/").split("/")
+        self.server.arrived(self.path, dict(self.headers.items()))
+        if len(parts) != 3 or parts[0] != "pypi" or parts[2] != "json":
+            self._send(404, b"not found", "text/plain")
+            return
+        name = parts[1]
+        action = self.server.next_action(name)
+        if action == "slow":
+            time.sleep(self.server.slow_seconds)
+        elif action == "500":
+            self._send(503, b"try later", "text/plain")
+            return
+        elif action == "garbage":
+            self._send(200, b'{"info": {"name": "x", ')
+            return
+        elif action == "html":
+            self._send(200, b'"<html>a proxy login page</html>"')
+            return
+        path = os.path.join(REVIEW_FILES, name + ".json")
+        if not os.path.exists(path):
+            self._send(404, b"not found", "text/plain")
+            return
+        with open(path, "rb") as f:
+            self._send(200, f.read())
+
+
+class IndexServer(Loopback):
+    """Serve the review fixtures; ``url`` is the JSON API root.
+
+    A test can script misbehaviour per name: "slow" (sleep before
+    answering), "500", "garbage" (malformed JSON), "html" (a 200 that is
+    not JSON API data); each scripted action is used once, then the
+    server answers normally.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_JsonApiHandler)
+
+    def _setUp(self) -> None:
+        super()._setUp()
+        self.url = f"{self.root}/pypi"
+
+    def hits(self, name: str) -> int:
+        return self.hits_at(f"/pypi/{name}/json")
+
+
+# -- a flat directory as a PEP 691 index (generate-constraints) ---------
 
 
 def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class _FlatHandler(_Quiet):
+    server: ScriptedServer
+    head = False
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
+        self.head = True
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        parts = [p for p in self.path.split("?")[0].split("/") if p]
+        if len(parts) == 2 and parts[0] == "simple":
+            self._project(_norm(parts[1]))
+        elif len(parts) == 2 and parts[0] == "files":
+            self._file(parts[1])
+        else:
+            self.send_error(404)
+
+    def _project(self, project: str) -> None:
+        root: str = self.server.root  # type: ignore[attr-defined]
+        upload_times: dict[str, str] = (
+            self.server.upload_times)  # type: ignore[attr-defined]
+        files = []
+        for filename in sorted(os.listdir(root)):
+            stem = filename.split("-")[0]
+            if _norm(stem) != project:
+                continue
+            with open(os.path.join(root, filename), "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            entry: dict[str, object] = {
+                "filename": filename,
+                "url": f"/files/{filename}",
+                "hashes": {"sha256": digest},
+            }
+            if filename in upload_times:
+                entry["upload-time"] = upload_times[filename]
+            files.append(entry)
+        if not files:
+            self.send_error(404)
+            return
+        body = json.dumps({
+            "meta": {"api-version": "1.1"}, "name": project,
+            "files": files,
+        }).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", JSON_CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not self.head:
+            self.wfile.write(body)
+
+    def _file(self, filename: str) -> None:
+        delay: float = self.server.delay  # type: ignore[attr-defined]
+        if delay:
+            self.server.stop.wait(delay)  # a slow mirror, for Ctrl-C tests
+        root: str = self.server.root  # type: ignore[attr-defined]
+        path = os.path.join(root, os.path.basename(filename))
+        if not os.path.isfile(path):
+            self.send_error(404)
+            return
+        with open(path, "rb") as f:
+            body = f.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not self.head:
+            self.wfile.write(body)
+
+
+class FlatIndex(Loopback):
+    """Serve the files in *root* as a JSON simple index; ``url`` is it.
+
+    With *delay*, each file download first waits that many seconds.
+    """
+
+    def __init__(self, root: str, upload_times: dict[str, str],
+                 delay: float = 0.0) -> None:
+        super().__init__(_FlatHandler)
+        self.files_dir = root
+        self.upload_times = dict(upload_times)
+        self.delay = delay
+
+    def configure(self, server: ScriptedServer) -> None:
+        server.root = self.files_dir  # type: ignore[attr-defined]
+        server.upload_times = self.upload_times  # type: ignore[attr-defined]
+        server.delay = self.delay  # type: ignore[attr-defined]
+
+    def _setUp(self) -> None:
+        super()._setUp()
+        self.url = f"{self.root}/simple"
+
+
+@contextlib.contextmanager
+def serve(
+    root: str, upload_times: dict[str, str], delay: float = 0.0
+) -> Iterator[str]:
+    """Serve *root* as a JSON simple index on 127.0.0.1; yield its URL."""
+    with FlatIndex(root, upload_times, delay) as index:
+        yield index.url
+
+
+# -- a mirror directory (build-wheel-mirror, check-mirror) --------------
+
+
+class _DirectoryHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files; PEP 691 JSON for clients that ask for it."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]  # noqa: ANN201
+        accept = self.headers.get("Accept", "")
+        path = self.translate_path(self.path)
+        json_page = os.path.join(path, "index.json")
+        if (self.server.negotiate  # type: ignore[attr-defined]
+                and JSON_CONTENT_TYPE in accept
+                and self.path.endswith("/") and os.path.isfile(json_page)):
+            with open(json_page, "rb") as f:
+                data = f.read()
+            self.send_response(200)
+            self.send_header("Content-Type", JSON_CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return io.BytesIO(data)
+        return super().send_head()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class DirectoryServer(Loopback):
+    """Serve the directory *root* as it is; ``url`` is its base.
+
+    With *negotiate*, a client asking for PEP 691 JSON gets a
+    directory's index.json instead of its index.html.
+    """
+
+    def __init__(self, root: str, negotiate: bool = False) -> None:
+        super().__init__(functools.partial(  # type: ignore[arg-type]
+            _DirectoryHandler, directory=root))
+        self.negotiate = negotiate
+
+    def configure(self, server: ScriptedServer) -> None:
+        server.negotiate = self.negotiate  # type: ignore[attr-defined]
+
+    def _setUp(self) -> None:
+        super()._setUp()
+        self.url = self.root
+
+
+# -- wheels and sdists -------------------------------------------------
 
 
 def _record_hash(data: bytes) -> str:
@@ -45,81 +366,139 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def wheel(
-    directory: str,
-    name: str,
-    version: str,
-    requires: Sequence[str] = (),
-    requires_python: str = "",
+def _dist(name: str) -> str:
+    """*name* as a wheel or sdist filename writes it."""
+    return re.sub(r"[-_.]+", "_", name)
+
+
+def make_wheel(
+    directory: str, name: str, version: str, tag: str = "py3-none-any",
+    requires_python: str | None = None, requires: Sequence[str] = (),
 ) -> str:
-    """Write a pure-Python wheel for *name* into *directory*."""
-    dist = re.sub(r"[-_.]+", "_", name)
-    path = os.path.join(directory, f"{dist}-{version}-py3-none-any.whl")
+    """A valid wheel holding module ``<name>_mod`` with __version__."""
+    dist = _dist(name)
     info = f"{dist}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     if requires_python:
         metadata += f"Requires-Python: {requires_python}\n"
-    metadata += "".join(f"Requires-Dist: {req}\n" for req in requires)
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
     files = {
-        f"{dist.lower()}/__init__.py": f"VERSION = {version!r}\n",
-        f"{info}/METADATA": metadata,
-        f"{info}/WHEEL": ("Wheel-Version: 1.0\nGenerator: localindex\n"
-                          "Root-Is-Purelib: true\nTag: py3-none-any\n"),
+        f"{dist}_mod.py": f"__version__ = {version!r}\n".encode(),
+        f"{info}/METADATA": metadata.encode(),
+        f"{info}/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+            f"Tag: {tag}\n").encode(),
     }
-    record = []
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n"
+                     for path, data in files.items())
+    record += f"{info}/RECORD,,\n"
+    files[f"{info}/RECORD"] = record.encode()
+    path = os.path.join(directory, f"{dist}-{version}-{tag}.whl")
     with zipfile.ZipFile(path, "w") as archive:
-        for member, text in files.items():
-            data = text.encode("utf-8")
+        for member, data in files.items():
             archive.writestr(member, data)
-            record.append(f"{member},{_record_hash(data)},{len(data)}")
-        record.append(f"{info}/RECORD,,")
-        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
     return path
 
 
-BACKEND = """\
-import sys
+#: What a build that misses a C header prints before it fails.
+MISSING_HEADER = (
+    "fatal error: foo.h: No such file or directory",
+    "error: command 'gcc' failed with exit code 1",
+)
+#: The same, as a real extension missing the Kerberos headers prints it
+#: (buildlog knows which Debian package provides krb5.h).
+MISSING_KRB5 = (
+    "building the C extension",
+    "src/binding.c:3:10: fatal error: krb5.h: No such file or directory",
+    "compilation terminated.",
+    "error: command '/usr/bin/gcc' failed with exit code 1",
+)
+
+_BACKEND = '''\
+import base64, hashlib, os, sys, time, zipfile
+
+NAME, VERSION, FAIL, GATE = {name!r}, {version!r}, {fail!r}, {gate!r}
+
 
 def get_requires_for_build_wheel(config_settings=None):
     return []
 
-def build_wheel(wheel_directory, config_settings=None,
-                metadata_directory=None):
-    print("building the C extension", file=sys.stderr)
-    print("src/binding.c:3:10: fatal error: krb5.h: No such file or "
-          "directory", file=sys.stderr)
-    print("compilation terminated.", file=sys.stderr)
-    print("error: command '/usr/bin/gcc' failed with exit code 1",
-          file=sys.stderr)
-    raise SystemExit(1)
 
 get_requires_for_build_sdist = get_requires_for_build_wheel
-"""
 
 
-def failing_sdist(directory: str, name: str, version: str) -> str:
-    """An sdist whose in-tree backend fails like a missing C header."""
-    dist = re.sub(r"[-_.]+", "_", name)
-    base = f"{dist}-{version}"
-    files = {
+def _hash(data):
+    digest = hashlib.sha256(data).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def build_wheel(wheel_directory, config_settings=None,
+                metadata_directory=None):
+    if FAIL:
+        for line in FAIL:
+            print(line, file=sys.stderr)
+        raise SystemExit(1)
+    # A test holds the build here while the gate file exists.
+    deadline = time.time() + 120
+    while GATE and os.path.exists(GATE) and time.time() < deadline:
+        time.sleep(0.05)
+    dist = {dist!r}
+    info = "%s-%s.dist-info" % (dist, VERSION)
+    tag = "py3-none-any"
+    files = {{
+        dist + "_mod.py": ("__version__ = %r\\n" % VERSION).encode(),
+        info + "/METADATA": ("Metadata-Version: 2.1\\nName: %s\\n"
+                             "Version: %s\\n" % (NAME, VERSION)).encode(),
+        info + "/WHEEL": ("Wheel-Version: 1.0\\nGenerator: test\\n"
+                          "Root-Is-Purelib: true\\nTag: %s\\n" % tag).encode(),
+    }}
+    record = "".join("%s,%s,%d\\n" % (p, _hash(d), len(d))
+                     for p, d in files.items())
+    files[info + "/RECORD"] = (record + info + "/RECORD,,\\n").encode()
+    filename = "%s-%s-%s.whl" % (dist, VERSION, tag)
+    with zipfile.ZipFile(os.path.join(wheel_directory, filename), "w") as z:
+        for member, data in files.items():
+            z.writestr(member, data)
+    return filename
+'''
+
+
+def make_sdist(
+    directory: str, name: str, version: str, fail: Sequence[str] = (),
+    gate: str | None = None, requires_python: str | None = None,
+) -> str:
+    """An sdist whose in-tree backend builds a pure wheel.
+
+    With *fail*, its build prints those lines on stderr and fails (see
+    :data:`MISSING_HEADER`).  While the file *gate* exists its build
+    waits (up to two minutes).
+    """
+    dist = _dist(name)
+    top = f"{dist}-{version}"
+    pkg_info = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    if requires_python:
+        pkg_info += f"Requires-Python: {requires_python}\n"
+    members = {
+        "PKG-INFO": pkg_info,
         "pyproject.toml": textwrap.dedent("""\
             [build-system]
             requires = []
-            build-backend = "failing_backend"
+            build-backend = "backend"
             backend-path = ["."]
             """),
-        "failing_backend.py": BACKEND,
-        "PKG-INFO": (f"Metadata-Version: 2.1\nName: {name}\n"
-                     f"Version: {version}\n"),
+        "backend.py": _BACKEND.format(name=name, version=version,
+                                      fail=tuple(fail), gate=gate,
+                                      dist=dist),
     }
-    path = os.path.join(directory, f"{base}.tar.gz")
+    path = os.path.join(directory, f"{top}.tar.gz")
     with tarfile.open(path, "w:gz") as archive:
-        for member, text in files.items():
-            data = text.encode("utf-8")
-            entry = tarfile.TarInfo(f"{base}/{member}")
-            entry.size = len(data)
-            entry.mtime = 1700000000
-            archive.addfile(entry, io.BytesIO(data))
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{top}/{member}")
+            info.size = len(data)
+            info.mode = 0o644
+            info.mtime = 1700000000
+            archive.addfile(info, io.BytesIO(data))
     return path
 
 
@@ -146,6 +525,9 @@ def real_pip_wheel(minimum: tuple[int, ...]) -> str | None:
     return max(found)[1] if found else None
 
 
+# -- interpreters and pip ----------------------------------------------
+
+
 def interpreter(version: str) -> str | None:
     """A CPython *version* (``3.12``) from pyenv or PATH, or None."""
     if shutil.which("pyenv"):
@@ -164,97 +546,20 @@ def interpreter(version: str) -> str | None:
     return shutil.which(f"python{version}")
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    root = ""
-    upload_times: dict[str, str] = {}
-    delay = 0.0
-    stop: threading.Event | None = None
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # keep the test output quiet
-
-    head = False
-
-    def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
-        self.head = True
-        self.do_GET()
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        parts = [p for p in self.path.split("?")[0].split("/") if p]
-        if len(parts) == 2 and parts[0] == "simple":
-            self._project(_norm(parts[1]))
-        elif len(parts) == 2 and parts[0] == "files":
-            self._file(parts[1])
-        else:
-            self.send_error(404)
-
-    def _project(self, project: str) -> None:
-        files = []
-        for filename in sorted(os.listdir(self.root)):
-            stem = filename.split("-")[0]
-            if _norm(stem) != project:
-                continue
-            with open(os.path.join(self.root, filename), "rb") as f:
-                digest = hashlib.sha256(f.read()).hexdigest()
-            entry: dict[str, object] = {
-                "filename": filename,
-                "url": f"/files/{filename}",
-                "hashes": {"sha256": digest},
-            }
-            if filename in self.upload_times:
-                entry["upload-time"] = self.upload_times[filename]
-            files.append(entry)
-        if not files:
-            self.send_error(404)
-            return
-        body = json.dumps({
-            "meta": {"api-version": "1.1"}, "name": project,
-            "files": files,
-        }).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type",
-                         "application/vnd.pypi.simple.v1+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not self.head:
-            self.wfile.write(body)
-
-    def _file(self, filename: str) -> None:
-        if self.delay and self.stop is not None:
-            self.stop.wait(self.delay)  # a slow mirror, for Ctrl-C tests
-        path = os.path.join(self.root, os.path.basename(filename))
-        if not os.path.isfile(path):
-            self.send_error(404)
-            return
-        with open(path, "rb") as f:
-            body = f.read()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not self.head:
-            self.wfile.write(body)
+def pip_env() -> dict[str, str]:
+    """This process's environment without the machine's pip/uv config."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "UV_", "PYTHON"))}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1",
+               PIP_NO_INPUT="1")
+    return env
 
 
-@contextlib.contextmanager
-def serve(
-    root: str, upload_times: dict[str, str], delay: float = 0.0
-) -> Iterator[str]:
-    """Serve *root* as a JSON simple index on 127.0.0.1; yield its URL.
-
-    With *delay*, each file download first waits that many seconds.
-    """
-    stop = threading.Event()
-    handler = type("Handler", (_Handler,), {
-        "root": root, "upload_times": dict(upload_times),
-        "delay": delay, "stop": stop})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/simple"
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def pip_install(index_url: str, constraints: str, target: str,
+                *names: str) -> subprocess.CompletedProcess[str]:
+    """Real ``pip install -c ... --index-url ...`` into *target*."""
+    return subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-cache-dir",
+         "--target", target, "-c", constraints, "--index-url", index_url,
+         *names], capture_output=True, text=True, env=pip_env(),
+        timeout=300)

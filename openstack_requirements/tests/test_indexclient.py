@@ -27,7 +27,7 @@ from openstack_requirements import errors
 from openstack_requirements import indexclient
 from openstack_requirements import transport
 from openstack_requirements.tests import base  # noqa: H306
-from openstack_requirements.tests import index_server
+from openstack_requirements.tests import localindex
 
 
 class Clock:
@@ -41,7 +41,7 @@ class Clock:
 class TestClient(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.index = self.useFixture(index_server.IndexServer())
+        self.index = self.useFixture(localindex.IndexServer())
         self.sleeps: list[float] = []
 
     def client(self, **kwargs: object) -> indexclient.Client:

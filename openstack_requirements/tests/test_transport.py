@@ -23,7 +23,7 @@ import pathlib
 from openstack_requirements import errors
 from openstack_requirements import transport
 from openstack_requirements.tests import base  # noqa: H306
-from openstack_requirements.tests import index_server
+from openstack_requirements.tests import localindex
 
 BODY = b"0123456789" * 50_000  # half a megabyte
 
@@ -31,7 +31,7 @@ BODY = b"0123456789" * 50_000  # half a megabyte
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Answers /PATH by the next scripted action for PATH, then "ok"."""
 
-    server: index_server.ScriptedServer
+    server: localindex.ScriptedServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -60,7 +60,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class TestHttp(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.server = self.useFixture(index_server.Loopback(_Handler))
+        self.server = self.useFixture(localindex.Loopback(_Handler))
         self.sleeps: list[float] = []
         self.http = transport.Transport(timeout=5.0, retries=2,
                                         backoff=0.5, sleep=self.sleeps.append)

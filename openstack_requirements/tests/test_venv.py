@@ -190,8 +190,8 @@ class TestUv(base.TestCase):
         work = self.make_dir()
         index = os.path.join(work, "index")
         os.mkdir(index)
-        localindex.wheel(index, "Tiny.Lib", "1.0")
-        localindex.wheel(index, "other_Pkg", "1.1")
+        localindex.make_wheel(index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(index, "other_Pkg", "1.1")
         env = venv.clean_env(os.environ)
         uv = venv.find_uv(env).path
         target = os.path.join(work, "venv")

@@ -32,12 +32,13 @@ import time
 
 import fixtures
 
-from openstack_requirements import mirror
+from openstack_requirements import mirrordir
+from openstack_requirements import simpleapi
 from openstack_requirements import wheelbuild
 from openstack_requirements.cmds import build_mirror  # noqa: H306
 from openstack_requirements.cmds import check_mirror
 from openstack_requirements.tests import base
-from openstack_requirements.tests import mirrortools
+from openstack_requirements.tests import localindex
 
 
 def sha256(path: str) -> str:
@@ -54,16 +55,17 @@ class MirrorTestCase(base.TestCase):
         self.source = os.path.join(self.tmp, "source")
         self.out = os.path.join(self.tmp, "mirror")
         self.publish(
-            mirrortools.make_wheel(self.src, "alpha", "0.9"),
-            mirrortools.make_wheel(self.src, "alpha", "1.0"),
-            mirrortools.make_wheel(self.src, "alpha", "1.0",
-                                   tag="cp39-cp39-win_amd64"),
-            mirrortools.make_sdist(self.src, "gamma", "3.0"),
-            mirrortools.make_wheel(self.src, "beta", "2.0",
-                                   tag="cp39-cp39-win_amd64"),
-            mirrortools.make_sdist(self.src, "broken", "1.0", fail=True),
+            localindex.make_wheel(self.src, "alpha", "0.9"),
+            localindex.make_wheel(self.src, "alpha", "1.0"),
+            localindex.make_wheel(self.src, "alpha", "1.0",
+                                  tag="cp39-cp39-win_amd64"),
+            localindex.make_sdist(self.src, "gamma", "3.0"),
+            localindex.make_wheel(self.src, "beta", "2.0",
+                                  tag="cp39-cp39-win_amd64"),
+            localindex.make_sdist(self.src, "broken", "1.0",
+                                  fail=localindex.MISSING_HEADER),
         )
-        server = self.useFixture(mirrortools.Server(self.source))
+        server = self.useFixture(localindex.DirectoryServer(self.source))
         self.index = server.url + "/simple"
 
     def publish(self, *paths: str) -> None:
@@ -79,10 +81,10 @@ class MirrorTestCase(base.TestCase):
             "-o", self.out, "--index-url", self.index, "-p",
             sys.executable, *argv])
 
-    def page(self, name: str) -> list[mirror.File]:
+    def page(self, name: str) -> list[simpleapi.File]:
         path = os.path.join(self.out, "simple", name, "index.html")
-        return mirror.parse_project(base.read(path),
-                                    "http://h/simple/" + name + "/")
+        return simpleapi.parse_project(base.read(path),
+                                       "http://h/simple/" + name + "/")
 
 
 class TestBuildMirror(MirrorTestCase):
@@ -108,13 +110,13 @@ class TestBuildMirror(MirrorTestCase):
         for f in self.page("gamma") + self.page("alpha"):
             self.assertEqual(sha256(os.path.join(packages, f.filename)),
                              f.sha256)
-        self.assertEqual(["alpha", "gamma"], mirror.parse_root(base.read(
+        self.assertEqual(["alpha", "gamma"], simpleapi.parse_root(base.read(
             os.path.join(self.out, "simple", "index.html"))))
 
-        served = self.useFixture(mirrortools.Server(self.out)).url
+        served = self.useFixture(localindex.DirectoryServer(self.out)).url
         target = os.path.join(self.tmp, "site")
-        result = mirrortools.pip_install(served + "/simple", uc, target,
-                                         "alpha", "gamma")
+        result = localindex.pip_install(served + "/simple", uc, target,
+                                        "alpha", "gamma")
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
         self.assertIn("Successfully installed alpha-1.0 gamma-3.0",
                       result.stdout)
@@ -126,7 +128,7 @@ class TestBuildMirror(MirrorTestCase):
         with open(os.path.join(packages, "gamma-3.0-py3-none-any.whl"),
                   "ab") as f:
             f.write(b"corrupt")
-        result = mirrortools.pip_install(
+        result = localindex.pip_install(
             served + "/simple", uc, os.path.join(self.tmp, "site2"), "gamma")
         self.assertNotEqual(0, result.returncode)
         self.assertIn("DO NOT MATCH THE HASHES", result.stderr)
@@ -164,10 +166,10 @@ class TestBuildMirror(MirrorTestCase):
         self.assertEqual(before.st_mtime_ns, os.stat(first).st_mtime_ns)
         # Both generations install from it; this server answers pip's
         # request for PEP 691 JSON with the index.json pages.
-        served = self.useFixture(mirrortools.Server(
+        served = self.useFixture(localindex.DirectoryServer(
             self.out, negotiate=True)).url
         for uc, version in ((old, "0.9"), (new, "1.0")):
-            result = mirrortools.pip_install(
+            result = localindex.pip_install(
                 served + "/simple", uc,
                 os.path.join(self.tmp, "site" + version), "alpha")
             self.assertEqual(0, result.returncode, result.stderr)
@@ -203,7 +205,7 @@ class TestBuildMirror(MirrorTestCase):
                       f"for {label}: nowhere is not on {self.index}/\n", out)
         self.assertIn("0 present, 1 downloaded, 0 built, 2 missing, "
                       "1 failed", out)
-        self.assertEqual([], wheelbuild.verify_mirror(self.out))
+        self.assertEqual([], mirrordir.verify_mirror(self.out))
 
     def test_file_url_index(self) -> None:
         uc = self.constraints("alpha===1.0\ngamma===3.0\n")
@@ -232,15 +234,15 @@ class TestBuildMirror(MirrorTestCase):
 
     def test_requirements_mirror_their_dependency_closure(self) -> None:
         self.publish(
-            mirrortools.make_wheel(self.src, "app", "1.0", requires=[
+            localindex.make_wheel(self.src, "app", "1.0", requires=[
                 "lib>=1", "extra-dep; extra == 'fancy'",
                 "winonly; sys_platform == 'win32'", "unpinned-dep"]),
-            mirrortools.make_wheel(self.src, "lib", "2.0",
-                                   requires=["sublib"]),
-            mirrortools.make_wheel(self.src, "lib", "3.0"),
-            mirrortools.make_wheel(self.src, "sublib", "1.0"),
-            mirrortools.make_wheel(self.src, "extra_dep", "1.0"),
-            mirrortools.make_wheel(self.src, "winonly", "1.0"),
+            localindex.make_wheel(self.src, "lib", "2.0",
+                                  requires=["sublib"]),
+            localindex.make_wheel(self.src, "lib", "3.0"),
+            localindex.make_wheel(self.src, "sublib", "1.0"),
+            localindex.make_wheel(self.src, "extra_dep", "1.0"),
+            localindex.make_wheel(self.src, "winonly", "1.0"),
         )
         uc = self.constraints(
             "app===1.0\nlib===2.0\nsublib===1.0\nextra-dep===1.0\n"
@@ -263,7 +265,7 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn(f"{label}: 4 pins: 0 present, 4 downloaded", out)
 
     def test_two_interpreters_markers_and_one_build(self) -> None:
-        other = mirrortools.second_python("3.12")
+        other = localindex.interpreter("3.12")
         if other is None or sys.version_info[:2] == (3, 12):
             self.skipTest("needs a CPython 3.12 besides this interpreter "
                           "(pyenv install 3.12)")
@@ -294,7 +296,7 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn("built gamma===3.0", out)
         self.assertTrue(os.path.isfile(os.path.join(
             self.tmp, "rel", "packages", "gamma-3.0-py3-none-any.whl")))
-        self.assertEqual([], wheelbuild.verify_mirror(
+        self.assertEqual([], mirrordir.verify_mirror(
             os.path.join(self.tmp, "rel")))
 
     def test_uv_is_found_once_before_the_workers_start(self) -> None:
@@ -302,7 +304,7 @@ class TestBuildMirror(MirrorTestCase):
         # run once died inside it.  It must run in the calling thread.
         import uv
 
-        self.publish(mirrortools.make_sdist(self.src, "delta", "4.0"))
+        self.publish(localindex.make_sdist(self.src, "delta", "4.0"))
         real = uv.find_uv_bin
         threads: list[str] = []
 
@@ -347,18 +349,11 @@ class TestEnvironment(base.TestCase):
         self.useFixture(fixtures.EnvironmentVariable("PIP_CERT", "/x"))
         self.assertNotIn("PIP_CERT", wheelbuild.clean_env({}))
 
-    def test_uv_build_has_no_config(self) -> None:
-        command = wheelbuild.build_command(
-            wheelbuild.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
-            "/bin/uv")
-        self.assertEqual(("/bin/uv", "build"), command[:2])
-        self.assertIn("--no-config", command)
-
 
 class TestAdd(MirrorTestCase):
     def test_add_publishes_internal_packages(self) -> None:
-        wheel = mirrortools.make_wheel(self.src, "internal-tool", "5.0",
-                                       requires_python=">=3.9")
+        wheel = localindex.make_wheel(self.src, "internal-tool", "5.0",
+                                      requires_python=">=3.9")
         code, out, err = self.run_main(build_mirror.main,
                                        ["-o", self.out, "--add", wheel])
         self.assertEqual(0, code, err)
@@ -389,12 +384,12 @@ class TestAdd(MirrorTestCase):
         self.assertFalse(os.path.exists(self.out))
 
     def test_error_add_changed_file(self) -> None:
-        wheel = mirrortools.make_wheel(self.src, "tool", "1.0")
+        wheel = localindex.make_wheel(self.src, "tool", "1.0")
         self.run_main(build_mirror.main, ["-o", self.out, "--add", wheel])
         changed = os.path.join(self.tmp, "other")
         os.makedirs(changed)
-        other = mirrortools.make_wheel(changed, "tool", "1.0",
-                                       requires_python=">=3")
+        other = localindex.make_wheel(changed, "tool", "1.0",
+                                      requires_python=">=3")
         code, out, err = self.run_main(build_mirror.main,
                                        ["-o", self.out, "--add", other])
         self.assertEqual(2, code)
@@ -452,8 +447,8 @@ class TestInterrupted(MirrorTestCase):
         code, out, err = self.build("-c", old)
         self.assertEqual(0, code, out + err)
         gate = self.write(self.tmp, "gate", "")
-        self.publish(mirrortools.make_sdist(self.src, "slow", "1.0",
-                                            gate=gate))
+        self.publish(localindex.make_sdist(self.src, "slow", "1.0",
+                                           gate=gate))
         new = self.constraints("alpha===1.0\nslow===1.0\n", "new.txt")
         code = (
             "import sys\n"
@@ -490,7 +485,7 @@ class TestInterrupted(MirrorTestCase):
 
         # Every page parses, every link has its file with its hash, and
         # the old version is still served.
-        self.assertEqual([], wheelbuild.verify_mirror(self.out))
+        self.assertEqual([], mirrordir.verify_mirror(self.out))
         self.assertEqual(
             ["alpha-0.9-py3-none-any.whl", "alpha-1.0-py3-none-any.whl"],
             [f.filename for f in self.page("alpha")])
@@ -505,4 +500,4 @@ class TestInterrupted(MirrorTestCase):
         self.assertIn("built slow===1.0", out)
         self.assertEqual([], [e for e in os.listdir(self.out)
                               if e.startswith(".")])
-        self.assertEqual([], wheelbuild.verify_mirror(self.out))
+        self.assertEqual([], mirrordir.verify_mirror(self.out))

@@ -24,7 +24,7 @@ import fixtures
 from openstack_requirements.cmds import build_mirror
 from openstack_requirements.cmds import check_mirror
 from openstack_requirements.tests import base
-from openstack_requirements.tests import mirrortools
+from openstack_requirements.tests import localindex
 
 LABEL = f"{sys.executable} ({sys.version_info[0]}.{sys.version_info[1]})"
 
@@ -37,14 +37,14 @@ class TestCheckMirror(base.TestCase):
         os.makedirs(src)
         self.out = os.path.join(self.tmp, "mirror")
         files = [
-            mirrortools.make_wheel(src, "alpha", "1.0"),
-            mirrortools.make_wheel(src, "beta", "2.0",
-                                   tag="cp39-cp39-win_amd64"),
-            mirrortools.make_wheel(src, "beta", "2.0",
-                                   tag="cp310-cp310-macosx_11_0_arm64"),
-            mirrortools.make_sdist(src, "gamma", "3.0"),
-            mirrortools.make_wheel(src, "delta", "4.0",
-                                   requires_python=">=3.99"),
+            localindex.make_wheel(src, "alpha", "1.0"),
+            localindex.make_wheel(src, "beta", "2.0",
+                                  tag="cp39-cp39-win_amd64"),
+            localindex.make_wheel(src, "beta", "2.0",
+                                  tag="cp310-cp310-macosx_11_0_arm64"),
+            localindex.make_sdist(src, "gamma", "3.0"),
+            localindex.make_wheel(src, "delta", "4.0",
+                                  requires_python=">=3.99"),
         ]
         code, out, err = self.run_main(build_mirror.main,
                                        ["-o", self.out, "--add", *files])
@@ -81,7 +81,7 @@ class TestCheckMirror(base.TestCase):
 
     def test_served_index_html_and_json(self) -> None:
         for negotiate in (False, True):
-            server = self.useFixture(mirrortools.Server(
+            server = self.useFixture(localindex.DirectoryServer(
                 self.out, negotiate=negotiate))
             url = server.url + "/simple"
             code, out, err = self.run_main(check_mirror.main, [
@@ -123,7 +123,7 @@ class TestCheckMirror(base.TestCase):
         with open(os.path.join(self.out, "packages",
                                "alpha-1.0-py3-none-any.whl"), "ab") as f:
             f.write(b"x")
-        server = self.useFixture(mirrortools.Server(self.out))
+        server = self.useFixture(localindex.DirectoryServer(self.out))
         uc = self.write(self.tmp, "ok.txt", "alpha===1.0\ngamma===3.0\n")
         code, out, err = self.run_main(check_mirror.main, [
             "-c", uc, "--index-url", server.url + "/simple/",
@@ -133,7 +133,7 @@ class TestCheckMirror(base.TestCase):
                       "has sha256 ", out)
 
     def test_each_interpreter_is_checked(self) -> None:
-        other = mirrortools.second_python("3.12")
+        other = localindex.interpreter("3.12")
         if other is None or sys.version_info[:2] == (3, 12):
             self.skipTest("needs a CPython 3.12 besides this interpreter "
                           "(pyenv install 3.12)")
@@ -142,7 +142,7 @@ class TestCheckMirror(base.TestCase):
             *sys.version_info[:2])
         code, out, err = self.run_main(build_mirror.main, [
             "-o", self.out, "--add",
-            mirrortools.make_wheel(src, "native", "1.0", tag=mine)])
+            localindex.make_wheel(src, "native", "1.0", tag=mine)])
         self.assertEqual(0, code, err)
         uc = self.write(self.tmp, "two.txt",
                         "native===1.0\nalpha===1.0;python_version=='3.12'\n")

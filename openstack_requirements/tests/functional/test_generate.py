@@ -76,16 +76,16 @@ class GenerateTestCase(base.TestCase):
         return path
 
     def populate(self) -> None:
-        localindex.wheel(self.index, "Tiny.Lib", "1.0")
-        localindex.wheel(self.index, "Tiny.Lib", "2.0",
-                         requires_python=">=3.12")
-        localindex.wheel(self.index, "other_Pkg", "1.1",
-                         requires=["Tiny.Lib>=1.0"])
-        localindex.wheel(self.index, "Lint.Tool", "3.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "2.0",
+                              requires_python=">=3.12")
+        localindex.make_wheel(self.index, "other_Pkg", "1.1",
+                              requires=["Tiny.Lib>=1.0"])
+        localindex.make_wheel(self.index, "Lint.Tool", "3.0")
         # The reference method first runs 'pip install -U pip setuptools
         # wheel'; this index stands in for PyPI, so it has to offer them.
-        localindex.wheel(self.index, "setuptools", "0.0.1")
-        localindex.wheel(self.index, "wheel", "0.0.1")
+        localindex.make_wheel(self.index, "setuptools", "0.0.1")
+        localindex.make_wheel(self.index, "wheel", "0.0.1")
         self.reqs = self.write(self.dir, "global-requirements.txt",
                                "other_Pkg  # MIT\nTiny.Lib  # MIT\n"
                                "Lint.Tool  # MIT\n")
@@ -150,16 +150,16 @@ class TestResolve(GenerateTestCase):
     def test_universal_takes_x_y_0_like_a_resolve_per_version(self) -> None:
         # Backport.Lib is needed before 3.11.3 only: a resolve for
         # "3.11" takes 3.11.0, and so must the split universal resolve.
-        localindex.wheel(self.index, "Backport.Lib", "5.0")
-        localindex.wheel(self.index, "Uses.Backport", "1.0", requires=[
+        localindex.make_wheel(self.index, "Backport.Lib", "5.0")
+        localindex.make_wheel(self.index, "Uses.Backport", "1.0", requires=[
             "Backport.Lib; python_full_version < '3.11.3'",
             "Win.Only; sys_platform == 'win32'"])
-        localindex.wheel(self.index, "Win.Only", "1.0")
-        localindex.wheel(self.index, "Tiny.Lib", "1.0")
-        localindex.wheel(self.index, "Tiny.Lib", "2.0",
-                         requires_python=">=3.12")
-        localindex.wheel(self.index, "Tiny.Lib", "3.0",
-                         requires_python=">=3.13")
+        localindex.make_wheel(self.index, "Win.Only", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "2.0",
+                              requires_python=">=3.12")
+        localindex.make_wheel(self.index, "Tiny.Lib", "3.0",
+                              requires_python=">=3.13")
         self.reqs = self.write(self.dir, "global-requirements.txt",
                                "Uses.Backport  # MIT\nTiny.Lib  # MIT\n")
         self.blacklist = self.write(self.dir, "blacklist.txt", "")
@@ -183,8 +183,8 @@ class TestResolve(GenerateTestCase):
         # Old.Only cannot be installed on Python 3.13+ (it needs a
         # distribution no index has), which a universal resolve from
         # 3.11 up covers too: it fails, one resolve per version does not.
-        localindex.wheel(self.index, "Old.Only", "1.0",
-                         requires=["Gone.Dep; python_version >= '3.13'"])
+        localindex.make_wheel(self.index, "Old.Only", "1.0",
+                              requires=["Gone.Dep; python_version >= '3.13'"])
         self.reqs = self.write(self.dir, "global-requirements.txt",
                                "Old.Only  # MIT\n")
         self.blacklist = self.write(self.dir, "blacklist.txt", "")
@@ -197,9 +197,11 @@ class TestResolve(GenerateTestCase):
 
     def test_failure_is_explained_and_nothing_is_written(self) -> None:
         self.populate()
-        localindex.wheel(self.index, "needs-ext", "1.0",
-                         requires=["Broken.Ext>=1; python_version>='3.12'"])
-        localindex.failing_sdist(self.index, "Broken.Ext", "1.0")
+        localindex.make_wheel(
+            self.index, "needs-ext", "1.0",
+            requires=["Broken.Ext>=1; python_version>='3.12'"])
+        localindex.make_sdist(self.index, "Broken.Ext", "1.0",
+                              fail=localindex.MISSING_KRB5)
         self.write(self.dir, "global-requirements.txt",
                    "other_Pkg  # MIT\nneeds-ext  # MIT\n")
         out = self.write(self.dir, "upper-constraints.txt", "six===1.0\n")
@@ -268,8 +270,8 @@ class TestResolve(GenerateTestCase):
             "2.0;python_version>='3.12'\n", stdout)
 
     def test_exclude_newer_against_an_http_index(self) -> None:
-        localindex.wheel(self.index, "Tiny.Lib", "1.0")
-        localindex.wheel(self.index, "Tiny.Lib", "1.5")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.5")
         self.reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
         times = {"Tiny_Lib-1.0-py3-none-any.whl": "2024-01-01T00:00:00Z",
                  "Tiny_Lib-1.5-py3-none-any.whl": "2025-06-01T00:00:00Z"}
@@ -295,14 +297,14 @@ class TestResolve(GenerateTestCase):
                           f"(looked in {', '.join(localindex.WHEEL_DIRS)} "
                           "and $OSR_TEST_WHEEL_DIRS); CI has one")
         shutil.copy(pip_wheel, self.index)
-        localindex.wheel(self.index, "setuptools", "0.0.1")
-        localindex.wheel(self.index, "wheel", "0.0.1")
-        localindex.wheel(self.index, "Tiny.Lib", "1.0")
-        localindex.wheel(self.index, "Tiny.Lib", "1.5")
-        localindex.wheel(self.index, "other_Pkg", "1.1",
-                         requires=["Tiny.Lib>=1.0"])
-        localindex.wheel(self.index, "other_Pkg", "1.2",
-                         requires=["Tiny.Lib>=1.5"])
+        localindex.make_wheel(self.index, "setuptools", "0.0.1")
+        localindex.make_wheel(self.index, "wheel", "0.0.1")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.5")
+        localindex.make_wheel(self.index, "other_Pkg", "1.1",
+                              requires=["Tiny.Lib>=1.0"])
+        localindex.make_wheel(self.index, "other_Pkg", "1.2",
+                              requires=["Tiny.Lib>=1.5"])
         self.reqs = self.write(self.dir, "g.txt", "other_Pkg\n")
         old, new = "2024-01-01T00:00:00Z", "2025-06-01T00:00:00Z"
         times = {filename: old for filename in os.listdir(self.index)}
@@ -355,7 +357,7 @@ class TestInterrupt(GenerateTestCase):
         self.assertEqual([], os.listdir(tmp))
 
     def test_ctrl_c_leaves_no_venvs(self) -> None:
-        localindex.wheel(self.index, "Tiny.Lib", "1.0")
+        localindex.make_wheel(self.index, "Tiny.Lib", "1.0")
         reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)

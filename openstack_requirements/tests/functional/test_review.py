@@ -22,7 +22,7 @@ import typing
 
 from openstack_requirements.cmds import review as review_cmd
 from openstack_requirements.tests import base
-from openstack_requirements.tests import index_server
+from openstack_requirements.tests import localindex
 
 if typing.TYPE_CHECKING:
     from openstack_requirements import review
@@ -42,7 +42,7 @@ def no_debian(name: str) -> review.DistroInfo:
 class TestReviewRequirement(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.index = self.useFixture(index_server.IndexServer())
+        self.index = self.useFixture(localindex.IndexServer())
         self.dir = self.make_dir()
         self.global_ = self.write(self.dir, "global-requirements.txt", GLOBAL)
         self.upper = self.write(self.dir, "upper-constraints.txt", UPPER)

@@ -19,7 +19,7 @@ import os
 
 from openstack_requirements.cmds import what_broke
 from openstack_requirements.tests import base
-from openstack_requirements.tests import index_server
+from openstack_requirements.tests import localindex
 
 GLOBAL = """requests!=2.33.1  # Apache-2.0
 PyQt5  # GPL
@@ -30,7 +30,7 @@ UPPER = "requests===2.33.0\nPyQt5===5.15.11\nnot-on-index===1.0\n"
 class TestWhatBroke(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.index = self.useFixture(index_server.IndexServer())
+        self.index = self.useFixture(localindex.IndexServer())
         self.dir = self.make_dir()
         self.global_ = self.write(self.dir, "g.txt", GLOBAL)
         self.upper = self.write(self.dir, "u.txt", UPPER)
