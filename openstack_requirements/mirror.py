@@ -45,6 +45,7 @@ from openstack_requirements import errors
 from openstack_requirements import policy
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
+from openstack_requirements import targets
 
 SIMPLE = "simple"
 PACKAGES = "packages"
@@ -73,24 +74,6 @@ class Pin:
 
     def __str__(self) -> str:
         return f"{self.name}==={self.version}"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Interpreter:
-    """What a Python interpreter reports about itself.
-
-    ``env`` is its PEP 508 marker environment and ``tags`` the wheel tags
-    it supports, most preferred first (``packaging.tags.sys_tags``).
-    """
-
-    executable: str
-    version: str
-    env: Mapping[str, str]
-    tags: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.executable} ({self.version})"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -340,7 +323,7 @@ def requires_python(metadata: str) -> str | None:
 
 
 def choose(
-    pin: Pin, files: Sequence[File], interpreter: Interpreter
+    pin: Pin, files: Sequence[File], interpreter: targets.Interpreter
 ) -> Choice:
     """The file that serves *pin* on *interpreter*, as pip would pick.
 
@@ -350,7 +333,7 @@ def choose(
     files count: PEP 592 lets an exact pin install a yanked release.
     """
     full_version = interpreter.env.get(
-        "python_full_version", interpreter.version)
+        "python_full_version", interpreter.python_version)
     priority = {tag: i for i, tag in enumerate(interpreter.tags)}
     best: tuple[int, File] | None = None
     sdist: File | None = None
@@ -407,7 +390,7 @@ def choose(
 
 
 def compatible_wheels(
-    pin: Pin, files: Iterable[File], interpreter: Interpreter
+    pin: Pin, files: Iterable[File], interpreter: targets.Interpreter
 ) -> list[File]:
     """Wheels among *files* that install *pin* on *interpreter*."""
     wheels = [f for f in files if file_kind(f.filename) is Kind.WHEEL]
@@ -415,7 +398,7 @@ def compatible_wheels(
     return [choice.file] if choice.file is not None else []
 
 
-def finding(choice: Choice, interpreter: Interpreter,
+def finding(choice: Choice, interpreter: targets.Interpreter,
             where: str) -> errors.Finding:
     pin = choice.pin
     return errors.Finding(
@@ -596,17 +579,17 @@ class Job:
     """One pinned release and the interpreters that need a file of it."""
 
     pin: Pin
-    interpreters: tuple[Interpreter, ...]
+    interpreters: tuple[targets.Interpreter, ...]
 
 
-def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
+def jobs_for(needs: Iterable[tuple[Pin, targets.Interpreter]]) -> list[Job]:
     """Group (pin, interpreter) needs into one job per release.
 
     A release pinned for several interpreters is one job, so that a
     universal wheel is fetched once and a build is not run twice.
     """
     order: dict[tuple[str, str], Pin] = {}
-    who: dict[tuple[str, str], list[Interpreter]] = {}
+    who: dict[tuple[str, str], list[targets.Interpreter]] = {}
     for pin, interpreter in needs:
         key = (pin.canonical, pin.version)
         order.setdefault(key, pin)
@@ -615,7 +598,7 @@ def jobs_for(needs: Iterable[tuple[Pin, Interpreter]]) -> list[Job]:
 
 
 def plan(
-    all_pins: Sequence[Pin], interpreters: Sequence[Interpreter]
+    all_pins: Sequence[Pin], interpreters: Sequence[targets.Interpreter]
 ) -> list[Job]:
     """Every pin that applies to each interpreter, as jobs."""
     return jobs_for((pin, interpreter) for interpreter in interpreters
@@ -640,7 +623,7 @@ def error_lines(output: str, limit: int = 15) -> list[str]:
 
 def check(
     all_pins: Sequence[Pin],
-    interpreters: Sequence[Interpreter],
+    interpreters: Sequence[targets.Interpreter],
     pages: Mapping[str, Sequence[File] | None],
     where: str,
 ) -> tuple[list[errors.Finding], list[File]]:

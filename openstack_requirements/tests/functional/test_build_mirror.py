@@ -32,6 +32,7 @@ import time
 
 import fixtures
 
+from openstack_requirements import interpreters
 from openstack_requirements import mirror
 from openstack_requirements import wheelbuild
 from openstack_requirements.cmds import build_mirror  # noqa: H306
@@ -330,7 +331,7 @@ class TestEnvironment(base.TestCase):
             "REQUESTS_CA_BUNDLE": "/etc/ca.pem", "PIP_CACHE_DIR": "/c",
             "UV_CACHE_DIR": "/u", "HOME": "/home/x",
         }
-        env = wheelbuild.clean_env({
+        env = interpreters.clean_env({
             **keep, "PIP_CONSTRAINT": "/etc/c.txt",
             "PIP_FIND_LINKS": "/opt", "PIP_INDEX_URL": "http://x",
             "UV_INDEX_URL": "http://x", "UV_CONSTRAINT": "/c.txt",
@@ -345,11 +346,11 @@ class TestEnvironment(base.TestCase):
 
     def test_clean_env_reads_only_what_it_is_given(self) -> None:
         self.useFixture(fixtures.EnvironmentVariable("PIP_CERT", "/x"))
-        self.assertNotIn("PIP_CERT", wheelbuild.clean_env({}))
+        self.assertNotIn("PIP_CERT", interpreters.clean_env({}))
 
     def test_uv_build_has_no_config(self) -> None:
         command = wheelbuild.build_command(
-            wheelbuild.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
+            interpreters.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
             "/bin/uv")
         self.assertEqual(("/bin/uv", "build"), command[:2])
         self.assertIn("--no-config", command)
