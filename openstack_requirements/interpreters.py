@@ -58,21 +58,27 @@ UV_CONNECTION_BUDGET = 20
 PROBE_TIMEOUT = 120
 
 # Run by the interpreter being probed (``-I``: no user site, no
-# PYTHON* variables), with our packaging on its path: its versions, its
-# platform, the marker environment and the wheel tags it supports, in
-# its order.
+# PYTHON* variables), with our packaging on its path: its versions and
+# platform, then the marker environment and the wheel tags it supports,
+# in its order.  Only the wheel mirror needs those two, and our
+# packaging may not import on an interpreter that generate-constraints
+# can still use: then it says why instead.
 _PROBE = """\
 import json, platform, sys
-sys.path.insert(0, sys.argv[1])
-from packaging import markers, tags
-print(json.dumps({
+report = {
     "version": "%d.%d" % sys.version_info[:2],
     "full": platform.python_version(),
     "implementation": sys.implementation.name,
     "platform": "%s %s" % (sys.platform, platform.machine()),
-    "env": markers.default_environment(),
-    "tags": [str(t) for t in tags.sys_tags()],
-}))
+}
+try:
+    sys.path.insert(0, sys.argv[1])
+    from packaging import markers, tags
+    report["env"] = markers.default_environment()
+    report["tags"] = [str(t) for t in tags.sys_tags()]
+except Exception as exc:
+    report["error"] = "%s: %s" % (type(exc).__name__, exc)
+print(json.dumps(report))
 """
 _EXAMPLE = "give a path or a name on PATH (e.g. -p python3.12)"
 
@@ -134,14 +140,19 @@ def _run(
         timeout=timeout, check=False, stdin=subprocess.DEVNULL)
 
 
-def probe(python: str, env: Mapping[str, str]) -> targets.Interpreter:
+def probe(
+    python: str, env: Mapping[str, str], need_tags: bool = False
+) -> targets.Interpreter:
     """Find *python* (a path or a name on PATH) and ask what it is.
 
-    Its versions, platform, marker environment and wheel tags.
+    Its versions and platform, its marker environment and wheel tags.
 
     :param env: the environment, already through :func:`clean_env`.
-    :raises InputError: not found, or not a working Python 3.9 or
-        newer: the ``-p`` argument is wrong.
+    :param need_tags: the caller needs ``env`` and ``tags`` (the wheel
+        mirror); without, they may be empty.
+    :raises InputError: not found, or not a working Python 3 (or, with
+        *need_tags*, one that cannot report its tags): the ``-p``
+        argument is wrong.
     :raises ToolError: it hangs.
     """
     path = shutil.which(python, path=env.get("PATH"))
@@ -162,13 +173,13 @@ def probe(python: str, env: Mapping[str, str]) -> targets.Interpreter:
             f"{exc.strerror}; {_EXAMPLE}") from exc
     except subprocess.TimeoutExpired as exc:
         raise errors.ToolError(
-            f"the interpreter {python!r} ({path}) did not report its tags "
+            f"the interpreter {python!r} ({path}) did not report itself "
             f"within {PROBE_TIMEOUT}s", (path, "-I", "-c", "<probe>")
         ) from exc
     try:
-        found = _interpreter(path, result.stdout)
-    except (ValueError, KeyError, TypeError):
-        found = None
+        found, error = _interpreter(path, result.stdout)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        found, error = None, ""
     if result.returncode != 0 or found is None:
         said = [line for line in result.stderr.splitlines() if line.strip()]
         text = "".join(f"\n    {line.rstrip()}" for line in said[:6])
@@ -185,19 +196,26 @@ def probe(python: str, env: Mapping[str, str]) -> targets.Interpreter:
             f"interpreter {python!r} ({path}) is not a working Python 3 "
             f"(exit status {result.returncode}):{text or ' no output'}"
             f"\n{hint}")
+    if need_tags and error:
+        raise errors.InputError(
+            f"the interpreter {python!r} ({path}) failed to report its "
+            f"tags (Python 3.9 or newer is needed): {error}")
     return found
 
 
-def _interpreter(path: str, stdout: str) -> targets.Interpreter:
-    """The interpreter at *path* from the probe's report.
+def _interpreter(
+    path: str, stdout: str
+) -> tuple[targets.Interpreter, str]:
+    """The interpreter at *path* from the probe's report, and an error.
 
-    :raises ValueError: not the probe's JSON (KeyError, TypeError: not
-        all of it).
+    The error says why it has no marker environment and tags ("" when
+    it has them).
+
+    :raises ValueError: not the probe's JSON (KeyError, TypeError,
+        AttributeError: not all of it).
     """
     data = json.loads(stdout)
-    env = data["env"]
-    if not isinstance(env, dict):
-        raise TypeError("env is not an object")
+    env = data.get("env", {})
     return targets.Interpreter(
         path=path,
         python_version=str(data["version"]),
@@ -205,8 +223,8 @@ def _interpreter(path: str, stdout: str) -> targets.Interpreter:
         implementation=str(data["implementation"]),
         platform=str(data["platform"]),
         env={str(key): str(value) for key, value in env.items()},
-        tags=tuple(str(tag) for tag in data["tags"]),
-    )
+        tags=tuple(str(tag) for tag in data.get("tags", ())),
+    ), str(data.get("error", ""))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

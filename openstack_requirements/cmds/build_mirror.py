@@ -105,7 +105,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
-        probed = [interpreters.probe(p, env) for p in pythons]
+        probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
         if wanted is not None:
             roots = [mirror.roots(wanted, i.env) for i in probed]
     if args.add:

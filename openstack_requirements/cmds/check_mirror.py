@@ -86,7 +86,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         index = wheelbuild.Index(args.index_url)
         where = args.index_url
     env = interpreters.clean_env(os.environ)
-    probed = [interpreters.probe(p, env)
+    probed = [interpreters.probe(p, env, need_tags=True)
               for p in args.python or [sys.executable]]
     names = {pin.canonical for i in probed
              for pin in mirror.applicable(pins, i.env)}

@@ -72,6 +72,32 @@ class TestProbe(base.TestCase):
         self.assertEqual(tuple(str(t) for t in tags.sys_tags()), found.tags)
         self.assertEqual(shutil.which(sys.executable), found.path)
 
+    def without_packaging(self) -> str:
+        # This interpreter, with neither site-packages nor our packaging:
+        # as an interpreter too old for our packaging behaves.
+        fake = self.write(self.make_dir(), "python3", (
+            f"#!/bin/sh\nexec {sys.executable} -S \"$1\" \"$2\" \"$3\" "
+            "/nonexistent\n"))
+        os.chmod(fake, 0o755)
+        return fake
+
+    def test_versions_without_packaging(self) -> None:
+        # generate-constraints needs no tags: such an interpreter works.
+        found = interpreters.probe(self.without_packaging(), os.environ)
+        self.assertEqual("{}.{}".format(*sys.version_info[:2]),
+                         found.python_version)
+        self.assertEqual(({}, ()), (found.env, found.tags))
+
+    def test_error_tags_needed(self) -> None:
+        fake = self.without_packaging()
+        exc = self.assertRaises(
+            errors.InputError, interpreters.probe, fake, os.environ,
+            need_tags=True)
+        self.assertEqual(
+            f"the interpreter {fake!r} ({fake}) failed to report its tags "
+            "(Python 3.9 or newer is needed): ModuleNotFoundError: No "
+            "module named 'packaging'", str(exc))
+
     def test_error_missing_path(self) -> None:
         missing = os.path.join(self.make_dir(), "python9")
         exc = self.assertRaises(
