@@ -63,7 +63,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bench_generate  # noqa: E402
 
-from openstack_requirements import venv  # noqa: E402
+from openstack_requirements import interpreters  # noqa: E402
 
 
 def _cpu() -> float:
@@ -118,7 +118,7 @@ def main() -> int:
                 f"import sys; sys.path.insert(0, {REPO!r}); "
                 "from openstack_requirements.cmds.generate import main; "
                 "sys.exit(main())", "-r", reqs, "-o", os.devnull]
-        uv = venv.uv_bin()
+        uv = interpreters.find_uv(env).path
         offline = [] if args.online or args.cold else ["--offline"]
         if not args.cache and not args.cold:
             print("filling a fresh cache (not timed) ...", flush=True)

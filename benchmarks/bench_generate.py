@@ -62,8 +62,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from openstack_requirements import constraints  # noqa: E402
+from openstack_requirements import interpreters  # noqa: E402
 from openstack_requirements import reqfile  # noqa: E402
-from openstack_requirements import venv  # noqa: E402
 
 #: 30 entries of the global list that install from wheels only (no C
 #: build dependencies), with a realistic tree of transitive deps.
@@ -98,7 +98,7 @@ def _requirements(path: str) -> list[reqfile.Line]:
 
 
 def base_env(cache: str) -> dict[str, str]:
-    env = venv.clean_env(os.environ)
+    env = interpreters.clean_env(os.environ)
     env["UV_CACHE_DIR"] = os.path.join(cache, "uv")
     env["PIP_CACHE_DIR"] = os.path.join(cache, "pip")
     return env
@@ -165,7 +165,7 @@ def generate(reqs: str, pythons: list[str], env: dict[str, str],
 
 def uv_raw(reqs: str, pythons: list[str], env: dict[str, str],
            work: str, offline: bool) -> str:
-    uv = venv.uv_bin()
+    uv = interpreters.find_uv(env).path
     flag = " --offline" if offline else ""
     procs = []
     for python in pythons:  # in parallel, like generate-constraints
@@ -183,7 +183,8 @@ def uv_raw(reqs: str, pythons: list[str], env: dict[str, str],
 
 
 def uv_compile(reqs: str, env: dict[str, str], offline: bool) -> str:
-    return run([venv.uv_bin(), "pip", "compile", "--no-config",
+    uv = interpreters.find_uv(env).path
+    return run([uv, "pip", "compile", "--no-config",
                 "--python-version", "3.12", "--no-header", "--no-annotate",
                 "-q", *(["--offline"] if offline else []), reqs], env)
 

@@ -33,6 +33,7 @@ from openstack_requirements import errors
 from openstack_requirements import policy
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
+from openstack_requirements import targets
 
 #: The warning the reference puts on top of upper-constraints.txt.
 SECURITY_WARNING = (
@@ -350,10 +351,6 @@ def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
 # -- combining -------------------------------------------------------------
 
 
-def _py_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def _version_key(version: str) -> tuple[int, object, str]:
     from packaging.version import InvalidVersion
     from packaging.version import Version
@@ -386,7 +383,7 @@ def clone_versions(
             raise errors.InputError(
                 f"--version-map {src}:...: no interpreter for Python {src}; "
                 "the interpreters are "
-                f"{', '.join(sorted(versions, key=_py_key))}"
+                f"{', '.join(sorted(versions, key=targets.python_key))}"
             )
     for src, dsts in version_map.items():
         for dst in dsts:
@@ -527,7 +524,8 @@ def _platform_lines(
     The lines are (version, marker) per canonical name, with
     ``python_version`` markers relative to the platform's own Pythons.
     """
-    pythons = sorted((f.python_version for f in freezes), key=_py_key)
+    pythons = sorted((f.python_version for f in freezes),
+                     key=targets.python_key)
     position = {version: index for index, version in enumerate(pythons)}
     # canonical name -> version -> indices of the interpreters with it
     found: dict[str, dict[str, set[int]]] = {}
@@ -591,8 +589,8 @@ def combine(
     excluded = {requirement.canonical_name(name) for name in blacklist}
     excluded |= {requirement.canonical_name(name) for name in skip}
     names: dict[str, str] = {}
-    for freeze in sorted(freezes, key=lambda f: (_py_key(f.python_version),
-                                                 f.platform)):
+    for freeze in sorted(freezes, key=lambda f: (
+            targets.python_key(f.python_version), f.platform)):
         for pin in freeze.pins:
             if pin.canonical not in excluded:
                 names.setdefault(pin.canonical, pin.name)
@@ -657,8 +655,8 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
     # With several platforms a copy says whose freeze it copies.
     several = len({f.platform for f in freezes if not f.copied_from}) > 1
-    for freeze in sorted(freezes, key=lambda f: (_py_key(f.python_version),
-                                                 f.platform)):
+    for freeze in sorted(freezes, key=lambda f: (
+            targets.python_key(f.python_version), f.platform)):
         if freeze.copied_from:
             on = f" on {freeze.platform}" if several else ""
             what = f"copy of Python {freeze.copied_from}{on} (--version-map)"

@@ -40,27 +40,10 @@ from openstack_requirements import errors
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
 from openstack_requirements import simpleapi
+from openstack_requirements import targets
 
 WHEEL = ".whl"
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Interpreter:
-    """What a Python interpreter reports about itself.
-
-    ``env`` is its PEP 508 marker environment and ``tags`` the wheel tags
-    it supports, most preferred first (``packaging.tags.sys_tags``).
-    """
-
-    executable: str
-    version: str
-    env: Mapping[str, str]
-    tags: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.executable} ({self.version})"
 
 
 class Kind(enum.Enum):
@@ -258,7 +241,7 @@ def requires_python(metadata: str) -> str | None:
 def choose(
     pin: constraints.Pin,
     files: Sequence[simpleapi.File],
-    interpreter: Interpreter,
+    interpreter: targets.Interpreter,
 ) -> Choice:
     """The file that serves *pin* on *interpreter*, as pip would pick.
 
@@ -268,7 +251,7 @@ def choose(
     files count: PEP 592 lets an exact pin install a yanked release.
     """
     full_version = interpreter.env.get(
-        "python_full_version", interpreter.version)
+        "python_full_version", interpreter.python_version)
     priority = {tag: i for i, tag in enumerate(interpreter.tags)}
     best: tuple[int, simpleapi.File] | None = None
     sdist: simpleapi.File | None = None
@@ -327,7 +310,7 @@ def choose(
 def compatible_wheels(
     pin: constraints.Pin,
     files: Iterable[simpleapi.File],
-    interpreter: Interpreter,
+    interpreter: targets.Interpreter,
 ) -> list[simpleapi.File]:
     """Wheels among *files* that install *pin* on *interpreter*."""
     wheels = [f for f in files if file_kind(f.filename) is Kind.WHEEL]
@@ -335,7 +318,7 @@ def compatible_wheels(
     return [choice.file] if choice.file is not None else []
 
 
-def finding(choice: Choice, interpreter: Interpreter,
+def finding(choice: Choice, interpreter: targets.Interpreter,
             where: str) -> errors.Finding:
     pin = choice.pin
     return errors.Finding(
@@ -354,11 +337,11 @@ class Job:
     """One pinned release and the interpreters that need a file of it."""
 
     pin: constraints.Pin
-    interpreters: tuple[Interpreter, ...]
+    interpreters: tuple[targets.Interpreter, ...]
 
 
 def jobs_for(
-    needs: Iterable[tuple[constraints.Pin, Interpreter]],
+    needs: Iterable[tuple[constraints.Pin, targets.Interpreter]],
 ) -> list[Job]:
     """Group (pin, interpreter) needs into one job per release.
 
@@ -366,7 +349,7 @@ def jobs_for(
     universal wheel is fetched once and a build is not run twice.
     """
     order: dict[tuple[str, str], constraints.Pin] = {}
-    who: dict[tuple[str, str], list[Interpreter]] = {}
+    who: dict[tuple[str, str], list[targets.Interpreter]] = {}
     for pin, interpreter in needs:
         key = (pin.canonical, pin.version)
         order.setdefault(key, pin)
@@ -375,7 +358,8 @@ def jobs_for(
 
 
 def plan(
-    all_pins: Sequence[constraints.Pin], interpreters: Sequence[Interpreter]
+    all_pins: Sequence[constraints.Pin],
+    interpreters: Sequence[targets.Interpreter],
 ) -> list[Job]:
     """Every pin that applies to each interpreter, as jobs."""
     return jobs_for((pin, interpreter) for interpreter in interpreters
@@ -400,7 +384,7 @@ def error_lines(output: str, limit: int = 15) -> list[str]:
 
 def check(
     all_pins: Sequence[constraints.Pin],
-    interpreters: Sequence[Interpreter],
+    interpreters: Sequence[targets.Interpreter],
     pages: Mapping[str, Sequence[simpleapi.File] | None],
     where: str,
 ) -> tuple[list[errors.Finding], list[simpleapi.File]]:

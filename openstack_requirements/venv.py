@@ -10,13 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Throwaway virtualenvs: install the global list and freeze it, with uv
-or pip, or resolve it with uv.  The only module that runs subprocesses.
+"""Install the global list into a throwaway virtualenv and freeze it
+(uv or pip), or resolve it (uv); the pip/uv index options. Processes.
 
 Every command runs with the caller's pip and uv configuration switched
-off (see :func:`clean_env`): only the index options passed in are used.
-The interpreters themselves are never modified; each install happens in
-a venv under a temp dir that is removed afterwards, also on Ctrl-C.
+off (see :func:`openstack_requirements.interpreters.clean_env`): only
+the index options passed in are used.  The interpreters themselves are
+never modified; each install happens in a venv under a temp dir that is
+removed afterwards, also on Ctrl-C (:mod:`openstack_requirements.procs`
+runs and stops the child processes).
 """
 
 from __future__ import annotations
@@ -27,69 +29,32 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import contextlib
 import dataclasses
-import enum
 import glob
 import os
+import platform
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
+import sys
 import threading
-from typing import TextIO
+import typing
+
+from packaging import markers
 
 from openstack_requirements import buildlog
 from openstack_requirements import constraints
 from openstack_requirements import errors
+from openstack_requirements import interpreters
+from openstack_requirements import procs
 from openstack_requirements import reqfile
+from openstack_requirements import targets
 
-#: pip/uv settings that may stay: they change speed, never the pins.
-KEEP_ENV = frozenset({
-    # Where caches live, and how the index is reached (certificates,
-    # proxies): none of these changes a pin.
-    "PIP_CACHE_DIR", "UV_CACHE_DIR", "PIP_CERT", "PIP_CLIENT_CERT",
-    "PIP_PROXY", "UV_NATIVE_TLS",
-})
-#: Connections that uv processes running at once may open in total.
-#: uv resolves the host name afresh (getaddrinfo, no cache) for every new
-#: connection.  A resolver that drops queries past ~25 in flight -- the
-#: development machine's does -- makes glibc wait out its 5 s timeout
-#: and retry, and two of those exceed uv's 10 s connect timeout: uv logs
-#: "operation timed out" and retries, and the run stalls 5-13 s.  Several
-#: uv processes started together (one per interpreter or Python version)
-#: did so nearly every time, one alone now and then.  uv's own default
-#: is 50 per process; 20 in all resolves as fast here.
-UV_CONNECTION_BUDGET = 20
 #: Packages the reference method upgrades before installing the list.
 PIP_BOOTSTRAP = ("pip", "setuptools", "wheel")
-
-_PROBE = (
-    "import platform, sys; "
-    "print(sys.implementation.name, platform.python_version(), "
-    "'%d.%d' % sys.version_info[:2], sys.platform, platform.machine())"
-)
-
-Progress = Callable[[str], None]
 _Watch = Callable[[str], "str | None"]
 
 
-class Installer(enum.Enum):
-    UV = "uv"
-    PIP = "pip"
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
-class Interpreter:
-    path: str
-    python_version: str  # "3.12"
-    python_full: str  # "3.12.1"
-    implementation: str  # "cpython"
-    platform: str  # "linux x86_64"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Index:
-    """Where packages come from: nothing else is consulted."""
+class IndexOptions:
+    """pip/uv index options: where packages come from, nothing else."""
 
     index_url: str = ""
     extra_index_urls: tuple[str, ...] = ()
@@ -168,7 +133,7 @@ files = "max-age=365000000, immutable"
 """
 
 
-def write_uv_config(index: Index, directory: str) -> Index:
+def write_uv_config(index: IndexOptions, directory: str) -> IndexOptions:
     """*index*, with a uv.toml in *directory* when PyPI is the index.
 
     The file is passed with ``--config-file`` (next to ``--no-config``,
@@ -195,247 +160,11 @@ class InstallError(errors.ToolError):
         return str(self.failure)
 
 
-class Cancel:
-    """Stops every running child process at once (Ctrl-C)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._procs: set[subprocess.Popen[str]] = set()
-        self.cancelled = threading.Event()
-
-    def add(self, proc: subprocess.Popen[str]) -> None:
-        with self._lock:
-            self._procs.add(proc)
-            if self.cancelled.is_set():
-                stop(proc)
-
-    def discard(self, proc: subprocess.Popen[str]) -> None:
-        with self._lock:
-            self._procs.discard(proc)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self.cancelled.set()
-            for proc in self._procs:
-                stop(proc)
-
-
-def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
-    """Signal *proc* and everything it started.
-
-    Children run in sessions of their own (``start_new_session``): a
-    ``python -m venv`` runs ensurepip's pip, an install runs builds, and
-    signalling only the direct child would leave those writing into a
-    venv that is being removed.
-    """
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, sig)
-
-
-def clean_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """*environ* without the user's pip/uv configuration.
-
-    Every ``PIP_*``, ``UV_*`` and ``PYTHON*`` variable goes, but cache
-    locations and how the index is reached (``PIP_CERT``, proxies; plain
-    ``HTTPS_PROXY``, ``SSL_CERT_FILE``... are not touched) stay; config
-    files are switched off, uv may not download interpreters, and no
-    tool colours its output.
-    """
-    env = {
-        key: value for key, value in environ.items()
-        if not key.startswith(("PIP_", "UV_", "PYTHON")) or key in KEEP_ENV
-    }
-    # FORCE_COLOR would put colour codes into the output that progress
-    # and Pages read line by line.
-    for key in ("VIRTUAL_ENV", "CONDA_PREFIX", "FORCE_COLOR",
-                "CLICOLOR_FORCE"):
-        env.pop(key, None)
-    env.update({
-        "NO_COLOR": "1",
-        # pip reads no config file at all when this is os.devnull.
-        "PIP_CONFIG_FILE": os.devnull,
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PIP_NO_INPUT": "1",
-        "UV_NO_CONFIG": "1",
-        "UV_PYTHON_DOWNLOADS": "never",
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    return env
-
-
-def uv_connections(parallel: int) -> dict[str, str]:
-    """Environment for *parallel* uv processes that run at once.
-
-    They share :data:`UV_CONNECTION_BUDGET`.  Only the number of
-    connections changes, never what is fetched.
-    """
-    return {"UV_CONCURRENT_DOWNLOADS":
-            str(max(2, UV_CONNECTION_BUDGET // max(1, parallel)))}
-
-
-def uv_bin() -> str:
-    """The uv binary of the ``uv`` package this package depends on."""
-    import uv
-
-    return str(uv.find_uv_bin())
-
-
-def _run(
-    cmd: Sequence[str], env: Mapping[str, str], timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(cmd), env=dict(env), capture_output=True, text=True,
-        timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-
-
-def probe(python: str, env: Mapping[str, str]) -> Interpreter:
-    """Find *python* (a path or a name on PATH) and ask its version.
-
-    :raises InputError: not found, or not a working Python.
-    """
-    path = shutil.which(python, path=env.get("PATH"))
-    if path is None:
-        raise errors.InputError(
-            f"interpreter {python!r} not found; give a path or a name "
-            "on PATH (e.g. -p python3.12)"
-        )
-    try:
-        result = _run([path, "-c", _PROBE], env, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise errors.InputError(
-            f"interpreter {python!r} ({path}) does not run: {exc}"
-        ) from exc
-    fields = result.stdout.split()
-    if result.returncode != 0 or len(fields) != 5:
-        said = [line for line in result.stderr.splitlines() if line.strip()]
-        text = "".join(f"\n    {line.rstrip()}" for line in said[:6])
-        hint = ""
-        if os.sep + "shims" + os.sep in path and "pyenv" in path:
-            hint = ("\nThat is a pyenv shim, which runs only the versions "
-                    "pyenv selects: give the interpreter's own path, e.g. "
-                    f"-p \"$(pyenv prefix X.Y.Z)/bin/{os.path.basename(path)}"
-                    "\"")
-        raise errors.InputError(
-            f"interpreter {python!r} ({path}) is not a working Python 3 "
-            f"(exit status {result.returncode}):{text or ' no output'}{hint}"
-        )
-    impl, full, short, plat, machine = fields
-    return Interpreter(path, short, full, impl, f"{plat} {machine}")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Uv:
-    """The uv binary and its version.
-
-    Found once before threads start: ``uv.find_uv_bin`` reads sysconfig,
-    which is not thread-safe.
-    """
-
-    path: str
-    version: str
-
-
-def find_uv(env: Mapping[str, str]) -> Uv:
-    """The uv of the ``uv`` package and its version (``uv 0.9.1``).
-
-    The version comes from the package's metadata (the binary ships in
-    it), which saves starting uv; without metadata uv is asked.
-
-    :raises ToolError: the binary is missing or does not run.
-    """
-    import importlib.metadata
-
-    path = uv_bin()
-    if os.access(path, os.X_OK):
-        try:
-            return Uv(path, "uv " + importlib.metadata.version("uv"))
-        except importlib.metadata.PackageNotFoundError:
-            pass
-    try:
-        result = _run([path, "--version"], env)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise errors.ToolError(
-            f"cannot run uv: {exc}", (path, "--version")) from exc
-    if result.returncode != 0:
-        raise errors.ToolError(
-            "uv does not run", (path, "--version"), result.stderr)
-    return Uv(path, " ".join(result.stdout.split()[:2]) or "uv")
-
-
-class _Session:
-    """Runs one interpreter's commands, all output into one log."""
-
-    def __init__(self, log: TextIO, env: Mapping[str, str],
-                 cancel: Cancel, progress: Progress) -> None:
-        self.log = log
-        self.env = dict(env)
-        self.cancel = cancel
-        self.progress = progress
-        self.text: list[str] = []
-
-    def run(self, cmd: Sequence[str], phase: str,
-            watch: Callable[[str], str | None] | None = None,
-            stdout: list[str] | None = None) -> int:
-        """Run *cmd*; every line goes to the log.
-
-        *watch* maps a line to a new phase text.  With *stdout*, stdout
-        is collected apart from the log.
-        """
-        if self.cancel.cancelled.is_set():
-            raise KeyboardInterrupt
-        self.progress(phase)
-        self.log.write("$ " + " ".join(cmd) + "\n")
-        self.log.flush()
-        try:
-            proc = subprocess.Popen(
-                list(cmd), env=self.env, text=True, errors="replace",
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE if stdout is not None
-                else subprocess.STDOUT, start_new_session=True)
-        except OSError as exc:
-            raise errors.ToolError(
-                f"cannot run {cmd[0]}: {exc.strerror}", tuple(cmd)
-            ) from exc
-        self.cancel.add(proc)
-        reader = None
-        try:
-            if stdout is not None:
-                assert proc.stdout is not None
-                out = proc.stdout
-                reader = threading.Thread(
-                    target=lambda: stdout.append(out.read()), daemon=True)
-                reader.start()
-                stream = proc.stderr
-            else:
-                stream = proc.stdout
-            assert stream is not None
-            for line in stream:
-                self.log.write(line)
-                self.text.append(line)
-                if watch is not None:
-                    update = watch(line)
-                    if update:
-                        self.progress(update)
-            code = proc.wait()
-            if reader is not None:
-                reader.join()
-        finally:
-            if proc.poll() is None:
-                stop(proc, signal.SIGKILL)
-                proc.wait()
-            # Grandchildren that outlived their parent go too.
-            stop(proc, signal.SIGKILL)
-            self.cancel.discard(proc)
-        self.log.write(f"[exit status {code}]\n")
-        self.log.flush()
-        if self.cancel.cancelled.is_set():
-            raise KeyboardInterrupt
-        return code
-
-    def fail(self, installer: str, python: str, log_path: str) -> None:
-        raise InstallError(buildlog.analyse(
-            "".join(self.text), installer, python, log_path))
+def _fail(session: procs.Session, installer: str, python: str,
+          log_path: str) -> typing.NoReturn:
+    """Raise the failure explained from what *session* has run."""
+    raise InstallError(buildlog.analyse(
+        "".join(session.text), installer, python, log_path))
 
 
 _PIP_DIRECT = re.compile(r"^Collecting (\S+) \(from -r .* \(line "
@@ -545,82 +274,6 @@ def _names(venv: str) -> dict[str, str]:
     return names
 
 
-def remove_tree(path: str) -> None:
-    """Remove the directory *path* and everything in it.
-
-    A venv of the whole shipped list holds ~90,000 files in ~14,500
-    directories.  ``rm -rf`` in a child process removes it with less CPU
-    time than :func:`shutil.rmtree` (1.1 s against 1.4 s here), and two
-    of them, one per interpreter, run side by side, where two rmtree
-    calls in threads of this process take turns holding the GIL (2.3 s
-    of CPU in all against 3.2-3.8 s; see benchmarks/bench_cores.py).
-    Whatever ``rm`` leaves (no ``rm`` on PATH, an error) goes through
-    rmtree, which raises if it cannot remove it either.
-
-    ``rm`` runs in a session of its own, so a Ctrl-C on the terminal
-    does not stop it half way; one that interrupts the wait here waits
-    for ``rm`` to finish (a few seconds) and is raised after.
-    """
-    interrupted: BaseException | None = None
-    rm = shutil.which("rm")
-    if rm is not None:
-        try:
-            proc = subprocess.Popen(
-                [rm, "-rf", "--", path], stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
-        except OSError:
-            pass
-        else:
-            while True:
-                try:
-                    proc.wait()
-                    break
-                except KeyboardInterrupt as exc:
-                    interrupted = exc
-    try:
-        if os.path.islink(path):
-            os.unlink(path)  # never walk or chmod through a link
-        elif os.path.lexists(path):
-            try:
-                shutil.rmtree(path)
-            except OSError:
-                _make_writable(path)
-                shutil.rmtree(path)
-    finally:
-        if interrupted is not None:
-            raise interrupted
-
-
-def _make_writable(top: str) -> None:
-    """Give every directory under *top* write permission for its owner.
-
-    A build may leave a directory without it, which neither ``rm`` nor
-    rmtree can empty.  Links are left alone: os.walk does not enter
-    them, and chmod would follow them out of the tree.
-    """
-    os.chmod(top, 0o700)
-    for root, dirs, _ in os.walk(top):
-        for name in dirs:
-            child = os.path.join(root, name)
-            if not os.path.islink(child):
-                with contextlib.suppress(OSError):
-                    os.chmod(child, 0o700)
-
-
-@contextlib.contextmanager
-def throwaway_dir(prefix: str) -> Iterator[str]:
-    """A new temporary directory, removed with :func:`remove_tree`.
-
-    Removed however the block ends, Ctrl-C included.
-    """
-    path = tempfile.mkdtemp(prefix=prefix)
-    try:
-        yield path
-    finally:
-        remove_tree(path)
-
-
 class Pages:
     """Lets one uv install read the index first, the others after it.
 
@@ -639,7 +292,7 @@ class Pages:
         self._lock = threading.Lock()
         self._leader: int | None = None
 
-    def wait(self, cancel: Cancel, progress: Progress) -> None:
+    def wait(self, cancel: procs.Cancel, progress: procs.Progress) -> None:
         """Before an install: lead, or wait for the leader's pages."""
         with self._lock:
             if self._leader is None:
@@ -665,7 +318,8 @@ class Pages:
             self._read.set()
 
     @contextlib.contextmanager
-    def turn(self, cancel: Cancel, progress: Progress) -> Iterator[None]:
+    def turn(self, cancel: procs.Cancel,
+             progress: procs.Progress) -> Iterator[None]:
         """:meth:`wait` before the install, :meth:`done` after it."""
         self.wait(cancel, progress)
         try:
@@ -675,15 +329,15 @@ class Pages:
 
 
 def install_and_freeze(
-    interpreter: Interpreter,
+    interpreter: targets.Interpreter,
     requirements: str,
-    installer: Installer,
-    index: Index,
+    installer: interpreters.Installer,
+    index: IndexOptions,
     log_path: str,
     env: Mapping[str, str],
-    cancel: Cancel,
-    uv: Uv,
-    progress: Progress = lambda phase: None,
+    cancel: procs.Cancel,
+    uv: interpreters.Uv,
+    progress: procs.Progress = lambda phase: None,
     pages: Pages | None = None,
 ) -> constraints.Freeze:
     """Install *requirements* into a new venv for *interpreter*, freeze.
@@ -692,24 +346,25 @@ def install_and_freeze(
     has read the index, then reads the same pages from uv's cache (see
     :class:`Pages`).
 
-    :param env: the environment, already through :func:`clean_env`.
+    :param env: the environment, already through
+        :func:`interpreters.clean_env`.
     :raises InstallError: a step failed; the log at *log_path* has it
         all, the error says which requirement and why.
     """
     python = f"{interpreter.python_version} ({interpreter.path})"
     prefix = f"generate-constraints-{interpreter.python_version}-"
     with open(log_path, "w", encoding="utf-8") as log, \
-            throwaway_dir(prefix) as tmp:
+            procs.throwaway_dir(prefix) as tmp:
         # The tools' own temp files live inside our throwaway directory,
         # so a child killed by Ctrl-C cannot leave one behind.
         child_tmp = os.path.join(tmp, "tmp")
         os.mkdir(child_tmp)
         env = dict(env, TMPDIR=child_tmp)
-        session = _Session(log, env, cancel, progress)
+        session = procs.Session(log, env, cancel, progress)
         venv = os.path.join(tmp, "venv")
         venv_python = os.path.join(venv, "bin", "python")
         freeze_out: list[str] = []
-        if installer is Installer.UV:
+        if installer is interpreters.Installer.UV:
             tool = uv.version
             watch_install = _watch_uv("install")
             if pages is not None:
@@ -743,8 +398,8 @@ def install_and_freeze(
                   and phase == "install" else contextlib.nullcontext()):
                 code = session.run(cmd, phase, watch)
             if code != 0:
-                session.fail(installer.value, python, log_path)
-        if installer is Installer.PIP:
+                _fail(session, installer.value, python, log_path)
+        if installer is interpreters.Installer.PIP:
             version_out: list[str] = []
             session.run([*pip, "--version"], "install", stdout=version_out)
             tool = " ".join("".join(version_out).split()[:2]) or "pip"
@@ -765,15 +420,15 @@ def install_and_freeze(
                          index.exclude_newer, *PIP_BOOTSTRAP[1:],
                          *index.pip_args()]
                 if session.run(tools, "install: setuptools wheel") != 0:
-                    session.fail(installer.value, python, log_path)
+                    _fail(session, installer.value, python, log_path)
             if session.run(cmd, "install",
                            _watch_pip(_count_requirements(requirements))) != 0:
-                session.fail(installer.value, python, log_path)
+                _fail(session, installer.value, python, log_path)
         if session.run(freeze_cmd, "freeze", stdout=freeze_out) != 0:
-            session.fail(installer.value, python, log_path)
+            _fail(session, installer.value, python, log_path)
         pins = constraints.parse_freeze(
             "".join(freeze_out), f"{installer.value} freeze ({python})")
-        if installer is Installer.UV:
+        if installer is interpreters.Installer.UV:
             names = _names(venv)
             pins = tuple(constraints.Pin(names.get(pin.canonical, pin.name),
                                          pin.version) for pin in pins)
@@ -791,13 +446,13 @@ def install_and_freeze(
 def resolve(
     python_version: str,
     requirements: str,
-    index: Index,
+    index: IndexOptions,
     log_path: str,
     env: Mapping[str, str],
-    cancel: Cancel,
-    uv: Uv,
+    cancel: procs.Cancel,
+    uv: interpreters.Uv,
     python_platform: str = "",
-    progress: Progress = lambda phase: None,
+    progress: procs.Progress = lambda phase: None,
 ) -> constraints.Freeze:
     """Resolve *requirements* for *python_version* with uv.
 
@@ -807,7 +462,7 @@ def resolve(
     """
     python = f"{python_version} (resolve)"
     with open(log_path, "w", encoding="utf-8") as log:
-        session = _Session(log, env, cancel, progress)
+        session = procs.Session(log, env, cancel, progress)
         cmd = [uv.path, "pip", "compile", "--no-config", "--python-version",
                python_version, "--no-header", "--no-annotate",
                *index.uv_args(), requirements]
@@ -816,7 +471,7 @@ def resolve(
         out: list[str] = []
         if session.run(cmd, "resolve", _watch_uv("resolve"),
                        stdout=out) != 0:
-            session.fail("uv", python, log_path)
+            _fail(session, "uv", python, log_path)
         progress("done")
     return constraints.Freeze(
         python_version=python_version,
@@ -832,12 +487,12 @@ def resolve(
 def resolve_universal(
     python_versions: Sequence[str],
     requirements: str,
-    index: Index,
+    index: IndexOptions,
     log_path: str,
     env: Mapping[str, str],
-    cancel: Cancel,
-    uv: Uv,
-    progress: Progress = lambda phase: None,
+    cancel: procs.Cancel,
+    uv: interpreters.Uv,
+    progress: procs.Progress = lambda phase: None,
 ) -> list[constraints.Freeze]:
     """Resolve *requirements* once for every version, then split.
 
@@ -853,19 +508,17 @@ def resolve_universal(
         resolve per version, which can succeed where a universal
         resolve cannot, e.g. for a Python newer than every target).
     """
-    from packaging import markers
-
-    versions = sorted(python_versions, key=_version_key)
+    versions = sorted(python_versions, key=targets.python_key)
     label = f"{versions[0]}+ (universal resolve)"
     with open(log_path, "w", encoding="utf-8") as log:
-        session = _Session(log, env, cancel, progress)
+        session = procs.Session(log, env, cancel, progress)
         cmd = [uv.path, "pip", "compile", "--no-config", "--universal",
                "--python-version", versions[0], "--no-header",
                "--no-annotate", *index.uv_args(), requirements]
         out: list[str] = []
         if session.run(cmd, "resolve (universal)",
                        _watch_uv("resolve (universal)"), stdout=out) != 0:
-            session.fail("uv", label, log_path)
+            _fail(session, "uv", label, log_path)
         progress("done")
     host = {key: str(value) for key, value in
             markers.default_environment().items()}
@@ -883,9 +536,6 @@ def resolve_universal(
 
 def _host_platform() -> str:
     """This machine as an install freeze names it: "linux x86_64"."""
-    import platform
-    import sys
-
     return f"{sys.platform} {platform.machine()}"
 
 
@@ -897,7 +547,3 @@ def _count_requirements(path: str) -> int:
     except (OSError, errors.RequirementsError):
         return 0
     return sum(1 for _ in doc.requirements())
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))

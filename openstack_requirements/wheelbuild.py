@@ -31,115 +31,36 @@ from collections.abc import Sequence
 import concurrent.futures
 import dataclasses
 import enum
-import json
 import os
 import shutil
 import subprocess
 import sys
 
 from openstack_requirements import constraints
-from openstack_requirements import errors
+from openstack_requirements import interpreters
 from openstack_requirements import mirror
 from openstack_requirements import mirrordir
 from openstack_requirements import simpleapi
 from openstack_requirements import simpleindex
+from openstack_requirements import targets
 from openstack_requirements import transport
-from openstack_requirements import venv
 
 BUILD_TIMEOUT = 1800  # seconds for one sdist build
-
-# Run by the interpreter being probed, with our packaging on its path:
-# the marker environment and the wheel tags it supports, in its order.
-_PROBE = """\
-import json, sys
-sys.path.insert(0, sys.argv[1])
-from packaging import markers, tags
-print(json.dumps({
-    "executable": sys.executable,
-    "version": "%d.%d" % sys.version_info[:2],
-    "env": markers.default_environment(),
-    "tags": [str(t) for t in tags.sys_tags()],
-}))
-"""
-
-
-# Settings that only say how to reach the index (proxies, CA bundles,
-# client certificates): they change no pin, and without them a build
-# behind a proxy or a private CA cannot fetch anything.
-# One environment policy for every pip and uv run: venv.py owns it.
-clean_env = venv.clean_env
-
-
-def probe(python: str, env: Mapping[str, str]) -> mirror.Interpreter:
-    """Ask *python* (a path or a name on PATH) for its env and tags.
-
-    :param env: the environment, already through :func:`clean_env`.
-    :raises InputError: *python* is missing, cannot run, or is too old
-        to report its tags: the ``-p`` argument is wrong.
-    :raises ToolError: it hangs.
-    """
-    import packaging
-
-    executable = shutil.which(python) or python
-    pkg_root = os.path.dirname(os.path.dirname(packaging.__file__))
-    command = (executable, "-I", "-c", _PROBE, pkg_root)
-    try:
-        result = subprocess.run(command, capture_output=True, text=True,
-                                timeout=120, env=dict(env),
-                                stdin=subprocess.DEVNULL)
-    except OSError as exc:
-        raise errors.InputError(
-            f"cannot run the interpreter {python!r}: {exc.strerror}; pass "
-            "an existing python executable with -p") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise errors.ToolError(
-            f"the interpreter {python!r} did not report its tags within "
-            "120s", (executable, "-I", "-c", "<probe>")) from exc
-    if result.returncode != 0:
-        last = (result.stdout + result.stderr).strip().splitlines()
-        raise errors.InputError(
-            f"the interpreter {python!r} failed to report its tags "
-            "(Python 3.9 or newer is needed)"
-            + (f": {last[-1]}" if last else ""))
-    data = json.loads(result.stdout)
-    return mirror.Interpreter(
-        executable=executable, version=data["version"],
-        env=dict(data["env"]), tags=tuple(data["tags"]))
-
-
-def find_uv() -> str:
-    """The uv binary of the ``uv`` package.
-
-    Call once, before any thread starts: ``uv.find_uv_bin`` reads
-    :mod:`sysconfig`, which is not thread-safe.
-
-    :raises ToolError: the binary is missing.
-    """
-    import uv
-
-    try:
-        return str(uv.find_uv_bin())
-    except FileNotFoundError as exc:
-        raise errors.ToolError(f"cannot find the uv binary: {exc}") from exc
 
 
 # -- building --------------------------------------------------------
 
 
-class Installer(enum.Enum):
-    UV = "uv"
-    PIP = "pip"
-
-
 def build_command(
-    installer: Installer, python: str, sdist: str, out_dir: str,
-    index_url: str, uv_bin: str = "uv",
+    installer: interpreters.Installer, python: str, sdist: str,
+    out_dir: str, index_url: str, uv_bin: str = "uv",
 ) -> tuple[str, ...]:
     """The isolated build of one sdist into a wheel, for *python*.
 
-    :param uv_bin: the uv binary (see :func:`find_uv`), for ``UV``.
+    :param uv_bin: the uv binary (see :func:`interpreters.find_uv`), for
+        ``UV``.
     """
-    if installer is Installer.UV:
+    if installer is interpreters.Installer.UV:
         return (uv_bin, "build", "--wheel", "--no-config",
                 "--python", python, "--default-index",
                 index_url, "--out-dir", out_dir, sdist)
@@ -155,12 +76,13 @@ class BuildError(Exception):
 
 
 def build_wheel(
-    installer: Installer, python: str, sdist: str, index_url: str,
-    work: str, env: Mapping[str, str], uv_bin: str = "uv",
+    installer: interpreters.Installer, python: str, sdist: str,
+    index_url: str, work: str, env: Mapping[str, str], uv_bin: str = "uv",
 ) -> str:
     """Build *sdist* for *python* in isolation; the wheel's path.
 
-    :param env: the environment, already through :func:`clean_env`.
+    :param env: the environment, already through
+        :func:`interpreters.clean_env`.
 
     :raises BuildError: the build failed; carries its error lines.
     """
@@ -195,7 +117,7 @@ class Status(enum.Enum):
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outcome:
     pin: constraints.Pin
-    interpreter: mirror.Interpreter
+    interpreter: targets.Interpreter
     status: Status
     filename: str = ""
     message: str = ""
@@ -208,14 +130,14 @@ class Unpinned:
 
     requirer: constraints.Pin | None  # None: asked for by the -r file
     name: str
-    interpreter: mirror.Interpreter
+    interpreter: targets.Interpreter
 
 
 def _unique(items: Iterable[Unpinned]) -> list[Unpinned]:
     seen = set()
     unique = []
     for item in items:
-        key = (item.requirer, item.name, item.interpreter.executable)
+        key = (item.requirer, item.name, item.interpreter.path)
         if key not in seen:
             seen.add(key)
             unique.append(item)
@@ -226,9 +148,10 @@ class Builder:
     """Fetches or builds the file of each job into a mirror."""
 
     def __init__(self, target: mirrordir.MirrorDir,
-                 index: simpleindex.Client, installer: Installer,
+                 index: simpleindex.Client,
+                 installer: interpreters.Installer,
                  env: Mapping[str, str]) -> None:
-        """:param env: the environment, already through :func:`clean_env`.
+        """:param env: the environment, through :func:`interpreters.clean_env`.
 
         :raises ToolError: uv is wanted and missing.
         """
@@ -237,7 +160,8 @@ class Builder:
         self.installer = installer
         self.env = dict(env)
         # Found here, in the calling thread, never in a worker.
-        self.uv_bin = find_uv() if installer is Installer.UV else "uv"
+        self.uv_bin = (interpreters.find_uv(self.env).path
+                       if installer is interpreters.Installer.UV else "uv")
 
     def run(self, jobs: Sequence[mirror.Job], workers: int,
             progress: Callable[[Outcome], None] | None = None,
@@ -257,7 +181,7 @@ class Builder:
 
     def closure(
         self, all_pins: Sequence[constraints.Pin],
-        interpreters: Sequence[mirror.Interpreter],
+        interpreters: Sequence[targets.Interpreter],
         roots: Sequence[Sequence[mirror.Wanted]], workers: int,
         progress: Callable[[Outcome], None] | None = None,
     ) -> tuple[list[Outcome], list[Unpinned]]:
@@ -273,7 +197,7 @@ class Builder:
         unpinned: list[Unpinned] = []
         pinned = [{p.canonical: p for p in mirror.applicable(
             all_pins, i.env)} for i in interpreters]
-        number = {i.executable: n for n, i in enumerate(interpreters)}
+        number = {i.path: n for n, i in enumerate(interpreters)}
         extras: list[dict[str, set[str]]] = [{} for _ in interpreters]
         expanded: list[dict[str, frozenset[str]]] = [
             {} for _ in interpreters]
@@ -340,7 +264,7 @@ class Builder:
                         if progress is not None:
                             progress(outcome)
                         if outcome.filename.endswith(mirror.WHEEL):
-                            n = number[outcome.interpreter.executable]
+                            n = number[outcome.interpreter.path]
                             landed[n][outcome.pin.canonical] = (
                                 outcome.filename)
         finally:
@@ -369,7 +293,8 @@ class Builder:
                                         message=str(exc)))
         return outcomes
 
-    def _obtain(self, pin: constraints.Pin, interpreter: mirror.Interpreter,
+    def _obtain(self, pin: constraints.Pin,
+                interpreter: targets.Interpreter,
                 page: list[simpleapi.File] | None) -> Outcome:
         if page is None:
             return Outcome(pin, interpreter, Status.MISSING,
@@ -391,7 +316,7 @@ class Builder:
                 return Outcome(pin, interpreter, Status.DOWNLOADED,
                                f.filename)
             try:
-                wheel = build_wheel(self.installer, interpreter.executable,
+                wheel = build_wheel(self.installer, interpreter.path,
                                     local, self.index.url, work, self.env,
                                     self.uv_bin)
             except BuildError as exc:

@@ -26,7 +26,7 @@ from typing import TextIO
 from openstack_requirements.cmds import _cli
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import mirror
+    from openstack_requirements import targets
     from openstack_requirements import wheelbuild
 
 PROG = "build-wheel-mirror"
@@ -81,6 +81,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import constraints
     from openstack_requirements import errors
+    from openstack_requirements import interpreters
     from openstack_requirements import mirror
     from openstack_requirements import mirrordir
     from openstack_requirements import simpleindex
@@ -98,18 +99,18 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise errors.InputError("--jobs must be 1 or more")
     target = mirrordir.MirrorDir(args.output)
-    env = wheelbuild.clean_env(os.environ)
+    env = interpreters.clean_env(os.environ)
     pins: list[constraints.Pin] = []
-    interpreters: list[mirror.Interpreter] = []
+    probed: list[targets.Interpreter] = []
     roots: list[list[mirror.Wanted]] = []
     if args.constraints:
         pins = constraints.pins(_cli.read_doc(args.constraints))
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
-        interpreters = [wheelbuild.probe(p, env) for p in pythons]
+        probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
         if wanted is not None:
-            roots = [mirror.roots(wanted, i.env) for i in interpreters]
+            roots = [mirror.roots(wanted, i.env) for i in probed]
     if args.add:
         mirrordir.check_files(args.add, target)
     # -- I/O below this line
@@ -122,15 +123,15 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         if args.constraints:
             index = simpleindex.Client(args.index_url or simpleindex.PYPI)
             builder = wheelbuild.Builder(
-                target, index, wheelbuild.Installer(args.installer), env)
+                target, index, interpreters.Installer(args.installer), env)
             jobs = args.jobs or wheelbuild.default_jobs()
             if args.requirements:
                 outcomes, unpinned = builder.closure(
-                    pins, interpreters, roots, jobs,
+                    pins, probed, roots, jobs,
                     progress=lambda o: _progress(o, out))
             else:
                 outcomes = builder.run(
-                    mirror.plan(pins, interpreters), jobs,
+                    mirror.plan(pins, probed), jobs,
                     progress=lambda o: _progress(o, out))
         target.regenerate()
     for u in unpinned:
@@ -139,7 +140,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
                  f"{u.requirer} needs {u.name}, which")
         print(f"{where} is not pinned in {args.constraints}; not mirrored "
               f"for {u.interpreter.label}", file=out)
-    code = _summary(out, interpreters, outcomes)
+    code = _summary(out, probed, outcomes)
     return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
 
 
@@ -153,7 +154,7 @@ def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:
         out.flush()
 
 
-def _summary(out: TextIO, interpreters: Sequence[mirror.Interpreter],
+def _summary(out: TextIO, interpreters: Sequence[targets.Interpreter],
              outcomes: Sequence[wheelbuild.Outcome]) -> int:
     from openstack_requirements import errors
     from openstack_requirements import wheelbuild
@@ -161,7 +162,7 @@ def _summary(out: TextIO, interpreters: Sequence[mirror.Interpreter],
     problems = [o for o in outcomes
                 if o.status in (wheelbuild.Status.MISSING,
                                 wheelbuild.Status.FAILED)]
-    problems.sort(key=lambda o: (o.pin.lineno, o.interpreter.executable))
+    problems.sort(key=lambda o: (o.pin.lineno, o.interpreter.path))
     for o in problems:
         what = ("has no file on the index" if o.status is
                 wheelbuild.Status.MISSING else "failed")

@@ -66,11 +66,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
     from openstack_requirements import constraints
     from openstack_requirements import errors
+    from openstack_requirements import interpreters
     from openstack_requirements import mirror
     from openstack_requirements import mirrordir
     from openstack_requirements import simpleapi
     from openstack_requirements import simpleindex
-    from openstack_requirements import wheelbuild
 
     if not args.constraints:
         raise errors.InputError("give the constraints file with -c")
@@ -88,13 +88,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         index = simpleindex.Client(args.index_url)
         where = args.index_url
-    env = wheelbuild.clean_env(os.environ)
-    interpreters = [wheelbuild.probe(p, env)
-                    for p in args.python or [sys.executable]]
-    names = {pin.canonical for i in interpreters
+    env = interpreters.clean_env(os.environ)
+    probed = [interpreters.probe(p, env, need_tags=True)
+              for p in args.python or [sys.executable]]
+    names = {pin.canonical for i in probed
              for pin in mirror.applicable(pins, i.env)}
     pages = simpleindex.fetch_pages(index, names)
-    findings, chosen = mirror.check(pins, interpreters, pages, where)
+    findings, chosen = mirror.check(pins, probed, pages, where)
     if args.verify_hashes:
         findings += (mirrordir.verify_mirror(args.mirror) if args.mirror
                      else simpleindex.verify_remote(index, chosen))
@@ -102,10 +102,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         _cli.report_json(out, findings)
     else:
         _cli.report(out, findings)
-        checked = len({(p.canonical, p.version) for i in interpreters
+        checked = len({(p.canonical, p.version) for i in probed
                        for p in mirror.applicable(pins, i.env)})
         print(f"{checked} pins checked on {where} for "
-              f"{len(interpreters)} interpreter(s): {len(findings)} "
+              f"{len(probed)} interpreter(s): {len(findings)} "
               "problem(s)", file=out)
     return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 

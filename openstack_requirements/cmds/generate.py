@@ -40,6 +40,7 @@ import openstack_requirements.errors as errors  # ruff/hacking order
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
+    from openstack_requirements import targets
     from openstack_requirements import venv
 
 PROG = "generate-constraints"
@@ -213,7 +214,7 @@ class _Progress:
 # -- shell -----------------------------------------------------------------
 
 
-def _index(args: argparse.Namespace) -> venv.Index:
+def _index(args: argparse.Namespace) -> venv.IndexOptions:
     from openstack_requirements import venv
 
     if args.offline and args.installer != "uv":
@@ -246,7 +247,7 @@ def _index(args: argparse.Namespace) -> venv.Index:
             raise errors.InputError(
                 f"--exclude-newer {args.exclude_newer!r}: not a real date "
                 f"({exc})") from exc
-    return venv.Index(
+    return venv.IndexOptions(
         index_url=args.index_url,
         extra_index_urls=tuple(args.extra_index_url),
         find_links=links,
@@ -279,10 +280,10 @@ class _Targets:
                  env: Mapping[str, str]) -> None:
         import re
 
-        from openstack_requirements import venv
+        from openstack_requirements import interpreters
 
         self.resolve = args.method == "resolve"
-        self.interpreters: list[venv.Interpreter] = []
+        self.interpreters: list[targets.Interpreter] = []
         self.versions: list[str] = []
         if self.resolve:
             if args.installer != "uv":
@@ -297,7 +298,8 @@ class _Targets:
             self.versions = list(pythons)
         else:
             # Every interpreter is checked before any work starts.
-            self.interpreters = [venv.probe(p, env) for p in pythons]
+            self.interpreters = [interpreters.probe(p, env)
+                                 for p in pythons]
             self.versions = [i.python_version for i in self.interpreters]
         seen: dict[str, str] = {}
         for python, version in zip(pythons, self.versions, strict=True):
@@ -311,7 +313,7 @@ class _Targets:
 def _run_all(
     args: argparse.Namespace,
     targets: _Targets,
-    index: venv.Index,
+    index: venv.IndexOptions,
     env: Mapping[str, str],
     log_dir: str,
     jobs: int,
@@ -322,6 +324,8 @@ def _run_all(
     """
     from concurrent import futures
 
+    from openstack_requirements import interpreters
+    from openstack_requirements import procs
     from openstack_requirements import venv
 
     requirements = os.path.abspath(args.requirements)
@@ -329,9 +333,9 @@ def _run_all(
     if args.installer == "uv":
         index = venv.write_uv_config(index, log_dir)
     progress = _Progress(sys.stderr, labels)
-    cancel = venv.Cancel()
-    installer = venv.Installer(args.installer)
-    uv = venv.find_uv(env)
+    cancel = procs.Cancel()
+    installer = interpreters.Installer(args.installer)
+    uv = interpreters.find_uv(env)
     if (targets.resolve and len(labels) > 1 and not args.per_version
             and not args.python_platform):
         restore = _sigterm_interrupts()
@@ -339,7 +343,7 @@ def _run_all(
         try:
             return venv.resolve_universal(
                 labels, requirements, index, log,
-                dict(env, **venv.uv_connections(1)), cancel, uv,
+                dict(env, **interpreters.uv_connections(1)), cancel, uv,
                 progress.reporter_all()), []
         except venv.InstallError:
             # A universal resolve also covers Pythons newer than every
@@ -351,12 +355,13 @@ def _run_all(
             restore()
     # Parallel uv processes share a connection budget: past it, DNS
     # lookups get dropped and uv stalls on connect timeouts (see
-    # venv.UV_CONNECTION_BUDGET).
-    env = dict(env, **venv.uv_connections(min(jobs, len(labels))))
+    # interpreters.UV_CONNECTION_BUDGET).
+    env = dict(env, **interpreters.uv_connections(min(jobs, len(labels))))
 
     # Where pages stay fresh in uv's cache (PyPI, see venv.Pages), one
     # install reads the index and the others reuse its pages.
-    pages = (venv.Pages() if installer is venv.Installer.UV and jobs > 1
+    pages = (venv.Pages() if installer is interpreters.Installer.UV
+             and jobs > 1
              and len(labels) > 1 and index.uv_config and not index.offline
              and not targets.resolve else None)
 
@@ -493,8 +498,8 @@ def _finish(
 
 def _prepare(
     args: argparse.Namespace, pythons: Sequence[str]
-) -> tuple[dict[str, str], _Targets, venv.Index]:
-    from openstack_requirements import venv
+) -> tuple[dict[str, str], _Targets, venv.IndexOptions]:
+    from openstack_requirements import interpreters
 
     doc = _cli.read_doc(args.requirements)
     doc.require_valid()
@@ -502,7 +507,7 @@ def _prepare(
         raise errors.InputError(
             "lists no requirements; nothing to generate constraints for",
             source=args.requirements)
-    env = venv.clean_env(os.environ)
+    env = interpreters.clean_env(os.environ)
     index = _index(args)
     targets = _Targets(args, pythons, env)
     return env, targets, index
@@ -604,7 +609,7 @@ def _generate(args: argparse.Namespace, out: TextIO,
 
 def _write_result(
     args: argparse.Namespace, out: TextIO, argv: Sequence[str],
-    targets: _Targets, index: venv.Index,
+    targets: _Targets, index: venv.IndexOptions,
     freezes: Sequence[constraints.Freeze], blacklist: frozenset[str],
     blacklist_label: str,
 ) -> int:

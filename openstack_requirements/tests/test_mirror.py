@@ -20,24 +20,29 @@ from openstack_requirements import constraints
 from openstack_requirements import mirror
 from openstack_requirements import reqfile
 from openstack_requirements import simpleapi
+from openstack_requirements import targets
 from openstack_requirements.tests import base
 
-LINUX_311 = mirror.Interpreter(
-    "python3.11", "3.11",
-    {"python_version": "3.11", "python_full_version": "3.11.7",
-     "sys_platform": "linux", "platform_system": "Linux",
-     "os_name": "posix", "implementation_name": "cpython",
-     "platform_machine": "x86_64", "platform_python_implementation":
-     "CPython", "platform_release": "", "platform_version": "",
-     "implementation_version": "3.11.7"},
-    ("cp311-cp311-manylinux_2_17_x86_64", "cp311-abi3-manylinux_2_17_x86_64",
-     "cp311-none-manylinux_2_17_x86_64", "py3-none-manylinux_2_17_x86_64",
-     "cp311-none-any", "py3-none-any", "py2.py3-none-any"),
+LINUX_311 = targets.Interpreter(
+    "python3.11", "3.11", "3.11.7", "cpython", "linux x86_64",
+    env={
+        "python_version": "3.11", "python_full_version": "3.11.7",
+        "sys_platform": "linux", "platform_system": "Linux",
+        "os_name": "posix", "implementation_name": "cpython",
+        "platform_machine": "x86_64", "platform_python_implementation":
+        "CPython", "platform_release": "", "platform_version": "",
+        "implementation_version": "3.11.7"},
+    tags=(
+        "cp311-cp311-manylinux_2_17_x86_64",
+        "cp311-abi3-manylinux_2_17_x86_64",
+        "cp311-none-manylinux_2_17_x86_64", "py3-none-manylinux_2_17_x86_64",
+        "cp311-none-any", "py3-none-any", "py2.py3-none-any"),
 )
-LINUX_312 = mirror.Interpreter(
-    "python3.12", "3.12",
-    dict(LINUX_311.env, python_version="3.12", python_full_version="3.12.1"),
-    tuple(t.replace("cp311", "cp312") for t in LINUX_311.tags),
+LINUX_312 = targets.Interpreter(
+    "python3.12", "3.12", "3.12.1", "cpython", "linux x86_64",
+    env=dict(LINUX_311.env, python_version="3.12",
+             python_full_version="3.12.1"),
+    tags=tuple(t.replace("cp311", "cp312") for t in LINUX_311.tags),
 )
 
 
@@ -109,7 +114,7 @@ class TestApplicable(base.TestCase):
         self.assertEqual(
             [("numpy===1.26.4", ("3.11",)), ("six===1.16.0", ("3.11", "3.12")),
              ("numpy===2.1.0", ("3.12",))],
-            [(str(j.pin), tuple(i.version for i in j.interpreters))
+            [(str(j.pin), tuple(i.python_version for i in j.interpreters))
              for j in jobs])
 
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The subprocess shell: isolation, index options, interpreter probing."""
+"""Install, freeze and resolve: index options, watchers, shared pages."""
 
 from __future__ import annotations
 
@@ -19,40 +19,16 @@ import subprocess
 import sys
 import threading
 
-import fixtures
-
-from openstack_requirements import errors
+from openstack_requirements import interpreters
+from openstack_requirements import procs
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
 import openstack_requirements.venv as venv  # ruff/hacking order
 
 
-class TestCleanEnv(base.TestCase):
-    def test_user_configuration_is_dropped(self) -> None:
-        env = venv.clean_env({
-            "PATH": "/usr/bin", "HOME": "/root",
-            "HTTPS_PROXY": "http://proxy:3128",
-            "PIP_CONSTRAINT": "/etc/c.txt", "PIP_FIND_LINKS": "/opt/w",
-            "PIP_INDEX_URL": "http://mirror", "PIP_CACHE_DIR": "/c/pip",
-            "UV_INDEX_URL": "http://mirror", "UV_CONSTRAINT": "/etc/c.txt",
-            "UV_CACHE_DIR": "/c/uv", "VIRTUAL_ENV": "/venv",
-            "PYTHONPATH": "/lib", "FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
-        })
-        self.assertEqual({
-            "PATH": "/usr/bin", "HOME": "/root",
-            "HTTPS_PROXY": "http://proxy:3128",
-            "PIP_CACHE_DIR": "/c/pip", "UV_CACHE_DIR": "/c/uv",
-            "PIP_CONFIG_FILE": os.devnull,
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
-            "UV_NO_CONFIG": "1", "UV_PYTHON_DOWNLOADS": "never",
-            "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            "NO_COLOR": "1",
-        }, env)
-
-
-class TestIndex(base.TestCase):
+class TestIndexOptions(base.TestCase):
     def test_pip_and_uv_arguments(self) -> None:
-        index = venv.Index(
+        index = venv.IndexOptions(
             index_url="https://mirror/simple",
             extra_index_urls=("https://extra/simple",),
             find_links=("/wheels",), exclude_newer="2025-01-01T00:00:00Z")
@@ -70,7 +46,7 @@ class TestIndex(base.TestCase):
             "find-links /wheels", index.describe())
 
     def test_no_index(self) -> None:
-        index = venv.Index(no_index=True, find_links=("/w",))
+        index = venv.IndexOptions(no_index=True, find_links=("/w",))
         self.assertEqual(["--no-index", "--find-links", "/w"],
                          index.pip_args())
 
@@ -82,7 +58,8 @@ class TestUvConfig(base.TestCase):
         directory = self.make_dir()
         for url in ("", "https://pypi.org/simple", "https://pypi.org/simple/"):
             index = venv.write_uv_config(
-                venv.Index(index_url=url, extra_index_urls=("https://x/s",)),
+                venv.IndexOptions(index_url=url,
+                                  extra_index_urls=("https://x/s",)),
                 directory)
             path = os.path.join(directory, "uv.toml")
             self.assertEqual(path, index.uv_config)
@@ -99,8 +76,8 @@ class TestUvConfig(base.TestCase):
 
     def test_other_indexes_keep_their_servers_rules(self) -> None:
         directory = self.make_dir()
-        for index in (venv.Index(index_url="https://mirror/simple"),
-                      venv.Index(no_index=True, find_links=("/w",))):
+        for index in (venv.IndexOptions(index_url="https://mirror/simple"),
+                      venv.IndexOptions(no_index=True, find_links=("/w",))):
             self.assertIs(index, venv.write_uv_config(index, directory))
         self.assertEqual([], os.listdir(directory))
 
@@ -108,83 +85,27 @@ class TestUvConfig(base.TestCase):
         # This uv accepts the file: a lookup offline on an empty cache
         # fails for want of the package, not for the configuration.
         directory = self.make_dir()
-        index = venv.write_uv_config(venv.Index(offline=True), directory)
+        index = venv.write_uv_config(venv.IndexOptions(offline=True),
+                                     directory)
         reqs = self.write(directory, "r.txt", "six\n")
-        env = venv.clean_env(os.environ)
+        env = interpreters.clean_env(os.environ)
         env["UV_CACHE_DIR"] = os.path.join(directory, "cache")
+        uv = interpreters.find_uv(env).path
         result = subprocess.run(
-            [venv.uv_bin(), "pip", "compile", "--no-config",
+            [uv, "pip", "compile", "--no-config",
              "--python-version", "3.12", *index.uv_args(), reqs],
             env=env, capture_output=True, text=True, check=False)
         self.assertEqual(1, result.returncode, result.stderr)
         self.assertIn("six was not found in the cache", result.stderr)
         broken = self.write(directory, "uv.toml", "[[index]]\nurl = 3\n")
         result = subprocess.run(
-            [venv.uv_bin(), "pip", "compile", "--no-config",
+            [uv, "pip", "compile", "--no-config",
              "--config-file", broken, "--offline", reqs],
             env=env, capture_output=True, text=True, check=False)
         self.assertEqual(2, result.returncode, result.stderr)
 
 
-class TestProbe(base.TestCase):
-    def test_this_interpreter(self) -> None:
-        found = venv.probe(sys.executable, os.environ)
-        self.assertEqual("{}.{}".format(*sys.version_info[:2]),
-                         found.python_version)
-        self.assertEqual(sys.platform, found.platform.split()[0])
-
-    def test_error_not_found(self) -> None:
-        exc = self.assertRaises(
-            errors.InputError, venv.probe, "no-such-python", os.environ)
-        self.assertEqual(
-            "interpreter 'no-such-python' not found; give a path or a "
-            "name on PATH (e.g. -p python3.12)", str(exc))
-
-    def test_error_not_python(self) -> None:
-        exc = self.assertRaises(
-            errors.InputError, venv.probe, "false", os.environ)
-        self.assertIn("is not a working Python 3", str(exc))
-
-    def test_error_pyenv_shim_names_what_it_said_and_the_way_out(self) -> None:
-        # What a pyenv shim does for a version pyenv does not select.
-        shims = os.path.join(self.make_dir(), ".pyenv", "shims")
-        os.makedirs(shims)
-        shim = self.write(shims, "python3.99", (
-            "#!/bin/sh\ncat >&2 <<'EOF'\n"
-            "pyenv: python3.99: command not found\n\n"
-            "The `python3.99' command exists in these Python versions:\n"
-            "  3.99.1\nEOF\nexit 127\n"))
-        os.chmod(shim, 0o755)
-        exc = self.assertRaises(errors.InputError, venv.probe, shim,
-                                os.environ)
-        self.assertEqual(
-            f"interpreter '{shim}' ({shim}) is not a working Python 3 "
-            "(exit status 127):\n"
-            "    pyenv: python3.99: command not found\n"
-            "    The `python3.99' command exists in these Python versions:\n"
-            "      3.99.1\n"
-            "That is a pyenv shim, which runs only the versions pyenv "
-            "selects: give the interpreter's own path, e.g. -p "
-            "\"$(pyenv prefix X.Y.Z)/bin/python3.99\"", str(exc))
-
-
-class TestUv(base.TestCase):
-    def test_version_without_running_uv_matches_uv(self) -> None:
-        found = venv.find_uv(os.environ)
-        out = subprocess.run([found.path, "--version"], check=True,
-                             capture_output=True, text=True).stdout
-        self.assertEqual(" ".join(out.split()[:2]), found.version)
-
-    def test_connections_shared_by_parallel_processes(self) -> None:
-        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "20"},
-                         venv.uv_connections(1))
-        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "10"},
-                         venv.uv_connections(2))
-        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "5"},
-                         venv.uv_connections(4))
-        self.assertEqual({"UV_CONCURRENT_DOWNLOADS": "2"},
-                         venv.uv_connections(64))
-
+class TestNames(base.TestCase):
     def test_names_as_the_metadata_spells_them(self) -> None:
         # A real venv with real wheels installed by uv, offline.
         work = self.make_dir()
@@ -192,8 +113,8 @@ class TestUv(base.TestCase):
         os.mkdir(index)
         localindex.make_wheel(index, "Tiny.Lib", "1.0")
         localindex.make_wheel(index, "other_Pkg", "1.1")
-        env = venv.clean_env(os.environ)
-        uv = venv.find_uv(env).path
+        env = interpreters.clean_env(os.environ)
+        uv = interpreters.find_uv(env).path
         target = os.path.join(work, "venv")
         for cmd in ([uv, "venv", "--no-config", "-q", "--python",
                      sys.executable, target],
@@ -275,7 +196,7 @@ class TestProgressWatchers(base.TestCase):
 class TestPages(base.TestCase):
     """The leading uv install reads the index; the others wait for it."""
 
-    def follower(self, pages: venv.Pages, cancel: venv.Cancel,
+    def follower(self, pages: venv.Pages, cancel: procs.Cancel,
                  seen: list[str]) -> threading.Thread:
         def run() -> None:
             try:
@@ -288,7 +209,7 @@ class TestPages(base.TestCase):
         return thread
 
     def test_followers_start_when_the_leader_has_resolved(self) -> None:
-        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages, cancel, seen = venv.Pages(), procs.Cancel(), []
         pages.wait(cancel, seen.append)  # this thread leads
         watch = pages.watch(lambda line: line.upper())
         thread = self.follower(pages, cancel, seen)
@@ -307,7 +228,7 @@ class TestPages(base.TestCase):
         self.assertEqual(["released"], later)
 
     def test_a_failed_leader_releases_them(self) -> None:
-        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages, cancel, seen = venv.Pages(), procs.Cancel(), []
         pages.wait(cancel, seen.append)
         thread = self.follower(pages, cancel, seen)
         pages.done()  # the leader's install ended without "Resolved"
@@ -315,88 +236,9 @@ class TestPages(base.TestCase):
         self.assertEqual("released", seen[-1])
 
     def test_ctrl_c_stops_a_waiting_follower(self) -> None:
-        pages, cancel, seen = venv.Pages(), venv.Cancel(), []
+        pages, cancel, seen = venv.Pages(), procs.Cancel(), []
         pages.wait(cancel, seen.append)
         thread = self.follower(pages, cancel, seen)
         cancel.cancel()
         thread.join(5)
         self.assertEqual("interrupted", seen[-1])
-
-
-class TestThrowawayDir(base.TestCase):
-    """Throwaway venv directories go, however the block ends."""
-
-    def fill(self, path: str) -> None:
-        for a in range(3):
-            for b in range(3):
-                deep = os.path.join(path, "lib", f"a{a}", f"b{b}")
-                os.makedirs(deep)
-                with open(os.path.join(deep, "f.py"), "w") as f:
-                    f.write("x = 1\n")
-        os.symlink("/", os.path.join(path, "root-link"))  # not followed
-
-    def test_removed_after_the_block(self) -> None:
-        with venv.throwaway_dir("test-throwaway-") as path:
-            self.fill(path)
-        self.assertFalse(os.path.lexists(path))
-        self.assertTrue(os.path.isdir("/"))
-
-    def test_removed_when_the_block_raises(self) -> None:
-        with self.assertRaises(KeyboardInterrupt):
-            with venv.throwaway_dir("test-throwaway-") as path:
-                self.fill(path)
-                raise KeyboardInterrupt
-        self.assertFalse(os.path.lexists(path))
-
-    def test_without_rm_on_path(self) -> None:
-        self.useFixture(fixtures.EnvironmentVariable("PATH", "/nonexistent"))
-        with venv.throwaway_dir("test-throwaway-") as path:
-            self.fill(path)
-        self.assertFalse(os.path.lexists(path))
-
-    def read_only_tree(self, path: str) -> None:
-        self.fill(path)
-        outside = self.make_dir()
-        os.chmod(outside, 0o750)
-        locked = os.path.join(path, "lib", "a1")
-        # Links to directories inside the locked one: neither walked nor
-        # chmodded (chmod would follow them out of the tree).
-        os.symlink(outside, os.path.join(locked, "out-link"))
-        os.symlink("b0", os.path.join(locked, "in-link"))
-        os.symlink("lib", os.path.join(path, "lib64"))  # as in a venv
-        os.chmod(locked, 0o555)
-        os.chmod(os.path.join(path, "lib"), 0o555)
-        self.outside = outside
-
-    def test_read_only_directories(self) -> None:
-        # A build can leave a directory without write permission: rm
-        # cannot empty it, so the fallback makes it writable first.
-        if os.geteuid() == 0:
-            self.skipTest("root may write to read-only directories; "
-                          "run as another user to test this")
-        for path_env in (os.environ.get("PATH", ""), "/nonexistent"):
-            self.useFixture(fixtures.EnvironmentVariable("PATH", path_env))
-            with venv.throwaway_dir("test-throwaway-") as path:
-                self.read_only_tree(path)
-            self.assertFalse(os.path.lexists(path))
-            self.assertTrue(os.path.isdir(self.outside))
-            self.assertEqual(0o750, os.stat(self.outside).st_mode & 0o777)
-
-    def test_venv_layout_removed_by_several_rm_and_links_not_followed(
-            self) -> None:
-        # site-packages entries are shared out among several rm
-        # processes; a site-packages reached through a link is not.
-        outside = self.make_dir()
-        far_site = os.path.join(outside, "lib", "python3.12",
-                                "site-packages")
-        os.makedirs(os.path.join(far_site, "keep_me"))
-        with venv.throwaway_dir("test-throwaway-") as path:
-            site = os.path.join(path, "venv", "lib", "python3.12",
-                                "site-packages")
-            for i in range(12):
-                os.makedirs(os.path.join(site, f"pkg{i}", "sub"))
-            os.symlink("lib", os.path.join(path, "venv", "lib64"))
-            os.symlink(outside, os.path.join(path, "elsewhere"))
-            os.symlink(outside, os.path.join(site, "pkg-link"))
-        self.assertFalse(os.path.lexists(path))
-        self.assertEqual(["keep_me"], os.listdir(far_site))

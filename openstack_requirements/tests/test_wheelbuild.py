@@ -26,6 +26,7 @@ import sys
 import fixtures
 
 from openstack_requirements import constraints
+from openstack_requirements import interpreters
 from openstack_requirements import mirror
 from openstack_requirements import mirrordir
 from openstack_requirements import reqfile
@@ -60,12 +61,13 @@ class BuilderTestCase(base.TestCase):
         self.url = pathlib.Path(source, "simple").as_uri()
         self.out = os.path.join(self.make_dir(), "mirror")
         self.target = mirrordir.MirrorDir(self.out)
-        env = wheelbuild.clean_env(os.environ)
-        self.interpreter = wheelbuild.probe(sys.executable, env)
+        env = interpreters.clean_env(os.environ)
+        self.interpreter = interpreters.probe(
+            sys.executable, env, need_tags=True)
         self.builder = wheelbuild.Builder(
             self.target, simpleindex.Client(
                 self.url, transport.Transport(retries=0, backoff=0)),
-            wheelbuild.Installer.UV, env)
+            interpreters.Installer.UV, env)
 
     def pins(self, text: str) -> list[constraints.Pin]:
         return constraints.pins(reqfile.parse(text, "uc.txt"))
@@ -141,14 +143,14 @@ class TestClosure(BuilderTestCase):
 class TestBuildCommand(base.TestCase):
     def test_uv_build_has_no_config(self) -> None:
         command = wheelbuild.build_command(
-            wheelbuild.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
+            interpreters.Installer.UV, "py", "s.tar.gz", "out", "http://i/",
             "/bin/uv")
         self.assertEqual(("/bin/uv", "build"), command[:2])
         self.assertIn("--no-config", command)
 
     def test_pip_wheel_is_isolated(self) -> None:
         command = wheelbuild.build_command(
-            wheelbuild.Installer.PIP, "py", "s.tar.gz", "out", "http://i/")
+            interpreters.Installer.PIP, "py", "s.tar.gz", "out", "http://i/")
         self.assertEqual(("py", "-m", "pip", "wheel", "--no-deps"),
                          command[:5])
         self.assertIn("--isolated", command)

@@ -32,9 +32,9 @@ import time
 
 import fixtures
 
+from openstack_requirements import interpreters
 from openstack_requirements import mirrordir
 from openstack_requirements import simpleapi
-from openstack_requirements import wheelbuild
 from openstack_requirements.cmds import build_mirror  # noqa: H306
 from openstack_requirements.cmds import check_mirror
 from openstack_requirements.tests import base
@@ -332,7 +332,7 @@ class TestEnvironment(base.TestCase):
             "REQUESTS_CA_BUNDLE": "/etc/ca.pem", "PIP_CACHE_DIR": "/c",
             "UV_CACHE_DIR": "/u", "HOME": "/home/x",
         }
-        env = wheelbuild.clean_env({
+        env = interpreters.clean_env({
             **keep, "PIP_CONSTRAINT": "/etc/c.txt",
             "PIP_FIND_LINKS": "/opt", "PIP_INDEX_URL": "http://x",
             "UV_INDEX_URL": "http://x", "UV_CONSTRAINT": "/c.txt",
@@ -347,7 +347,7 @@ class TestEnvironment(base.TestCase):
 
     def test_clean_env_reads_only_what_it_is_given(self) -> None:
         self.useFixture(fixtures.EnvironmentVariable("PIP_CERT", "/x"))
-        self.assertNotIn("PIP_CERT", wheelbuild.clean_env({}))
+        self.assertNotIn("PIP_CERT", interpreters.clean_env({}))
 
 
 class TestAdd(MirrorTestCase):
