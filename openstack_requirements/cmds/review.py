@@ -94,8 +94,10 @@ def _review(
     import json
     import re
 
+    from packaging.markers import default_environment
+
+    from openstack_requirements import distro as distro_mod
     from openstack_requirements import errors
-    from openstack_requirements import indexclient
     from openstack_requirements import lists
     from openstack_requirements import requirement
     from openstack_requirements import review
@@ -121,12 +123,14 @@ def _review(
             raise errors.InputError(
                 f"--old-minimum {args.old_minimum!r} is not a PEP 440 "
                 "version, e.g. 2.31.0") from exc
-    pythons = tuple(args.python or ()) or review.pythons_from(upper_doc)
+    host = {k: str(v) for k, v in default_environment().items()}
+    pythons = (tuple(args.python or ())
+               or review.pythons_from(upper_doc, host))
     client = _jsonapi.client(args)
     # -- I/O below this line
     project = client.project(req.name)
     info = (distro(req.name) if distro is not None
-            else indexclient.debian_lookup(req.name, env=os.environ))
+            else distro_mod.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
