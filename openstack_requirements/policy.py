@@ -10,7 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Rules of the central lists' dialects -> Findings. Pure: no I/O."""
+"""Rules on the central lists -> Findings. Pure: no I/O.
+
+Also the one home of the policy constants (the supported Python versions,
+the lower-bound operators, the coverage exemptions) and of the
+projects.txt grammar (:func:`parse_projects`).
+"""
 
 from __future__ import annotations
 

@@ -401,10 +401,15 @@ def check_distro(distro: DistroInfo) -> Check:
 
 # -- the central lists and the specifier
 
+# "===" before "==", ">=" before ">": the first prefix that matches wins.
+_LONGEST_FIRST = tuple(sorted(policy.LOWER_BOUND_OPERATORS, key=len,
+                              reverse=True))
+
+
 def lower_bound(specifier: str) -> str:
     """The version of the first lower-bounding specifier, or ''."""
     for spec in specifier.split(","):
-        for op in ("===", ">=", "==", "~=", ">"):
+        for op in _LONGEST_FIRST:
             if spec.startswith(op):
                 return spec[len(op):].strip()
     return ""
