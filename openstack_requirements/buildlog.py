@@ -24,6 +24,9 @@ from collections.abc import Sequence
 import dataclasses
 import re
 
+from openstack_requirements.requirement import canonical_name
+from openstack_requirements.requirement import NAME_RE
+
 #: Header (or header directory) -> Debian package.  From the reference
 #: bindep.txt and the usual suspects of the global list's sdists.
 HEADERS = {
@@ -318,9 +321,8 @@ def _analyse_uv(lines: Sequence[str]) -> tuple[str, str, tuple[str, ...],
 
 def requirement_name(text: str) -> str:
     """Canonical name at the start of a requirement string."""
-    match = re.match(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", text)
-    name = match[0] if match else text
-    return re.sub(r"[-_.]+", "-", name).lower()
+    match = NAME_RE.match(text)
+    return canonical_name(match[0] if match else text)
 
 
 def analyse(

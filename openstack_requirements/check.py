@@ -47,8 +47,6 @@ MAIN_BRANCHES = ("master", "main")
 #: Operators that exclude versions; a project may only use the global
 #: list's own exclusions.
 EXCLUDING = ("!=", "<", "<=")
-#: Operators that give a lower bound.
-LOWER_BOUNDS = (">=", ">", "~=", "==", "===")
 _BACKPORT_RE = re.compile(
     r"^python_(full_)?version\s*<=?\s*['\"][0-9.]+['\"]$")
 _PY2 = {"python_version": "2.7", "python_full_version": "2.7.18"}
@@ -125,7 +123,7 @@ def exclusions(req: Requirement) -> set[tuple[str, str]]:
 def has_lower_bound(req: Requirement) -> bool:
     for spec in req.specifiers:
         op = re.match(r"[<>=!~]+", spec)
-        if op and op.group(0) in LOWER_BOUNDS:
+        if op and op.group(0) in policy.LOWER_BOUND_OPERATORS:
             return True
     return False
 
@@ -520,7 +518,8 @@ def check_against_constraints(
                 continue
             for spec in req.specifiers:
                 op = re.match(r"[<>=!~]+", spec)
-                if not op or op.group(0) not in LOWER_BOUNDS:
+                if not op or (
+                        op.group(0) not in policy.LOWER_BOUND_OPERATORS):
                     continue
                 version = spec[op.end():]
                 if not greq.specifier_set.contains(version,

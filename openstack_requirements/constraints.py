@@ -53,7 +53,7 @@ SECURITY_WARNING = (
 INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "distribute"})
 
 _FREEZE_RE = re.compile(
-    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
+    rf"^(?P<name>{requirement.NAME_PATTERN})\s*"
     r"===?\s*(?P<version>[^\s;#]+)\s*$"
 )
 _PY_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+$")

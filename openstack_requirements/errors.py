@@ -20,6 +20,10 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_TOOL = 3
+#: Killed by a signal, as a shell reports it (128 + the signal number):
+#: Ctrl-C (SIGINT), and a reader that went away (SIGPIPE).
+EXIT_INTERRUPTED = 128 + 2
+EXIT_BROKEN_PIPE = 128 + 13
 
 
 class RequirementsError(Exception):

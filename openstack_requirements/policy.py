@@ -10,15 +10,28 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Rules of the central lists' dialects -> Findings. Pure: no I/O."""
+"""Rules on the central lists -> Findings. Pure: no I/O.
+
+Also the one home of the policy constants (the supported Python versions,
+the lower-bound operators, the coverage exemptions) and of the
+projects.txt grammar (:func:`parse_projects`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+import dataclasses
+import os
 import re
 
 from openstack_requirements import errors
 from openstack_requirements import reqfile
+from openstack_requirements.requirement import canonical_name
 from openstack_requirements.requirement import Requirement
+
+#: Specifier operators that set a minimum version.  The global list
+#: carries none of them (exclusions only); projects keep their own.
+LOWER_BOUND_OPERATORS = (">=", ">", "~=", "==", "===")
 
 
 def marker_key(req: Requirement) -> str:
@@ -242,17 +255,22 @@ def check_compatibility(
     return findings
 
 
-#: Installer tooling: ``pip freeze`` never lists these, so the generated
-#: constraints cannot pin them; they need neither a pin nor a blacklist
-#: entry (the reference lists carry them the same way).
-INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel"})
+#: Names the central lists need not cover: neither a pin nor a blacklist
+#: entry.  Today the installer tooling: ``pip freeze`` never lists it, so
+#: the generated constraints cannot pin it (the reference lists carry it
+#: the same way).  Not ``constraints.INSTALLER_TOOLING``: that set is what
+#: generate-constraints leaves out of every freeze (it also holds the
+#: long-dead ``distribute``, which a global list naming it must still
+#: cover), while this one is a rule on the lists that will grow other
+#: exemptions.
+COVERAGE_EXEMPT = frozenset({"pip", "setuptools", "wheel"})
 
 
 def check_coverage(
     global_doc: reqfile.RequirementsFile,
     upper_doc: reqfile.RequirementsFile,
     blacklist_doc: reqfile.RequirementsFile,
-    unpinned: frozenset[str] = INSTALLER_TOOLING,
+    unpinned: frozenset[str] = COVERAGE_EXEMPT,
 ) -> list[errors.Finding]:
     """Every global name is pinned or blacklisted, never both.
 
@@ -292,20 +310,51 @@ def check_coverage(
     return findings
 
 
+# -- projects.txt
+
+#: One ``projects.txt`` line: ``namespace/name``, as upstream writes it
+#: (``openstack/nova``).  Each part starts with a letter or digit, so
+#: neither can be ``.`` or ``..``; a bare ``nova`` is not a project line.
 _PROJECT_RE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def check_projects(text: str, source: str) -> list[errors.Finding]:
-    """Findings for projects.txt: sorted ``namespace/name`` lines.
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectEntry:
+    """One project of projects.txt."""
 
-    No blank lines, comments, spaces or duplicates; sorted by the
-    canonical form of each part (case folded, runs of ``-_.`` as ``-``),
-    so ``glance_store`` sorts with ``glance-store``.
+    name: str  # "openstack/nova"
+    lineno: int
+
+    def candidates(self, root: str) -> list[str]:
+        """Where the project may be, in order of preference.
+
+        ``ROOT/namespace/name``, then ``ROOT/name``; both inside *root*,
+        as the name has no ``..`` part.
+        """
+        here = [os.path.join(root, *self.name.split("/"))]
+        if "/" in self.name:
+            here.append(os.path.join(root, self.name.rsplit("/", 1)[1]))
+        return here
+
+
+def parse_projects(
+    text: str, source: str
+) -> tuple[list[ProjectEntry], list[errors.Finding]]:
+    """The one projects.txt grammar: the projects and every problem.
+
+    A line is a project when it is ``namespace/name`` and not a
+    duplicate (parts compared in canonical form: case folded, runs of
+    ``-_.`` as ``-``, so ``glance_store`` is ``glance-store``).  Every
+    other line -- blank, a comment, a bare name, stray spaces, ``../x``,
+    ``a/b/c`` -- is rejected with a finding.  The file must also be
+    sorted by that canonical form, use ``\\n`` line endings and end with
+    a newline; those findings leave the line's project in the list.
+    validate-projects reports every finding; update-requirements --all
+    syncs the projects and skips the :func:`rejected_lines`.
     """
-    from openstack_requirements.requirement import canonical_name
-
-    findings = []
+    entries: list[ProjectEntry] = []
+    findings: list[errors.Finding] = []
     seen: dict[str, int] = {}
     previous: tuple[str, int, str] | None = None
     lines = text.split("\n")
@@ -340,6 +389,7 @@ def check_projects(text: str, source: str) -> list[errors.Finding]:
                 "this line", "duplicate"))
             continue
         seen[key] = lineno
+        entries.append(ProjectEntry(line, lineno))
         if previous is not None and key < previous[2]:
             findings.append(errors.Finding(
                 source, lineno,
@@ -347,4 +397,17 @@ def check_projects(text: str, source: str) -> list[errors.Finding]:
                 f"(line {previous[1]}); keep the file sorted",
                 "sorted"))
         previous = (line, lineno, key)
-    return findings
+    return entries, findings
+
+
+def rejected_lines(
+    entries: Sequence[ProjectEntry], findings: Sequence[errors.Finding]
+) -> list[errors.Finding]:
+    """The findings of the lines that are not projects (of *entries*).
+
+    What update-requirements --all skips.  The other findings are about
+    the file's form (order, line endings, the final newline) and leave
+    their line's project in.
+    """
+    taken = {entry.lineno for entry in entries}
+    return [f for f in findings if f.lineno not in taken]

@@ -28,12 +28,14 @@ if typing.TYPE_CHECKING:  # pragma: no cover - imports for annotations only
     from packaging.markers import Marker
     from packaging.specifiers import SpecifierSet
 
+#: A PEP 508 distribution name (and, by PEP 685, an extra): letters and
+#: digits, with ``.`` ``_`` ``-`` inside.  The one copy of the pattern;
+#: compose it into larger patterns or match names with :data:`NAME_RE`.
+NAME_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+NAME_RE = re.compile(NAME_PATTERN, re.ASCII)
+
 _CANONICAL_RE = re.compile(r"[-_.]+")
-# PEP 508 names: letters and digits, with . _ - inside.
-_NAME_RE = re.compile(
-    r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*", re.ASCII
-)
-_EXTRA_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)
+_LEADING_NAME_RE = re.compile(rf"\s*({NAME_PATTERN})\s*", re.ASCII)
 
 
 class InvalidRequirement(ValueError):
@@ -171,7 +173,7 @@ def parse(text: str, legacy_colon: bool = True) -> Requirement:
     """
     body, sep, marker = split_marker(text, legacy_colon)
     marker = marker.strip()
-    m = _NAME_RE.match(body)
+    m = _LEADING_NAME_RE.match(body)
     if not m:
         raise InvalidRequirement(
             f"expected a distribution name at the start of {text.strip()!r}"
@@ -186,7 +188,7 @@ def parse(text: str, legacy_colon: bool = True) -> Requirement:
         items = [e.strip() for e in rest[1:close].split(",")]
         items = [e for e in items if e]
         for extra in items:
-            if not _EXTRA_RE.fullmatch(extra):
+            if not NAME_RE.fullmatch(extra):
                 raise InvalidRequirement(f"invalid extra {extra!r} of {name}")
         extras = tuple(items)
         rest = rest[close + 1:].strip()

@@ -10,25 +10,38 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""review-requirement core: index data -> a Report and a verdict. Pure.
+"""review-requirement checks: index data -> a Report. Pure: no I/O.
 
 Each question of the review guidelines is one check that returns a
 ``Check``: a status, the facts a reviewer reads, and the problems that feed
 the one-line verdict.  Everything the checks need (the index data, the
-central lists, the clock, the target interpreters, the Debian look-up)
-comes in as arguments.
+central lists, the clock, the target interpreters, the Debian look-up, the
+host's marker environment) comes in as arguments; the license classifier
+is :mod:`openstack_requirements.licenses`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Mapping
 import dataclasses
 import datetime
 import enum
 import re
 
+from packaging.markers import InvalidMarker
+from packaging.markers import Marker
+from packaging.specifiers import InvalidSpecifier
+from packaging.specifiers import SpecifierSet
+from packaging.utils import InvalidWheelFilename
+from packaging.utils import parse_wheel_filename
+from packaging.version import InvalidVersion
+from packaging.version import Version
+
 from openstack_requirements import constraints
 from openstack_requirements import errors
+from openstack_requirements import licenses
+from openstack_requirements import policy
 from openstack_requirements import releases
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import Requirement
@@ -146,289 +159,38 @@ class Report:
         }
 
 
-# -- licenses
+# -- licenses (classified by the licenses module)
 
 
-class LicenseClass(enum.Enum):
-    PERMISSIVE = 0  # Apache, BSD, MIT, PSF, ISC: fine
-    LGPL = 1  # acceptable
-    ODD = 2  # recognised but not on the list, or an exception: a human
-    UNKNOWN = 3  # nothing usable in the metadata: a human
-    GPL = 4  # GPL, AGPL: rejected
+def license_status(lic: licenses.License) -> Status:
+    """The review status of a license's class.
 
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class License:
-    kind: LicenseClass
-    label: str  # "Apache-2.0", "GPL-3.0", "no license metadata"
-    source: str  # where it was read from
-
-    @property
-    def status(self) -> Status:
-        return {LicenseClass.PERMISSIVE: Status.OK,
-                LicenseClass.LGPL: Status.NOTE,
-                LicenseClass.GPL: Status.REJECT}.get(self.kind, Status.HUMAN)
-
-
-# OSI-approved permissive SPDX ids only: BSD-4-Clause (the advertising
-# clause), BSD-Protection and the other BSD-* variants go to a human.
-_SPDX_PERMISSIVE = re.compile(
-    r"(Apache-2\.0|Apache-1\.1|MIT|MIT-0|X11|0BSD|BSD-1-Clause"
-    r"|BSD-2-Clause|BSD-2-Clause-Patent|BSD-3-Clause|BSD-3-Clause-LBNL"
-    r"|PSF-2\.0|Python-2\.0(\.1)?|CNRI-Python|ISC)", re.IGNORECASE)
-# Words after a license name that make it something else: "GPL-compatible"
-# is not the GPL, "BSD 4-clause" not the permissive BSD.
-_NOT_THE_LICENSE = re.compile(
-    r"[-\s]*(?:compatible|4[-\s]*clause|protection|original)",
-    re.IGNORECASE)
-# A copyright notice, not a license: "Copyright (c) MIT Lincoln Lab, all
-# rights reserved" names MIT the institute, not the MIT license.
-_RESERVED = re.compile(r"all\s+rights\s+reserved", re.IGNORECASE)
-_GRANT = re.compile(r"licen[cs]e|permission\s+is\s+hereby\s+granted"
-                    r"|redistribution\s+and\s+use", re.IGNORECASE)
-# Longest alternatives first: "lesser general public" before "general
-# public", "agpl" before "gpl".
-_TERMS = re.compile(
-    r"(?P<agpl>affero(?:\s+general\s+public)?|\bagpl)"
-    r"|(?P<lgpl>lesser\s+general\s+public|library\s+general\s+public"
-    r"|\blgpl)"
-    r"|(?P<gpl>general\s+public\s+licen[cs]e|\bgpl|\bgnu\s+gplv?)"
-    r"|(?P<apache>\bapache)"
-    r"|(?P<bsd>\bbsd|0bsd)"
-    r"|(?P<mit>\bmit\b|\bexpat\b|permission\s+is\s+hereby\s+granted)"
-    r"|(?P<psf>python\s+software\s+foundation|\bpsf\b|\bpython-2\.0)"
-    r"|(?P<isc>\bisc\b)"
-    r"|(?P<mpl>mozilla|\bmpl\b)",
-    re.IGNORECASE)
-_GPL_VERSION = re.compile(
-    r"\s*(?:licen[cs]e\s*)?(?:,?\s*v(?:ersion)?\s*)?(\d)(?:\.\d)?"
-    r"(\+|\s+or\s+later|-or-later)?",
-    re.IGNORECASE)
-_LABELS = {"apache": ("Apache-2.0", LicenseClass.PERMISSIVE),
-           "bsd": ("BSD", LicenseClass.PERMISSIVE),
-           "mit": ("MIT", LicenseClass.PERMISSIVE),
-           "psf": ("PSF", LicenseClass.PERMISSIVE),
-           "isc": ("ISC", LicenseClass.PERMISSIVE),
-           "mpl": ("MPL-2.0", LicenseClass.ODD),
-           "lgpl": ("LGPL", LicenseClass.LGPL),
-           "gpl": ("GPL", LicenseClass.GPL),
-           "agpl": ("AGPL", LicenseClass.GPL)}
-
-
-def _classify_text(text: str) -> tuple[LicenseClass, str] | None:
-    """Free text (License field or classifier) -> class and label."""
-    found: list[tuple[LicenseClass, str]] = []
-    if _RESERVED.search(text[:2000]) and not _GRANT.search(text[:2000]):
-        return LicenseClass.ODD, text.strip().splitlines()[0][:80]
-    for m in _TERMS.finditer(text[:2000]):
-        key = m.lastgroup or ""
-        label, kind = _LABELS[key]
-        odd = _NOT_THE_LICENSE.match(text, m.end())
-        if odd:
-            label = text[m.start():odd.end()].strip()
-            if (LicenseClass.ODD, label) not in found:
-                found.append((LicenseClass.ODD, label))
-            continue
-        if key in ("gpl", "lgpl", "agpl"):
-            # Skip "GPL" inside the parenthesised "(LGPL)" or "(GPLv3)"
-            # that repeats a classifier's words.
-            v = _GPL_VERSION.match(text, m.end())
-            if v:
-                label += f"-{v.group(1)}.0" + ("-or-later" if v.group(2)
-                                               else "")
-        if (kind, label) not in found and not any(
-                k == kind and lab.startswith(label) for k, lab in found):
-            found = [(k, lab) for k, lab in found
-                     if not (k == kind and label.startswith(lab))]
-            found.append((kind, label))
-    if not found:
-        return None
-    labels = " / ".join(lab for _, lab in found)
-    kinds = {k for k, _ in found}
-    if "exception" in text.lower() and LicenseClass.GPL in kinds:
-        return LicenseClass.ODD, labels + " with an exception"
-    if len(kinds) == 1:
-        return found[0][0], labels
-    lowered = text.lower()
-    if "dual" in lowered or " or " in lowered or "/" in text:
-        return min(kinds, key=lambda k: k.value), labels  # a choice
-    return LicenseClass.ODD, labels
-
-
-def _spdx_id(token: str, exception: str) -> tuple[LicenseClass, str]:
-    label = token + (f" WITH {exception}" if exception else "")
-    upper = token.upper()
-    if upper.startswith(("AGPL", "GPL")):
-        return (LicenseClass.ODD if exception else LicenseClass.GPL), label
-    if upper.startswith("LGPL"):
-        return LicenseClass.LGPL, label
-    if _SPDX_PERMISSIVE.fullmatch(token):
-        return LicenseClass.PERMISSIVE, label
-    return LicenseClass.ODD, label
-
-
-def _classify_expression(text: str) -> tuple[LicenseClass, str]:
-    """PEP 639 License-Expression: OR takes the best, AND the worst."""
-    tokens: list[str] = re.findall(r"\(|\)|[^\s()]+", text)
-    pos = 0
-
-    def peek() -> str:
-        return tokens[pos] if pos < len(tokens) else ""
-
-    def take() -> str:
-        nonlocal pos
-        pos += 1
-        return tokens[pos - 1]
-
-    def factor() -> tuple[LicenseClass, str]:
-        if peek() == "(":
-            take()
-            result = expr()
-            if peek() == ")":
-                take()
-            return result
-        token = take() if peek() else "?"
-        exception = ""
-        if peek().upper() == "WITH":
-            take()
-            exception = take() if peek() else "?"
-        return _spdx_id(token, exception)
-
-    def combine(op: str, sub: list[tuple[LicenseClass, str]],
-                pick: str) -> tuple[LicenseClass, str]:
-        if len(sub) == 1:
-            return sub[0]
-        value = (min if pick == "best" else max)(k.value for k, _ in sub)
-        return LicenseClass(value), f" {op} ".join(lab for _, lab in sub)
-
-    def term() -> tuple[LicenseClass, str]:
-        parts = [factor()]
-        while peek().upper() == "AND":
-            take()
-            parts.append(factor())
-        return combine("AND", parts, "worst")
-
-    def expr() -> tuple[LicenseClass, str]:
-        parts = [term()]
-        while peek().upper() == "OR":
-            take()
-            parts.append(term())
-        return combine("OR", parts, "best")
-
-    kind, label = expr()
-    if kind is LicenseClass.ODD and pos < len(tokens):
-        label = text
-    return kind, label
-
-
-def _malformed(text: str) -> str:
-    """Why *text* is not a valid PEP 639 expression; "" when it is.
-
-    packaging's validator where it has one (24.2+), and a structural
-    check (balanced parentheses, operands around every operator)
-    either way.
+    GPL rejects; an unknown or odd license goes to a human.
     """
-    try:
-        from packaging.licenses import canonicalize_license_expression
-        from packaging.licenses import InvalidLicenseExpression
-    except ImportError:  # pragma: no cover - packaging < 24.2
-        pass
-    else:
-        try:
-            canonicalize_license_expression(text)
-        except InvalidLicenseExpression as exc:
-            return str(exc)
-    depth = 0
-    want_operand = True
-    for token in re.findall(r"\(|\)|[^\s()]+", text):
-        upper = token.upper()
-        if token == "(":
-            if not want_operand:
-                return "'(' after an operand"
-            depth += 1
-        elif token == ")":
-            if want_operand or depth == 0:
-                return "unbalanced ')'"
-            depth -= 1
-        elif upper in ("AND", "OR", "WITH"):
-            if want_operand:
-                return f"{token} without an operand before it"
-            want_operand = True
-        else:
-            if not want_operand:
-                return f"{token!r} follows an operand"
-            want_operand = False
-    if depth:
-        return "unbalanced '('"
-    if want_operand:
-        return "ends without an operand"
-    return ""
+    kinds = licenses.LicenseClass
+    return {kinds.PERMISSIVE: Status.OK,
+            kinds.LGPL: Status.NOTE,
+            kinds.GPL: Status.REJECT}.get(lic.kind, Status.HUMAN)
 
 
-def classify_license(project: releases.Project) -> License:
-    """The project's license from its metadata, classified.
-
-    PEP 639 ``License-Expression`` wins when present; otherwise the
-    ``License ::`` classifiers and the free-text License field must agree.
-    """
-    if project.license_expression:
-        problem = _malformed(project.license_expression)
-        if problem:
-            return License(
-                LicenseClass.ODD, f"malformed License-Expression "
-                f"{project.license_expression!r} ({problem})",
-                "License-Expression")
-        kind, label = _classify_expression(project.license_expression)
-        return License(kind, label, "License-Expression")
-    results: list[tuple[str, LicenseClass, str]] = []
-    for classifier in project.classifiers:
-        if not classifier.startswith("License ::"):
-            continue
-        words = classifier.split("::")[1:]
-        text = " ".join(w.strip() for w in words
-                        if w.strip() != "OSI Approved")
-        if not text:
-            continue  # "License :: OSI Approved" alone says nothing
-        got = _classify_text(text)
-        kind, label = got if got else (LicenseClass.ODD, text)
-        results.append(("classifier", kind, label))
-    if project.license:
-        first = project.license.strip().splitlines()[0][:80]
-        got = _classify_text(project.license)
-        kind, label = got if got else (LicenseClass.ODD, first)
-        results.append(("License field", kind, label))
-    if not results:
-        return License(LicenseClass.UNKNOWN, "no license metadata",
-                       "metadata: no License-Expression, License field "
-                       "or License classifier")
-    kinds = {kind for _, kind, _ in results}
-    labels = []
-    for _, _, label in results:
-        if label not in labels:
-            labels.append(label)
-    sources = " and ".join(sorted({s for s, _, _ in results}))
-    if len(kinds) == 1:
-        return License(kinds.pop(), " / ".join(labels), sources)
-    detail = "; ".join(f"{s} says {lab}" for s, _, lab in results)
-    return License(LicenseClass.ODD, f"metadata disagrees ({detail})",
-                   sources)
-
-
-def check_license(project: releases.Project) -> tuple[Check, License]:
-    lic = classify_license(project)
+def check_license(
+    project: releases.Project,
+) -> tuple[Check, licenses.License]:
+    kinds = licenses.LicenseClass
+    lic = licenses.classify_license(project)
     facts = [f"{lic.label} (from the {lic.source})"
-             if lic.kind is not LicenseClass.UNKNOWN
+             if lic.kind is not kinds.UNKNOWN
              else f"{lic.label} ({lic.source})"]
     problem = {
-        LicenseClass.GPL: lic.label,
-        LicenseClass.UNKNOWN: "no license metadata",
-        LicenseClass.ODD: f"license {lic.label} is not on the known list",
+        kinds.GPL: lic.label,
+        kinds.UNKNOWN: "no license metadata",
+        kinds.ODD: f"license {lic.label} is not on the known list",
     }.get(lic.kind)
-    if lic.kind is LicenseClass.LGPL:
+    if lic.kind is kinds.LGPL:
         facts.append("LGPL is acceptable for a dependency")
-    if lic.kind is LicenseClass.ODD and "metadata disagrees" in lic.label:
+    if lic.kind is kinds.ODD and "metadata disagrees" in lic.label:
         problem = f"license {lic.label}"
-    return Check("license", "License compatible?", lic.status,
+    return Check("license", "License compatible?", license_status(lic),
                  tuple(facts), (problem,) if problem else ()), lic
 
 
@@ -517,9 +279,6 @@ def check_python(
     release: releases.Release | None,
     pythons: tuple[str, ...],
 ) -> Check:
-    from packaging.specifiers import InvalidSpecifier
-    from packaging.specifiers import SpecifierSet
-
     facts: list[str] = [f"targets: Python {', '.join(pythons)}"]
     problems: list[str] = []
     reject: list[str] = []
@@ -572,9 +331,6 @@ def check_python(
 
 def _wheel_kind(filename: str, python: str) -> str:
     """"pure", "manylinux" or "" for a wheel on Linux x86_64 *python*."""
-    from packaging.utils import InvalidWheelFilename
-    from packaging.utils import parse_wheel_filename
-
     try:
         _, _, _, tags = parse_wheel_filename(filename)
     except InvalidWheelFilename:
@@ -646,21 +402,21 @@ def check_distro(distro: DistroInfo) -> Check:
 
 # -- the central lists and the specifier
 
-_LOWER_OPS = (">=", ">", "==", "===", "~=")
+# "===" before "==", ">=" before ">": the first prefix that matches wins.
+_LONGEST_FIRST = tuple(sorted(policy.LOWER_BOUND_OPERATORS, key=len,
+                              reverse=True))
 
 
 def lower_bound(specifier: str) -> str:
     """The version of the first lower-bounding specifier, or ''."""
     for spec in specifier.split(","):
-        for op in ("===", ">=", "==", "~=", ">"):
+        for op in _LONGEST_FIRST:
             if spec.startswith(op):
                 return spec[len(op):].strip()
     return ""
 
 
 def _admitted(project: releases.Project, specifier: str) -> list[str]:
-    from packaging.specifiers import SpecifierSet
-
     spec = SpecifierSet(specifier)
     return [r.version for r in project.releases
             if r.parsed is not None and not r.yanked and r.files
@@ -679,7 +435,7 @@ def check_specifier(req: Requirement, project: releases.Project) -> Check:
     facts.append("specifier: " + (req.specifier or "(none)"))
     if req.marker:
         facts.append(f"marker: {req.marker}")
-    if not any(s.startswith(_LOWER_OPS) for s in specs):
+    if not any(s.startswith(policy.LOWER_BOUND_OPERATORS) for s in specs):
         problems.append("no lower bound: add >=VERSION, the oldest "
                         "release the code works with")
     for spec in specs:
@@ -714,10 +470,6 @@ def check_specifier(req: Requirement, project: releases.Project) -> Check:
 def check_covered(
     req: Requirement, project: releases.Project, ctx: Context
 ) -> Check:
-    from packaging.specifiers import SpecifierSet
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
-
     facts: list[str] = []
     problems: list[str] = []
     status = Status.OK
@@ -790,8 +542,6 @@ def _candidate(
     project: releases.Project, req: Requirement
 ) -> releases.Release | None:
     """The release pip would pick for *req*: newest admitted, not yanked."""
-    from packaging.specifiers import SpecifierSet
-
     spec = SpecifierSet(req.specifier if not req.url else "")
     for rel in reversed(project.releases):
         if (rel.parsed is None or rel.yanked or not rel.files
@@ -802,20 +552,17 @@ def _candidate(
     return project.latest()
 
 
-SUPPORTED_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 _HEADER = re.compile(r"#\s*python\s+(\d+\.\d+)\s*:")
 
 
-def _marker_pythons(marker: str) -> set[str]:
+def _marker_pythons(
+    marker: str, environment: Mapping[str, str]
+) -> set[str]:
     """The supported versions for which *marker* holds.
 
     Only for a marker that tests ``python_version``; its other variables
-    are this machine's.
+    come from *environment* (the command passes this machine's).
     """
-    from packaging.markers import default_environment
-    from packaging.markers import InvalidMarker
-    from packaging.markers import Marker
-
     if "python_version" not in marker and (
             "python_full_version" not in marker):
         return set()
@@ -824,9 +571,8 @@ def _marker_pythons(marker: str) -> set[str]:
     except InvalidMarker:
         return set()
     found = set()
-    base = {k: str(v) for k, v in default_environment().items()}
-    for version in SUPPORTED_PYTHONS:
-        env = dict(base)
+    for version in policy.PYTHON_VERSIONS:
+        env = dict(environment)
         env.update(python_version=version,
                    python_full_version=version + ".0")
         try:
@@ -839,6 +585,7 @@ def _marker_pythons(marker: str) -> set[str]:
 
 def pythons_from(
     upper_doc: reqfile.RequirementsFile | None,
+    environment: Mapping[str, str],
 ) -> tuple[str, ...]:
     """The interpreters an upper-constraints file was generated for.
 
@@ -847,6 +594,8 @@ def pythons_from(
     ``python_version`` contributes the supported versions (3.9-3.14)
     it holds for: ``== '3.12'`` one, ``<= '3.11'`` a range.  The
     defaults when there is neither (the shipped file carries none).
+    *environment* supplies a marker's other variables (``sys_platform``):
+    the command passes the host's marker environment.
     """
     if upper_doc is None:
         return DEFAULT_PYTHONS
@@ -859,7 +608,7 @@ def pythons_from(
             continue
         if line.req is None:
             continue
-        found |= _marker_pythons(line.req.marker)
+        found |= _marker_pythons(line.req.marker, environment)
     return (tuple(sorted(headers or found, key=_vkey))
             or DEFAULT_PYTHONS)
 
@@ -880,7 +629,7 @@ def review(
         check_specifier(req, project),
     )
     label = lic.label if lic.kind in (
-        LicenseClass.PERMISSIVE, LicenseClass.LGPL) else ""
+        licenses.LicenseClass.PERMISSIVE, licenses.LicenseClass.LGPL) else ""
     return Report(req.render(), project.name or req.name,
                   release.version if release else "", checks, label,
                   global_line(req))
@@ -892,7 +641,8 @@ def global_line(req: Requirement) -> str:
     The global list carries no lower bounds (projects keep their own
     minimums); its specifiers say which releases must never be used.
     """
-    kept = [s for s in req.specifiers if not s.startswith(_LOWER_OPS)]
+    kept = [s for s in req.specifiers
+            if not s.startswith(policy.LOWER_BOUND_OPERATORS)]
     return req.replace(specifier=",".join(kept)).render()
 
 

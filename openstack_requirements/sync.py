@@ -36,10 +36,10 @@ from collections.abc import Sequence
 import dataclasses
 import enum
 import itertools
-import os
 import re
 
 from openstack_requirements import errors
+from openstack_requirements import policy
 from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
@@ -56,8 +56,6 @@ OLD_HEADER = (
 HACKING = "hacking"
 Finding = errors.Finding
 _SPEC_RE = re.compile(r"^(===|~=|==|!=|<=|>=|<|>)\s*(.*)$")
-# Operators that set a minimum version.
-_LOWER_OPS = frozenset({">=", ">", "~=", "==", "==="})
 
 
 class Mode(enum.Enum):
@@ -316,7 +314,7 @@ def _split(spec: str) -> tuple[list[tuple[str, str]], list[str]]:
         if not item:
             continue
         m = _SPEC_RE.match(item)
-        if m and m.group(1) in _LOWER_OPS:
+        if m and m.group(1) in policy.LOWER_BOUND_OPERATORS:
             lower.append((m.group(1), m.group(2).strip()))
         else:
             other.append(item)
@@ -631,57 +629,6 @@ def unified_diff(file_plan: FilePlan) -> str:
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
     return "".join(lines)
-
-
-#: One ``projects.txt`` entry: ``namespace/name`` or ``name``; each part
-#: starts with a letter or digit, so neither can be ``.`` or ``..``.
-_PROJECT_RE = re.compile(
-    r"(?:[A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ProjectEntry:
-    """One project of projects.txt."""
-
-    name: str  # "openstack/nova" or "nova"
-    lineno: int
-
-    def candidates(self, root: str) -> list[str]:
-        """Where the project may be, in order of preference.
-
-        ``ROOT/namespace/name``, then ``ROOT/name``; both inside *root*,
-        as the name has no ``..`` part.
-        """
-        here = [os.path.join(root, *self.name.split("/"))]
-        if "/" in self.name:
-            here.append(os.path.join(root, self.name.rsplit("/", 1)[1]))
-        return here
-
-
-def project_entries(
-    text: str, source: str
-) -> tuple[list[ProjectEntry], list[Finding]]:
-    """The projects of a projects.txt, and the lines skipped.
-
-    Blank lines and ``#`` comments are ignored.  A line that is not
-    ``namespace/name`` or ``name`` -- ``../x``, ``/abs``, ``a/b/c`` --
-    would lead out of the projects root or nowhere: it is skipped and
-    reported with its line.
-    """
-    entries = []
-    skipped = []
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if _PROJECT_RE.fullmatch(line):
-            entries.append(ProjectEntry(line, lineno))
-            continue
-        skipped.append(errors.Finding(
-            source, lineno,
-            f"{line!r} is not 'namespace/name' or 'name'; skipped it, fix "
-            "the line", code="bad-project"))
-    return entries, skipped
 
 
 class ProjectState(enum.Enum):

@@ -109,14 +109,16 @@ def file_path(url: str) -> str | None:
     return urllib.request.url2pathname(parts.path)
 
 
-# Our own disk failing is not the index failing: ToolError, not retried.
+# Our own disk failing is not the index failing: not retried, and an
+# InputError (exit 2) like every failed local write (fileio), not a
+# ToolError.
 
 
 def _create(stack: contextlib.ExitStack, path: str) -> typing.BinaryIO:
     try:
         return stack.enter_context(open(path, "wb"))
     except OSError as exc:
-        raise errors.ToolError(
+        raise errors.InputError(
             f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
@@ -124,7 +126,7 @@ def _write(out: typing.BinaryIO, chunk: bytes) -> None:
     try:
         out.write(chunk)
     except OSError as exc:
-        raise errors.ToolError(
+        raise errors.InputError(
             f"cannot write {out.name}: {exc.strerror or exc}") from exc
 
 

@@ -35,12 +35,6 @@ from openstack_requirements import errors
 if TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import reqfile
 
-GLOBAL_REQUIREMENTS = "global-requirements.txt"
-UPPER_CONSTRAINTS = "upper-constraints.txt"
-BLACKLIST_NAMES = ("blacklist.txt", "denylist.txt")
-PROJECTS = "projects.txt"
-BACKPORTS = "backports.txt"
-
 
 class NotImplementedYet(errors.RequirementsError):
     exit_code = errors.EXIT_USAGE
@@ -92,7 +86,7 @@ def run(
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
-        return 130
+        return errors.EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. "| head") before the verdict was
         # written: exit as a shell does on SIGPIPE (128 + 13), never 0,
@@ -102,7 +96,7 @@ def run(
         with contextlib.suppress(OSError, ValueError):
             os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-        return 128 + 13
+        return errors.EXIT_BROKEN_PIPE
 
 
 def not_implemented(prog: str, issue: int) -> Callable[
@@ -121,39 +115,20 @@ def not_implemented(prog: str, issue: int) -> Callable[
 def shipped_dir() -> str:
     """Directory of the central lists shipped with this package.
 
-    A source checkout holds them beside the package; an installed package
-    has them under ``<prefix>/share/openstack-requirements``.
+    Looked for beside the package (a source checkout), then under this
+    interpreter's prefixes and the user's ``~/.local``.
     """
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    checkout = os.path.dirname(here)
-    if os.path.isfile(os.path.join(checkout, GLOBAL_REQUIREMENTS)):
-        return checkout
+    from openstack_requirements import lists
+
     home = os.path.expanduser("~/.local")
-    for prefix in (sys.prefix, sys.base_prefix, home):
-        candidate = os.path.join(prefix, "share", "openstack-requirements")
-        if os.path.isfile(os.path.join(candidate, GLOBAL_REQUIREMENTS)):
-            return candidate
-    raise errors.InputError(
-        "cannot find the shipped central lists; pass the directory "
-        "that holds global-requirements.txt explicitly"
-    )
-
-
-def blacklist_in(directory: str) -> str | None:
-    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``."""
-    for name in BLACKLIST_NAMES:
-        path = os.path.join(directory, name)
-        if os.path.exists(path):
-            return path
-    return None
+    return lists.shipped_dir((sys.prefix, sys.base_prefix, home))
 
 
 def read_doc(path: str) -> reqfile.RequirementsFile:
     """Parse the requirements file at *path*."""
-    from openstack_requirements import fileio
-    from openstack_requirements import reqfile
+    from openstack_requirements import lists
 
-    return reqfile.parse(fileio.read_text(path), source=path)
+    return lists.read_doc(path)
 
 
 def report(

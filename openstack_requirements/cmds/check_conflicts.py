@@ -21,7 +21,8 @@ from collections.abc import Sequence
 import typing
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import conflicts
@@ -97,10 +98,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if result.failures:
         print(f"FAILED: {len(result.failures)} conflict(s) among {count} "
               "installed distribution(s)", file=out)
-        return 1
+        return errors.EXIT_FINDINGS
     print(f"OK: no unexpected conflict among {count} installed "
           f"distribution(s) ({len(result.expected)} expected)", file=out)
-    return 0
+    return errors.EXIT_OK
 
 
 def main(

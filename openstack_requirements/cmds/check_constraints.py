@@ -18,7 +18,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 PROG = "check-constraints"
 EXAMPLE = (
@@ -52,23 +53,19 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    import os
-
     from openstack_requirements import check
+    from openstack_requirements import lists
     from openstack_requirements import project as project_mod
 
-    shipped = None
-    if not (args.upper and args.global_ and args.blacklist):
-        shipped = _cli.shipped_dir()
-    upper = args.upper or os.path.join(str(shipped), _cli.UPPER_CONSTRAINTS)
-    global_ = args.global_ or os.path.join(str(shipped),
-                                           _cli.GLOBAL_REQUIREMENTS)
-    blacklist = args.blacklist or _cli.blacklist_in(str(shipped))
-    global_doc = _cli.read_doc(global_).require_valid()
-    upper_doc = _cli.read_doc(upper).require_valid()
-    names: frozenset[str] = frozenset()
-    if blacklist:
-        names = frozenset(_cli.read_doc(blacklist).require_valid().by_name())
+    shipped = _cli.shipped_dir
+    # An empty option (-u '') means the shipped file, as it always did.
+    upper = lists.pick(args.upper or None, lists.UPPER_CONSTRAINTS, shipped)
+    global_ = lists.pick(args.global_ or None, lists.GLOBAL_REQUIREMENTS,
+                         shipped)
+    blacklist = lists.pick_blacklist(args.blacklist or None, shipped)
+    global_doc = lists.read_doc(global_).require_valid()
+    upper_doc = lists.read_doc(upper).require_valid()
+    names = lists.read_names(blacklist)
     project = project_mod.read(args.project)
     findings = check.check_against_constraints(
         project, global_doc, upper_doc, names, args.check_global)
@@ -80,7 +77,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                    "skipped": [f.as_dict() for f in project.skipped]},
                   out, indent=2)
         out.write("\n")
-        return 1 if findings else 0
+        return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
     for skipped in project.skipped:
         print(f"warning: {skipped}", file=out)
     _cli.report(out, findings)
@@ -91,7 +88,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         count = check.count_requirements(project)
         print(f"OK: {count} requirement(s) of {args.project} admit the "
               f"pins in {upper}", file=out)
-    return 1 if findings else 0
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 
 def main(

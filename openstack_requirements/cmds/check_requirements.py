@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-import typing
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import check
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 PROG = "check-requirements"
 EXAMPLE = (
@@ -73,42 +70,15 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "(default: pbr.build; '' accepts any)")
 
 
-def _names(path: str | None) -> frozenset[str]:
-    if path is None:
-        return frozenset()
-    doc = _cli.read_doc(path).require_valid()
-    return frozenset(doc.by_name())
-
-
-def read_lists(reqs: str) -> check.Lists:
-    """The central lists under the directory *reqs*."""
-    import os
-
-    from openstack_requirements import check
-    from openstack_requirements import errors
-
-    if not os.path.isdir(reqs):
-        raise errors.InputError(
-            "is not a directory; --reqs takes the central requirements "
-            "repo", source=reqs)
-    global_doc = _cli.read_doc(
-        os.path.join(reqs, _cli.GLOBAL_REQUIREMENTS)).require_valid()
-    backports = os.path.join(reqs, _cli.BACKPORTS)
-    return check.Lists(
-        global_doc,
-        _names(_cli.blacklist_in(reqs)),
-        _names(backports if os.path.exists(backports) else None),
-    )
-
-
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     from openstack_requirements import check
+    from openstack_requirements import lists as lists_mod
     from openstack_requirements import project as project_mod
 
     reqs = args.reqs if args.reqs is not None else _cli.shipped_dir()
-    lists = read_lists(reqs)
+    lists = lists_mod.read_check_lists(reqs)
     src = args.src_dir
     committed = not args.local and os.path.exists(os.path.join(src, ".git"))
     project = project_mod.read(src, committed=committed)
@@ -122,7 +92,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
         from openstack_requirements import constraints
 
-        upper = os.path.join(reqs, _cli.UPPER_CONSTRAINTS)
+        upper = os.path.join(reqs, lists_mod.UPPER_CONSTRAINTS)
         pins = constraints.versions_by_name(
             _cli.read_doc(upper) if os.path.exists(upper) else None)
         lists = dataclasses.replace(lists, pins=pins)
@@ -156,7 +126,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"OK: {count} requirement(s) in {len(files)} file(s) of "
               f"{src} ({what}, branch {args.branch}) match {reqs}",
               file=out)
-    return 1 if findings else 0
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 
 def main(

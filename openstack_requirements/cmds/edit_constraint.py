@@ -51,15 +51,14 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, out: TextIO) -> int:
-    import re
-
     from openstack_requirements import constraint_edit
     from openstack_requirements import errors
     from openstack_requirements import fileio
+    from openstack_requirements import requirement
 
     path = args.constraints
     name = args.name
-    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", name):
+    if not requirement.NAME_RE.fullmatch(name):
         raise errors.InputError(
             f"{name!r} is not a distribution name; give NAME as it is "
             "on PyPI, e.g. oslo.db")
@@ -69,7 +68,7 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
         # -- I/O below this line
         fileio.atomic_write(path, result.doc.render())
     print(f"{path}: {name} {result.action.value}", file=out)
-    return 0
+    return errors.EXIT_OK
 
 
 def main(

@@ -705,14 +705,13 @@ def _check_pins(path: str, pins: Mapping[str, str]) -> None:
     An artifact comes from another machine: a "version" holding a
     newline or a marker must not inject lines into the constraints.
     """
-    import re
-
     from packaging.version import InvalidVersion
     from packaging.version import Version
 
+    from openstack_requirements import requirement
+
     for name, version in pins.items():
-        if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?",
-                            name, re.ASCII):
+        if not requirement.NAME_RE.fullmatch(name):
             raise errors.InputError(
                 f"pin {name!r} is not a distribution name; remake the "
                 "artifact with 'generate-constraints freeze'", source=path)

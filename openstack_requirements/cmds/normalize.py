@@ -20,7 +20,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 PROG = "normalize-requirements"
 EXAMPLE = (
@@ -57,7 +58,7 @@ def _normalize(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{args.file}: {state}", file=out)
     else:
         out.write(text)
-    return 0
+    return errors.EXIT_OK
 
 
 def main(

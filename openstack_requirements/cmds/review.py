@@ -25,7 +25,7 @@ import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements.cmds import _index
+from openstack_requirements.cmds import _jsonapi
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import reqfile
@@ -69,20 +69,20 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "3.10-3.13)")
     parser.add_argument("--json", action="store_true",
                         help="print the report as JSON")
-    _index.add_index_args(parser)
+    _jsonapi.add_index_args(parser)
 
 
 def _optional_list(
     path: str | None, name: str
 ) -> reqfile.RequirementsFile | None:
     from openstack_requirements import errors
+    from openstack_requirements import lists
 
-    if path is None:
-        try:
-            path = os.path.join(_cli.shipped_dir(), name)
-        except errors.InputError:
-            return None
-    return _cli.read_doc(path).require_valid()
+    try:
+        path = lists.pick(path, name, _cli.shipped_dir)
+    except errors.InputError:  # no shipped lists: review without them
+        return None
+    return lists.read_doc(path).require_valid()
 
 
 def _review(
@@ -94,8 +94,11 @@ def _review(
     import json
     import re
 
+    from packaging.markers import default_environment
+
+    from openstack_requirements import distro as distro_mod
     from openstack_requirements import errors
-    from openstack_requirements import indexclient
+    from openstack_requirements import lists
     from openstack_requirements import requirement
     from openstack_requirements import review
 
@@ -104,8 +107,8 @@ def _review(
     except requirement.InvalidRequirement as exc:
         raise errors.InputError(f"{exc}; give NAME[SPEC], e.g. "
                                 "'requests>=2.32'", "requirement") from exc
-    global_doc = _optional_list(args.global_, _cli.GLOBAL_REQUIREMENTS)
-    upper_doc = _optional_list(args.upper, _cli.UPPER_CONSTRAINTS)
+    global_doc = _optional_list(args.global_, lists.GLOBAL_REQUIREMENTS)
+    upper_doc = _optional_list(args.upper, lists.UPPER_CONSTRAINTS)
     for python in args.python or ():
         if not re.fullmatch(r"\d+\.\d+", python):
             raise errors.InputError(
@@ -120,12 +123,14 @@ def _review(
             raise errors.InputError(
                 f"--old-minimum {args.old_minimum!r} is not a PEP 440 "
                 "version, e.g. 2.31.0") from exc
-    pythons = tuple(args.python or ()) or review.pythons_from(upper_doc)
-    client = _index.client(args)
+    host = {k: str(v) for k, v in default_environment().items()}
+    pythons = (tuple(args.python or ())
+               or review.pythons_from(upper_doc, host))
+    client = _jsonapi.client(args)
     # -- I/O below this line
     project = client.project(req.name)
     info = (distro(req.name) if distro is not None
-            else indexclient.debian_lookup(req.name, env=os.environ))
+            else distro_mod.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
@@ -136,8 +141,9 @@ def _review(
         out.write("\n")
     else:
         out.write(review.render(report))
-    return 0 if report.status in (review.Status.OK,
-                                  review.Status.NOTE) else 1
+    if report.status in (review.Status.OK, review.Status.NOTE):
+        return errors.EXIT_OK
+    return errors.EXIT_FINDINGS
 
 
 def main(

@@ -26,6 +26,7 @@ from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import policy
     from openstack_requirements import sync
 
 PROG = "update-requirements"
@@ -45,7 +46,7 @@ global entry has none, its own lower bound).  A name missing from the
 global list is an error (hard mode, the default; NON_STANDARD_REQS=1 drops
 it with a warning) or passed through (-s).  Exit 0 when done, 1 when a
 name is missing, --dry-run would change files or --all skipped a
-projects.txt line, 2 on bad input."""
+projects.txt line (one validate-projects rejects), 2 on bad input."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -87,22 +88,17 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _read_central(source: str, verbose: bool, out: TextIO) -> sync.Central:
+    from openstack_requirements import lists
     from openstack_requirements import sync
 
-    path = os.path.join(source, _cli.GLOBAL_REQUIREMENTS)
-    if not os.path.lexists(path):
-        raise errors.InputError(
-            f"no {_cli.GLOBAL_REQUIREMENTS} here; pass --source DIR naming "
-            "the directory that holds it", source=path)
-    global_doc = _cli.read_doc(path)
-    blacklist = _cli.blacklist_in(source)
-    blacklist_doc = _cli.read_doc(blacklist) if blacklist else None
+    global_doc, blacklist_doc = lists.read_sync_lists(source)
     central = sync.central(global_doc, blacklist_doc)
     if verbose:
-        print(f"Read {path}: {len(central.entries)} names", file=out)
-        if blacklist:
-            print(f"Read {blacklist}: {len(central.blacklist)} names",
-                  file=out)
+        print(f"Read {global_doc.source}: {len(central.entries)} names",
+              file=out)
+        if blacklist_doc is not None:
+            print(f"Read {blacklist_doc.source}: "
+                  f"{len(central.blacklist)} names", file=out)
     return central
 
 
@@ -154,7 +150,7 @@ def _sync_one(
 
 
 def _find(
-    root: str, entry: sync.ProjectEntry, source: str
+    root: str, entry: policy.ProjectEntry, source: str
 ) -> str | errors.Finding | None:
     """The project's directory, or None when it is not there.
 
@@ -172,13 +168,18 @@ def _find(
     return found
 
 
+def _line(finding: errors.Finding) -> int:
+    return finding.lineno or 0
+
+
 def _sync_all(
     args: argparse.Namespace,
     central: sync.Central,
     options: sync.Options,
     out: TextIO,
 ) -> int:
-    from openstack_requirements import fileio
+    from openstack_requirements import lists
+    from openstack_requirements import policy
     from openstack_requirements import sync
 
     root = args.all
@@ -186,8 +187,11 @@ def _sync_all(
         raise errors.InputError(
             "not a directory; pass the directory holding the projects",
             source=root)
-    source = os.path.join(args.source, _cli.PROJECTS)
-    entries, skipped = sync.project_entries(fileio.read_text(source), source)
+    source = os.path.join(args.source, lists.PROJECTS)
+    # The grammar of validate-projects: a line it rejects is skipped
+    # here; its findings on the file's form (order) are its business.
+    entries, findings = lists.read_projects(source)
+    skipped = policy.rejected_lines(entries, findings)
     missing: list[str] = []
     states: list[sync.ProjectState] = []
     worst = errors.EXIT_OK
@@ -208,7 +212,7 @@ def _sync_all(
         print(sync.project_line(entry.name, states[-1], changed,
                                 args.dry_run), file=out)
         worst = max(worst, code)
-    for finding in skipped:
+    for finding in sorted(skipped, key=_line):
         print(f"warning: {finding}", file=out)
         worst = max(worst, errors.EXIT_FINDINGS)
     for line in sync.summary(states, missing, len(skipped), root,

@@ -19,7 +19,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 PROG = "validate-constraints"
 EXAMPLE = (
@@ -74,7 +75,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             _cli.report(out, section)
         if findings:
             print(f"{len(findings)} problem(s) found", file=out)
-    return 1 if findings else 0
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 
 def main(

@@ -20,7 +20,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
-from openstack_requirements.cmds import _cli
+from openstack_requirements import errors
+from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 PROG = "validate-projects"
 EXAMPLE = (
@@ -42,18 +43,16 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    from openstack_requirements import fileio
-    from openstack_requirements import policy
+    from openstack_requirements import lists
 
-    text = fileio.read_text(args.projects)
-    findings = policy.check_projects(text, args.projects)
+    findings = lists.read_projects(args.projects)[1]
     if args.json:
         _cli.report_json(out, findings)
     else:
         _cli.report(out, findings)
         if findings:
             print(f"{len(findings)} problem(s) found", file=out)
-    return 1 if findings else 0
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 
 def main(

@@ -24,7 +24,7 @@ import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements.cmds import _index
+from openstack_requirements.cmds import _jsonapi
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import indexclient
@@ -65,7 +65,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         help="parallel index requests (default 8)")
     parser.add_argument("--json", action="store_true",
                         help="print the releases as JSON")
-    _index.add_index_args(parser)
+    _jsonapi.add_index_args(parser)
 
 
 def parse_since(text: str) -> datetime.datetime:
@@ -102,11 +102,12 @@ def _since(args: argparse.Namespace) -> datetime.datetime:
 def _list(
     path: str | None, name: str
 ) -> reqfile.RequirementsFile | None:
+    from openstack_requirements import lists
+
     if path == "":
         return None
-    if path is None:
-        path = os.path.join(_cli.shipped_dir(), name)
-    return _cli.read_doc(path).require_valid()
+    return lists.read_doc(
+        lists.pick(path, name, _cli.shipped_dir)).require_valid()
 
 
 def _fetch_all(
@@ -138,12 +139,13 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from openstack_requirements import errors
+    from openstack_requirements import lists
     from openstack_requirements import releases
     from openstack_requirements import requirement
 
     since = _since(args)
-    global_doc = _list(args.global_, _cli.GLOBAL_REQUIREMENTS)
-    upper_doc = _list(args.upper, _cli.UPPER_CONSTRAINTS)
+    global_doc = _list(args.global_, lists.GLOBAL_REQUIREMENTS)
+    upper_doc = _list(args.upper, lists.UPPER_CONSTRAINTS)
     names = releases.names_of(global_doc, upper_doc)
     if args.name:
         names = sorted({requirement.canonical_name(n) for n in args.name})
@@ -158,7 +160,7 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
                 else "no list was given")
             + "; give a --global or --upper file with requirements, "
             "or --name NAME")
-    client = _index.client(args)
+    client = _jsonapi.client(args)
     # -- I/O below this line
     projects, missing, failed = _fetch_all(client, names, args.jobs)
     found = releases.what_broke(projects, since, global_doc, upper_doc)
@@ -186,7 +188,7 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
             print(f"failed: {failure}", file=out)
     if failed:
         return errors.EXIT_TOOL
-    return 1 if allowed else 0
+    return errors.EXIT_FINDINGS if allowed else errors.EXIT_OK
 
 
 def main(

@@ -79,11 +79,11 @@ class TestProjectsProperties(base.TestCase):
         unique = {key(p): p for p in pairs}
         lines = [f"{a}/{b}" for a, b in sorted(unique.values(), key=key)]
         text = "".join(line + "\n" for line in lines)
-        self.assertEqual([], policy.check_projects(text, "p"))
+        self.assertEqual([], policy.parse_projects(text, "p")[1])
         if len(lines) > 1:
             # Unique keys sort strictly, so the reverse is out of order.
             backwards = "".join(ln + "\n" for ln in reversed(lines))
-            found = policy.check_projects(backwards, "p")
+            found = policy.parse_projects(backwards, "p")[1]
             self.assertEqual({"sorted"}, {f.code for f in found})
 
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""policy.check_projects: the projects.txt dialect."""
+"""policy.parse_projects: the one projects.txt grammar."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from openstack_requirements.tests import base
 
 
 def check(text: str) -> list[str]:
-    return [str(f) for f in policy.check_projects(text, "p.txt")]
+    return [str(f) for f in policy.parse_projects(text, "p.txt")[1]]
 
 
 class TestCheckProjects(base.TestCase):
@@ -66,3 +66,50 @@ class TestCheckProjects(base.TestCase):
     def test_crlf_fails(self) -> None:
         self.assertEqual(["p.txt:1: CRLF line ending; use '\\n'"],
                          check("a/b\r\n"))
+
+    def test_entries_and_rejected_lines(self) -> None:
+        # Moved from sync.project_entries, which also took a bare name
+        # ("swift") and passed comments and blank lines over; there is one
+        # grammar now, validate-projects': 'namespace/name' lines only.
+        text = ("# projects\nopenstack/nova\nswift  # comment\n\n"
+                "../../x\n/abs\na/b/c\nopenstack/..\n./a\n")
+        entries, findings = policy.parse_projects(text, "projects.txt")
+        self.assertEqual([("openstack/nova", 2)],
+                         [(e.name, e.lineno) for e in entries])
+        hint = "one project per line, no spaces or comments"
+        self.assertEqual([
+            f"projects.txt:1: expected 'namespace/name', found "
+            f"'# projects'; {hint}",
+            f"projects.txt:3: expected 'namespace/name', found "
+            f"'swift  # comment'; {hint}",
+            "projects.txt:4: blank line; remove it",
+            f"projects.txt:5: expected 'namespace/name', found '../../x'; "
+            f"{hint}",
+            f"projects.txt:6: expected 'namespace/name', found '/abs'; "
+            f"{hint}",
+            f"projects.txt:7: expected 'namespace/name', found 'a/b/c'; "
+            f"{hint}",
+            f"projects.txt:8: expected 'namespace/name', found "
+            f"'openstack/..'; {hint}",
+            f"projects.txt:9: expected 'namespace/name', found './a'; "
+            f"{hint}",
+        ], [str(f) for f in findings])
+
+    def test_duplicate_is_not_an_entry(self) -> None:
+        entries, findings = policy.parse_projects(
+            "a/b_c\na/b-c\n", "p.txt")
+        self.assertEqual([("a/b_c", 1)],
+                         [(e.name, e.lineno) for e in entries])
+        self.assertEqual(["duplicate"], [f.code for f in findings])
+
+    def test_out_of_order_line_stays_an_entry(self) -> None:
+        entries, findings = policy.parse_projects("a/c\na/b\n", "p.txt")
+        self.assertEqual(["a/c", "a/b"], [e.name for e in entries])
+        self.assertEqual(["sorted"], [f.code for f in findings])
+
+    def test_candidates(self) -> None:
+        self.assertEqual(
+            ["src/openstack/nova", "src/nova"],
+            policy.ProjectEntry("openstack/nova", 1).candidates("src"))
+        self.assertEqual(["src/nova"],
+                         policy.ProjectEntry("nova", 1).candidates("src"))

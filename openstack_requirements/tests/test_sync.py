@@ -449,28 +449,6 @@ class TestReport(base.TestCase):
 
 
 class TestProjectsList(base.TestCase):
-    def test_entries_and_skipped_lines(self) -> None:
-        text = ("# projects\nopenstack/nova\nswift  # comment\n\n"
-                "../../x\n/abs\na/b/c\nopenstack/..\n./a\n")
-        entries, skipped = sync.project_entries(text, "projects.txt")
-        self.assertEqual([("openstack/nova", 2), ("swift", 3)],
-                         [(e.name, e.lineno) for e in entries])
-        hint = "is not 'namespace/name' or 'name'; skipped it, fix the line"
-        self.assertEqual([
-            f"projects.txt:5: '../../x' {hint}",
-            f"projects.txt:6: '/abs' {hint}",
-            f"projects.txt:7: 'a/b/c' {hint}",
-            f"projects.txt:8: 'openstack/..' {hint}",
-            f"projects.txt:9: './a' {hint}",
-        ], [str(f) for f in skipped])
-
-    def test_candidates(self) -> None:
-        self.assertEqual(
-            ["src/openstack/nova", "src/nova"],
-            sync.ProjectEntry("openstack/nova", 1).candidates("src"))
-        self.assertEqual(["src/nova"],
-                         sync.ProjectEntry("nova", 1).candidates("src"))
-
     def test_project_state(self) -> None:
         state = sync.project_state
         self.assertEqual(

@@ -135,7 +135,7 @@ class TestHttp(base.TestCase):
 
     def test_error_local_disk_is_not_retried(self) -> None:
         path = os.path.join(self.make_dir(), "no-dir", "f")
-        exc = self.assertRaises(errors.ToolError, self.http.sha256,
+        exc = self.assertRaises(errors.InputError, self.http.sha256,
                                 self.server.root + "/f", path)
         self.assertNotIsInstance(exc, transport.IndexUnavailableError)
         self.assertEqual(f"cannot write {path}: No such file or directory",

@@ -473,14 +473,16 @@ class TestAll(UpdateTestCase):
                          texts(os.path.join(self.tmp, "x", "y")))
         self.assertEqual("six  # MIT\n", base.read(
             os.path.join(self.root, "gamma", "requirements.txt")))
-        hint = "is not 'namespace/name' or 'name'; skipped it, fix the line"
+        # The grammar of validate-projects (policy.parse_projects).
+        hint = ("expected 'namespace/name', found {!r}; one project per "
+                "line, no spaces or comments")
         real = os.path.realpath(outside)
         self.assertTrue(out.endswith(
             "== x/gamma: changed 1 file(s)\n"
-            f"warning: {projects}:1: '../outside' {hint}\n"
-            f"warning: {projects}:2: '{outside}' {hint}\n"
-            f"warning: {projects}:3: '../x/y' {hint}\n"
-            f"warning: {projects}:4: 'x/../../outside' {hint}\n"
+            f"warning: {projects}:1: {hint.format('../outside')}\n"
+            f"warning: {projects}:2: {hint.format(outside)}\n"
+            f"warning: {projects}:3: {hint.format('../x/y')}\n"
+            f"warning: {projects}:4: {hint.format('x/../../outside')}\n"
             f"warning: {projects}:5: {self.root}/linked leads to {real}, "
             f"outside {self.root}; skipped it\n"
             "1 project(s): 1 changed, 0 up to date, 0 failed, 0 missing, "

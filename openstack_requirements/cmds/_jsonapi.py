@@ -10,7 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Options shared by the commands that ask the package index."""
+"""Options for the package index JSON API client (``indexclient``).
+
+Shared by the commands that ask the index's JSON API about projects
+(review-requirement, what-broke); not pip/uv index options.
+"""
 
 from __future__ import annotations
 
