@@ -34,6 +34,9 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 import dataclasses
 import re
+import typing
+
+from packaging.utils import canonicalize_version
 
 from openstack_requirements import errors
 from openstack_requirements import policy
@@ -42,6 +45,9 @@ from openstack_requirements import reqfile
 from openstack_requirements.requirement import Requirement
 
 #: The build backend the main branch requires by default.
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements.lists import Lists
+
 DEFAULT_BUILD_BACKEND = "pbr.build"
 MAIN_BRANCHES = ("master", "main")
 #: Operators that exclude versions; a project may only use the global
@@ -59,18 +65,6 @@ def is_main(branch: str) -> bool:
 
 def is_stable(branch: str) -> bool:
     return branch.startswith(("stable/", "unmaintained/"))
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Lists:
-    """The central lists a project is checked against."""
-
-    global_doc: reqfile.RequirementsFile
-    blacklist: frozenset[str] = frozenset()  # canonical names
-    backports: frozenset[str] = frozenset()  # canonical names
-    #: canonical name -> pinned versions, to suggest a lower bound.
-    pins: Mapping[str, tuple[str, ...]] = dataclasses.field(
-        default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -109,7 +103,6 @@ def is_backport_marker(req: Requirement) -> bool:
 
 def exclusions(req: Requirement) -> set[tuple[str, str]]:
     """The ``!=``/``<``/``<=`` specifiers, versions canonicalised."""
-    from packaging.utils import canonicalize_version
 
     out = set()
     for spec in req.specifiers:

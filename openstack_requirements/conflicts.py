@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 import dataclasses
 
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement
+
 from openstack_requirements import errors
 from openstack_requirements import requirement
 
@@ -78,8 +81,6 @@ def find(
     Requirements of extras are not checked (nothing says an extra was
     asked for); markers are evaluated in *env*.
     """
-    from packaging.requirements import InvalidRequirement
-    from packaging.requirements import Requirement
 
     installed = unique(dists)
     versions = {d.canonical: d.version for d in installed}

@@ -29,6 +29,10 @@ import enum
 import hashlib
 import re
 
+from packaging import markers
+from packaging.version import InvalidVersion
+from packaging.version import Version
+
 from openstack_requirements import errors
 from openstack_requirements import policy
 from openstack_requirements import reqfile
@@ -275,7 +279,6 @@ def split_universal(
     :raises ToolError: when two lines pin one name for one version (the
         resolve was not universal).
     """
-    from packaging import markers
 
     lines: list[tuple[int, str, Pin, markers.Marker | None]] = []
     for lineno, raw in enumerate(text.split("\n"), 1):
@@ -352,8 +355,6 @@ def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _version_key(version: str) -> tuple[int, object, str]:
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
 
     try:
         return (0, Version(version), version)

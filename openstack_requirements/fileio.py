@@ -10,18 +10,27 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Reading and atomically writing files: the only code that opens them."""
+"""Reading and atomically writing the files users give us. Files.
+
+Every command reads its inputs and writes its outputs here: decoding
+with the file and line named, temp file + rename, locks.  Modules that
+keep files of their own (venv logs, the mirror directory, downloads)
+open them themselves.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Sequence
+from concurrent import futures
 import contextlib
 import errno
 import fcntl
 import os
+import re
 import stat
 import sys
+import tempfile
 
 from openstack_requirements import errors
 
@@ -117,7 +126,6 @@ def _umask() -> int:
 
 def _open_stream(path: str) -> int | None:
     """The file descriptor *path* names (``/dev/stdout``), or None."""
-    import re
 
     path = os.path.normpath(path)
     named = {"/dev/stdout": 1, "/dev/stderr": 2}
@@ -194,7 +202,6 @@ def atomic_write(path: str, text: str) -> bool:
                 return False
         except errors.InputError:
             pass
-    import tempfile  # only writers pay for it
 
     directory = os.path.dirname(target)
     try:
@@ -271,7 +278,6 @@ def _fsync_all(fds: Sequence[int]) -> None:
         for fd in fds:
             os.fsync(fd)
         return
-    from concurrent import futures
 
     with futures.ThreadPoolExecutor(max_workers=min(8, len(fds))) as pool:
         list(pool.map(os.fsync, fds))
@@ -300,8 +306,6 @@ def write_all(files: Sequence[tuple[str, str]]) -> list[str]:
                 if name is not None:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(name)
-
-    import tempfile
 
     opened: list[int] = []
     path = ""

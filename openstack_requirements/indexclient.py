@@ -23,9 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import time
+from urllib.parse import quote
 
 from openstack_requirements import errors
 from openstack_requirements import fileio
@@ -82,7 +84,6 @@ class Client:
             + "; answers are cached for an hour"))
 
     def url_for(self, name: str) -> str:
-        from urllib.parse import quote
 
         canonical = requirement.canonical_name(name)
         return f"{json_api_root(self.index_url)}/{quote(canonical)}/json"
@@ -95,7 +96,6 @@ class Client:
         return os.path.join(self.cache_dir, f"{name}-{digest}.json")
 
     def _cached(self, url: str, path: str | None) -> object | None:
-        import json
 
         if path is None or not os.path.exists(path):
             return None
@@ -113,7 +113,6 @@ class Client:
         return entry.get("data")
 
     def _store(self, url: str, path: str | None, data: object) -> None:
-        import json
 
         if path is None:
             return
@@ -145,7 +144,6 @@ class Client:
         return releases.parse_project(self.fetch(name), self.url_for(name))
 
     def _get(self, url: str) -> object:
-        import json
 
         try:
             body = self._transport.get(url, accept="application/json").body

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
+import dataclasses
 import os
 
-from openstack_requirements import check
 from openstack_requirements import errors
 from openstack_requirements import fileio
 from openstack_requirements import policy
@@ -43,7 +44,19 @@ BACKPORTS = "backports.txt"
 SHARE_DIR = os.path.join("share", "openstack-requirements")
 
 
-def shipped_dir(prefixes: Iterable[str]) -> str:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Lists:
+    """The central lists a project is checked against."""
+
+    global_doc: reqfile.RequirementsFile
+    blacklist: frozenset[str] = frozenset()  # canonical names
+    backports: frozenset[str] = frozenset()  # canonical names
+    #: canonical name -> pinned versions, to suggest a lower bound.
+    pins: Mapping[str, tuple[str, ...]] = dataclasses.field(
+        default_factory=dict)
+
+
+def locate_shipped(prefixes: Iterable[str]) -> str:
     """Directory of the central lists shipped with this package.
 
     A source checkout holds them beside the package; an installed package
@@ -126,7 +139,7 @@ def read_sync_lists(
     return read_doc(path), read_doc(blacklist) if blacklist else None
 
 
-def read_check_lists(reqs: str) -> check.Lists:
+def read_check_lists(reqs: str) -> Lists:
     """The lists check-requirements needs, from the directory *reqs*.
 
     :raises InputError: *reqs* is not a directory (``--reqs``), or its
@@ -139,7 +152,7 @@ def read_check_lists(reqs: str) -> check.Lists:
     global_doc = read_doc(
         os.path.join(reqs, GLOBAL_REQUIREMENTS)).require_valid()
     backports = os.path.join(reqs, BACKPORTS)
-    return check.Lists(
+    return Lists(
         global_doc,
         read_names(blacklist_in(reqs)),
         read_names(backports if os.path.exists(backports) else None),

@@ -11,6 +11,7 @@
 # under the License.
 
 """A project's requirement files: locate, read, split into sections.
+Files (and git, a process, for ``committed=True``).
 
 The one reader of a project: ``update-requirements`` edits what it
 returns and ``check-requirements``/``check-constraints`` check it.  Each
@@ -28,8 +29,10 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import os
+import subprocess
 
 from openstack_requirements import errors
+from openstack_requirements import fileio
 from openstack_requirements import pyproject
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
@@ -286,7 +289,6 @@ def read(root: str, committed: bool = False) -> Project:
     _check_root(root)
     if committed:
         return from_texts(read_git(root), root)
-    from openstack_requirements import fileio
 
     real_root = os.path.realpath(root)
     texts: dict[str, str] = {}
@@ -322,7 +324,6 @@ def read_git(
     :raises ToolError: git failed (*root* is not a git work tree, or has
         no commit).
     """
-    from openstack_requirements import fileio
 
     if run is None:
         run = _git
@@ -337,7 +338,6 @@ def read_git(
 
 
 def _git(argv: list[str]) -> bytes:
-    import subprocess
 
     try:
         result = subprocess.run(argv, capture_output=True, check=False)

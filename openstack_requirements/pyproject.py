@@ -23,11 +23,17 @@ other table stay exactly as written.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import re
 import typing
+
+import tomlkit
+from tomlkit.exceptions import ParseError as TOMLError
+from tomlkit.items import String
+from tomlkit.items import StringType
 
 from openstack_requirements import errors
 from openstack_requirements import reqfile
@@ -84,7 +90,6 @@ class PyProject:
         or more strings (each a line's ``raw``); untouched strings keep
         their quoting and comments.
         """
-        import tomlkit
 
         doc = tomlkit.parse(self.text)
         for array in self.arrays:
@@ -109,14 +114,11 @@ class PyProject:
 
 
 def _is_literal(item: object) -> bool:
-    from tomlkit.items import String
-    from tomlkit.items import StringType
 
     return isinstance(item, String) and item.type is StringType.SLL
 
 
 def _string(value: str, literal: bool) -> tomlkit.items.String:
-    import tomlkit
 
     return tomlkit.string(value, literal=literal and "'" not in value)
 
@@ -141,7 +143,6 @@ class _Locator:
     """
 
     def __init__(self, text: str) -> None:
-        import bisect
 
         self.text = text
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -276,8 +277,6 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
     :raises ParseError: the text is not TOML, or a requirement list or
         [build-system] has the wrong shape.
     """
-    import tomlkit
-    from tomlkit.exceptions import ParseError as TOMLError
 
     try:
         doc = tomlkit.parse(text)

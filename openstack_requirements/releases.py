@@ -24,14 +24,14 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 import dataclasses
 import datetime
-import typing
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import reqfile
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from packaging.version import Version
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -131,8 +131,6 @@ class Project:
 
 
 def _version(text: str) -> Version | None:
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
 
     try:
         return Version(text)
@@ -267,7 +265,6 @@ def specifiers_for(
 
 
 def _admits(specifiers: Iterable[str], release: Release) -> tuple[bool, str]:
-    from packaging.specifiers import SpecifierSet
 
     if release.yanked:
         return False, "yanked"

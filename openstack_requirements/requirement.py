@@ -22,11 +22,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import typing
 
-if typing.TYPE_CHECKING:  # pragma: no cover - imports for annotations only
-    from packaging.markers import Marker
-    from packaging.specifiers import SpecifierSet
+from packaging.markers import InvalidMarker
+from packaging.markers import Marker
+from packaging.specifiers import InvalidSpecifier
+from packaging.specifiers import Specifier
+from packaging.specifiers import SpecifierSet
 
 #: A PEP 508 distribution name (and, by PEP 685, an extra): letters and
 #: digits, with ``.`` ``_`` ``-`` inside.  The one copy of the pattern;
@@ -104,22 +105,18 @@ class Requirement:
 
 @functools.lru_cache(maxsize=4096)
 def _specifier_set(text: str) -> SpecifierSet:
-    from packaging.specifiers import SpecifierSet
 
     return SpecifierSet(text)
 
 
 @functools.lru_cache(maxsize=1024)
 def _marker(text: str) -> Marker:
-    from packaging.markers import Marker
 
     return Marker(text)
 
 
 @functools.lru_cache(maxsize=8192)
 def _normalise_specifier(text: str) -> str:
-    from packaging.specifiers import InvalidSpecifier
-    from packaging.specifiers import Specifier
 
     try:
         return str(Specifier(text))
@@ -131,7 +128,6 @@ def _normalise_specifier(text: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _check_marker(text: str) -> None:
-    from packaging.markers import InvalidMarker
 
     try:
         _marker(text)

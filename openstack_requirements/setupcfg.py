@@ -28,6 +28,9 @@ import dataclasses
 import functools
 import typing
 
+import parsley
+from parsley import ParseError as GrammarError
+
 from openstack_requirements import errors
 from openstack_requirements import reqfile
 
@@ -67,7 +70,6 @@ _HINT = (
 @functools.lru_cache(maxsize=1)
 def _grammar() -> Callable[[object], typing.Any]:
     # Compiling the grammar costs ~0.1 s: do it once, on first use.
-    import parsley
 
     return typing.cast("Callable[[object], typing.Any]",
                        parsley.makeGrammar(GRAMMAR, {}))
@@ -209,7 +211,6 @@ def _tokens(lines: list[str]) -> list[tuple[str, str]]:
 def _parse_section(
     section: str, source: str, offset: int
 ) -> tuple[Extra | str, ...]:
-    from parsley import ParseError as GrammarError
 
     lines = _split_lines(section)
     grammar = _grammar()

@@ -34,9 +34,14 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
+import difflib
 import enum
 import itertools
 import re
+
+from packaging.specifiers import Specifier
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from openstack_requirements import errors
 from openstack_requirements import policy
@@ -354,8 +359,6 @@ def _own_lower(spec: str) -> list[_Minimum]:
 
 
 def _valid_version(version: str) -> bool:
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
 
     try:
         Version(version)
@@ -366,7 +369,6 @@ def _valid_version(version: str) -> bool:
 
 def _implied_cap(minimum: _Minimum) -> str | None:
     """The cap a compatible release (or a '==V.*' pin) also set."""
-    from packaging.version import Version
 
     release = list(Version(minimum.version).release)
     if minimum.written.startswith("~=") and len(release) > 1:
@@ -379,9 +381,6 @@ def _implied_cap(minimum: _Minimum) -> str | None:
 
 def _excluded(version: str, others: Iterable[str]) -> str | None:
     """The central specifier that excludes exactly *version*, if any."""
-    from packaging.specifiers import Specifier
-    from packaging.version import InvalidVersion
-    from packaging.version import Version
 
     try:
         parsed = Version(version)
@@ -619,7 +618,6 @@ def split_lines(text: str) -> list[str]:
 
 def unified_diff(file_plan: FilePlan) -> str:
     """A unified diff of one file, ``a/FILE`` to ``b/FILE``."""
-    import difflib
 
     lines = []
     for line in difflib.unified_diff(

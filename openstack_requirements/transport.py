@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The one HTTP(S) and file:// transport of the index clients.  Does I/O.
+"""The one HTTP(S) and file:// transport of the index clients. Network.
 
 Both index clients fetch through :class:`Transport`: the JSON API client
 (:mod:`openstack_requirements.indexclient`, for review-requirement and
@@ -38,15 +38,18 @@ from __future__ import annotations
 from collections.abc import Callable
 import contextlib
 import dataclasses
+import gzip
 import hashlib
+import http.client
+import ssl
 import threading
 import time
 import typing
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from openstack_requirements import errors
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    import urllib.request
 
 DEFAULT_TIMEOUT = 15.0  # seconds per socket operation, as pip's --timeout
 DEFAULT_RETRIES = 3  # attempts after the first one
@@ -100,8 +103,6 @@ class Response:
 
 def file_path(url: str) -> str | None:
     """The local path of a ``file://`` *url*; None for other schemes."""
-    import urllib.parse
-    import urllib.request
 
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "file":
@@ -173,7 +174,6 @@ class Transport:
         :raises NotFoundError: nothing there (404/410, no such file).
         :raises IndexUnavailableError: no usable answer after retries.
         """
-        import gzip
 
         def read(answer: Answer) -> Response:
             data = answer.body.read()  # IncompleteRead if cut short
@@ -242,9 +242,6 @@ class Transport:
 
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
         """The opener, with its TLS context, for the host of *url*."""
-        import ssl
-        import urllib.parse
-        import urllib.request
 
         host = urllib.parse.urlsplit(url).netloc.lower()
         with self._lock:
@@ -263,9 +260,6 @@ class Transport:
         accept: str | None,
         gzip: bool,
     ) -> T:
-        import http.client
-        import urllib.error
-        import urllib.request
 
         headers = {"User-Agent": USER_AGENT}
         if accept:

@@ -121,7 +121,7 @@ def shipped_dir() -> str:
     from openstack_requirements import lists
 
     home = os.path.expanduser("~/.local")
-    return lists.shipped_dir((sys.prefix, sys.base_prefix, home))
+    return lists.locate_shipped((sys.prefix, sys.base_prefix, home))
 
 
 def read_doc(path: str) -> reqfile.RequirementsFile:

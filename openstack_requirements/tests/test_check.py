@@ -19,6 +19,7 @@ import textwrap
 
 from openstack_requirements import check
 from openstack_requirements import errors
+from openstack_requirements import lists as lists_mod
 from openstack_requirements import project as project_mod
 from openstack_requirements import reqfile
 from openstack_requirements.tests import base
@@ -27,15 +28,15 @@ REQS = os.path.join(base.FILES_DIR, "check", "reqs")
 GLOBAL = os.path.join(REQS, "global-requirements.txt")
 
 
-def lists() -> check.Lists:
+def lists() -> lists_mod.Lists:
     def doc(name: str) -> reqfile.RequirementsFile:
         path = os.path.join(REQS, name)
         return reqfile.parse(base.read(path), path)
 
     pins = {"six": ("1.17.0",)}
-    return check.Lists(doc("global-requirements.txt"),
-                       frozenset(doc("blacklist.txt").by_name()),
-                       frozenset(doc("backports.txt").by_name()), pins)
+    return lists_mod.Lists(doc("global-requirements.txt"),
+                           frozenset(doc("blacklist.txt").by_name()),
+                           frozenset(doc("backports.txt").by_name()), pins)
 
 
 def project(**files: str) -> project_mod.Project:

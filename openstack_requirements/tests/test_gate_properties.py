@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from openstack_requirements import check
 from openstack_requirements import constraint_edit
+from openstack_requirements import lists as lists_mod
 from openstack_requirements import normalize
 from openstack_requirements import policy
 from openstack_requirements import project as project_mod
@@ -116,7 +117,7 @@ class TestCheckProperties(base.TestCase):
                 lines.append(gline.req.replace(specifier=spec).render())
         order = data.draw(st.permutations(lines))
         text = "".join(line + "\n" for line in order)
-        lists = check.Lists(global_doc, black)
+        lists = lists_mod.Lists(global_doc, black)
         proj = project_mod.from_texts({
             "requirements.txt": text,
             "pyproject.toml": "[build-system]\nbuild-backend = 'pbr.build'\n"})

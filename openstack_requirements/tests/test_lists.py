@@ -30,7 +30,7 @@ def _never() -> str:
 
 class TestShippedDir(base.TestCase):
     def test_checkout_beside_the_package(self) -> None:
-        self.assertEqual(base.REPO_DIR, lists.shipped_dir(()))
+        self.assertEqual(base.REPO_DIR, lists.locate_shipped(()))
 
     def test_installed_under_a_prefix(self) -> None:
         # An installed package: nothing beside it, the lists in a prefix.
@@ -41,14 +41,14 @@ class TestShippedDir(base.TestCase):
         empty, prefix = self.make_dir(), self.make_dir()
         share = os.path.join(prefix, "share", "openstack-requirements")
         self.write(share, "global-requirements.txt", "six\n")
-        self.assertEqual(share, lists.shipped_dir((empty, prefix)))
+        self.assertEqual(share, lists.locate_shipped((empty, prefix)))
 
     def test_error_nowhere(self) -> None:
         lib = self.make_dir()
         self.useFixture(fixtures.MonkeyPatch(
             "openstack_requirements.lists.__file__",
             os.path.join(lib, "openstack_requirements", "lists.py")))
-        exc = self.assertRaises(errors.InputError, lists.shipped_dir,
+        exc = self.assertRaises(errors.InputError, lists.locate_shipped,
                                 (self.make_dir(),))
         self.assertEqual("cannot find the shipped central lists; pass the "
                          "directory that holds global-requirements.txt "

@@ -149,7 +149,7 @@ class TestCheckConflicts(base.TestCase):
         self.assertEqual(1, result.returncode, result.stderr)
         self.assertTrue(result.stdout.startswith(
             "nova 1.0: requires oslo.config>=11, but oslo-config 10.0 is "
-            "installed"), result.stdout)
+            "installed"), result.stdout + result.stderr)
         self.assertIn("FAILED: 1 conflict(s) among 2 installed "
                       "distribution(s)", result.stdout)
         self.assertNotEqual(sysconfig.get_paths()["purelib"], purelib)

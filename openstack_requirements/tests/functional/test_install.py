@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 
+import packaging
+
 from openstack_requirements.tests import base
 
 
@@ -51,10 +53,17 @@ class TestInstalledPackage(base.TestCase):
             [sys.executable, "-m", "pip", "--python", python, "install",
              "--no-deps", wheel[0]],
             check=True, capture_output=True, env=env)
+        # The wheel went in without its dependencies (no index here);
+        # reading the lists needs packaging: give it as plain modules.
+        libs = os.path.join(tmp, "libs")
+        shutil.copytree(os.path.dirname(packaging.__file__),
+                        os.path.join(libs, "packaging"))
         code = ("from openstack_requirements.cmds import _cli; "
                 "print(_cli.shipped_dir())")
         result = subprocess.run([python, "-c", code], cwd=tmp, check=True,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin",
+                                     "PYTHONPATH": libs})
         shipped = result.stdout.strip()
         self.assertEqual(
             os.path.join(venv, "share", "openstack-requirements"), shipped)
