@@ -10,16 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The generate orchestration: targets, parallel runs, the fallback.
-Processes: it runs installs and resolves through a seam (:class:`Runner`).
+"""The generate orchestration: targets, parallel runs, fallback. Processes.
 
 What to run (:func:`make_targets`: interpreters to install into, or
 Python versions to resolve for), running them *jobs* at a time in
-threads (:func:`run`), stopping them all on Ctrl-C, returning the
-results in target order, and falling back from one universal resolve to
-one resolve per version.  The functions that really start uv or pip come
-in as a :class:`Runner` (the :mod:`venv` ones by default), so tests drive
-all of this with fakes.
+threads (:func:`run`), stopping them all on Ctrl-C or SIGTERM, returning
+the results in target order, and falling back from one universal
+resolve to one resolve per version.  uv and pip are started only through
+a seam, a :class:`Runner` (the :mod:`venv` functions by default), so
+tests drive all of this with fakes.
 """
 
 from __future__ import annotations

@@ -39,7 +39,6 @@ if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
     from openstack_requirements import freezing
-    from openstack_requirements import venv
 
 PROG = "generate-constraints"
 EXAMPLE = (
@@ -195,7 +194,8 @@ def _generate(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import constraints
     from openstack_requirements import freezing
 
-    env, targets, index = _prepare(args, args.python)
+    targets, options = _prepare(args, args.python)
+    index = options.index
     blacklist, blacklist_label = _blacklist(args.blacklist)
     version_map = constraints.parse_version_map(args.version_map)
     missing = sorted(set(version_map) - set(targets.versions))
@@ -214,7 +214,7 @@ def _generate(args: argparse.Namespace, out: TextIO,
     log_dir, temporary = _log_dir(args)
     keep_logs = False
     try:
-        freezes, failures = _run(args, targets, index, env, log_dir, jobs)
+        freezes, failures = _run(targets, options, log_dir, jobs)
         if failures:
             keep_logs = True  # the full logs are the evidence
             return _report_failures(args, freezes, failures)
@@ -247,9 +247,10 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import freezing
 
     _check_output_dir(args.output)
-    env, targets, index = _prepare(args, [args.python])
+    targets, options = _prepare(args, [args.python])
+    index = options.index
     log_dir, temporary = _log_dir(args)
-    freezes, failures = _run(args, targets, index, env, log_dir, 1)
+    freezes, failures = _run(targets, options, log_dir, 1)
     if failures:
         return _report_failures(args, freezes, failures)
     freeze = freezes[0]
@@ -293,7 +294,8 @@ def _combine(args: argparse.Namespace, out: TextIO,
 
 def _prepare(
     args: argparse.Namespace, pythons: Sequence[str]
-) -> tuple[dict[str, str], freezing.Targets, venv.Index]:
+) -> tuple[freezing.Targets, freezing.Options]:
+    """Check the input; the targets, and how to run them (no log dir)."""
     from openstack_requirements import freezing
     from openstack_requirements import venv
 
@@ -314,23 +316,23 @@ def _prepare(
     targets = freezing.make_targets(
         pythons, resolve=args.method == "resolve", installer=installer,
         env=env)
-    return env, targets, index
+    return targets, freezing.Options(
+        requirements=os.path.abspath(args.requirements),
+        installer=installer, index=index, env=env, log_dir="", jobs=1,
+        per_version=args.per_version, python_platform=args.python_platform)
 
 
 def _run(
-    args: argparse.Namespace, targets: freezing.Targets, index: venv.Index,
-    env: Mapping[str, str], log_dir: str, jobs: int,
+    targets: freezing.Targets, options: freezing.Options, log_dir: str,
+    jobs: int,
 ) -> tuple[list[constraints.Freeze], list[buildlog.Failure]]:
-    from openstack_requirements import freezing
-    from openstack_requirements import venv
+    import dataclasses
 
-    options = freezing.Options(
-        requirements=os.path.abspath(args.requirements),
-        installer=venv.Installer(args.installer), index=index, env=env,
-        log_dir=log_dir, jobs=jobs, per_version=args.per_version,
-        python_platform=args.python_platform)
+    from openstack_requirements import freezing
+
     progress = _progress.Progress(sys.stderr, targets.versions)
-    return freezing.run(targets, options, progress.update)
+    return freezing.run(targets, dataclasses.replace(
+        options, log_dir=log_dir, jobs=jobs), progress.update)
 
 
 def _finish(
