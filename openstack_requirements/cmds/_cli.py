@@ -154,3 +154,67 @@ def report_json(out: TextIO, findings: Sequence[errors.Finding]) -> None:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse for a command whose subcommands are optional.
+
+    argparse demands a parser's required options even when a subcommand
+    follows, so the plain form's are marked optional and checked here,
+    in argparse's words, when no subcommand is given.  A subcommand
+    reports its unknown arguments itself, with its own usage.
+    """
+
+    plain_required: Sequence[argparse.Action] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None,
+        namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        missing = [action for action in self.plain_required
+                   if parsed.command is None
+                   and getattr(parsed, action.dest) in (None, [])]
+        if missing:
+            self.error("the following arguments are required: " + ", ".join(
+                "/".join(action.option_strings) for action in missing))
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
+Subcommand = tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]
+
+
+def parser_with_subcommands(
+    prog: str,
+    description: str,
+    example: str,
+    add_args: Callable[[argparse.ArgumentParser], None],
+    subcommands: Iterable[Subcommand],
+) -> argparse.ArgumentParser:
+    """:func:`parser_for`, plus optional subcommands (``args.command``).
+
+    Without a subcommand (``args.command`` is None) the plain form's
+    options apply, and its usage is the one ``--help`` shows.  Each
+    subcommand is ``(name, description, example, add_args)``.
+    """
+    parser = _Parser(prog=prog, description=description,
+                     epilog=f"example:\n  {example}",
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_args(parser)
+    parser.usage = parser.format_usage().removeprefix("usage: ").rstrip()
+    parser.plain_required = [action for action in parser._actions
+                             if action.required]
+    for action in parser.plain_required:
+        action.required = False
+    subcommands = list(subcommands)
+    commands = parser.add_subparsers(
+        dest="command", help=argparse.SUPPRESS,
+        metavar="{" + ",".join(name for name, *_ in subcommands) + "}")
+    for name, sub_description, sub_example, add_sub_args in subcommands:
+        add_sub_args(commands.add_parser(
+            name, prog=f"{prog} {name}", description=sub_description,
+            epilog=f"example:\n  {sub_example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter))
+    return parser

@@ -29,6 +29,8 @@ import time
 
 import fixtures
 
+from openstack_requirements import artifact
+from openstack_requirements.cmds import _progress
 from openstack_requirements.cmds import generate
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
@@ -246,7 +248,7 @@ class TestResolve(GenerateTestCase):
         data = json.loads(base.read(artifacts[1]))
         self.assertEqual(NEW, data["python_version"])
         self.assertEqual("2.0", data["pins"]["Tiny.Lib"])
-        self.assertEqual(generate.FREEZE_FORMAT, data["format"])
+        self.assertEqual(artifact.FORMAT, data["format"])
         self.assertTrue(data["generator"].startswith(
             "openstack_requirements "))
         self.assertTrue(data["installer"].startswith("uv "))
@@ -389,7 +391,7 @@ class TestCombineArtifacts(base.TestCase):
                  platform: str = "linux x86_64") -> str:
         name = f"freeze-{version}-{platform.replace(' ', '-')}.json"
         return self.write(directory, name, json.dumps({
-            "format": generate.FREEZE_FORMAT, "python_version": version,
+            "format": artifact.FORMAT, "python_version": version,
             "python_full": f"{version}.1", "platform": platform,
             "installer": "uv 0.9.0", "method": "install", "pins": pins}))
 
@@ -593,7 +595,7 @@ class _Terminal(io.StringIO):
 class TestProgress(base.TestCase):
     def test_terminal_redraws_one_line_per_interpreter(self) -> None:
         stream = _Terminal()
-        progress = generate._Progress(stream, ["3.11", "3.12"])
+        progress = _progress.Progress(stream, ["3.11", "3.12"])
         progress.update("3.11", "venv")
         progress.update("3.12", "install: resolved 40")
         lines = stream.getvalue().split("\n")
@@ -606,7 +608,7 @@ class TestProgress(base.TestCase):
 
     def test_plain_lines_elsewhere(self) -> None:
         stream = io.StringIO()
-        progress = generate._Progress(stream, ["3.12"])
+        progress = _progress.Progress(stream, ["3.12"])
         progress.update("3.12", "freeze")
         progress.update("3.12", "freeze")  # unchanged: not repeated
         self.assertEqual("[3.12] freeze (0.0s)\n", stream.getvalue())
