@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Sequence
 import io
+import json
 import os
 import sys
 
 import fixtures
 import testtools
+
+from openstack_requirements import releases
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 FILES_DIR = os.path.join(TESTS_DIR, "files")
@@ -64,6 +67,18 @@ class TestCase(testtools.TestCase):
         self.useFixture(fixtures.MonkeyPatch("sys.stderr", err))
         code = main(list(argv), stdout=out)
         return code, out.getvalue(), err.getvalue()
+
+
+def load_project(name: str) -> releases.Project:
+    """A recorded JSON-API document of tests/files/review, parsed."""
+    path = os.path.join(FILES_DIR, "review", name + ".json")
+    with open(path, encoding="utf-8") as f:
+        return releases.parse_project(json.load(f), path)
+
+
+def inline_project(**info: object) -> releases.Project:
+    """A project from an inline JSON document (info fields only)."""
+    return releases.parse_project({"info": info, "releases": {}}, "inline")
 
 
 def skip_unless_reference(case: testtools.TestCase) -> None:

@@ -14,34 +14,17 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 import hypothesis
 from hypothesis import strategies as st
 
 from openstack_requirements import licenses
-from openstack_requirements import releases
 from openstack_requirements import review
 from openstack_requirements.tests import base
-
-REVIEW_FILES = os.path.join(base.FILES_DIR, "review")
-
-
-def load(name: str) -> releases.Project:
-    path = os.path.join(REVIEW_FILES, name + ".json")
-    with open(path, encoding="utf-8") as f:
-        return releases.parse_project(json.load(f), path)
-
-
-def project(**info: object) -> releases.Project:
-    """A project from an inline JSON document (info fields only)."""
-    return releases.parse_project({"info": info, "releases": {}}, "inline")
 
 
 class TestLicense(base.TestCase):
     def classify(self, **info: object) -> tuple[str, str]:
-        lic = licenses.classify_license(project(**info))
+        lic = licenses.classify_license(base.inline_project(**info))
         return lic.kind.name, lic.label
 
     def test_fixtures(self) -> None:
@@ -53,11 +36,11 @@ class TestLicense(base.TestCase):
             "mysql-python": ("GPL", "GPL"),
         }
         for name, want in expected.items():
-            lic = licenses.classify_license(load(name))
+            lic = licenses.classify_license(base.load_project(name))
             self.assertEqual(want, (lic.kind.name, lic.label), name)
 
     def test_gpl_with_exception_needs_a_human(self) -> None:
-        lic = licenses.classify_license(load("mysql-connector"))
+        lic = licenses.classify_license(base.load_project("mysql-connector"))
         self.assertEqual(licenses.LicenseClass.ODD, lic.kind)
         self.assertEqual(review.Status.HUMAN, review.license_status(lic))
         self.assertIn("GPL-2.0 with an exception", lic.label)
@@ -98,7 +81,7 @@ class TestLicense(base.TestCase):
         ]:
             kind, label = self.classify(license=text)
             self.assertEqual(want, (kind, label), text)
-            lic = licenses.classify_license(project(license=text))
+            lic = licenses.classify_license(base.inline_project(license=text))
             if kind == "ODD":
                 self.assertEqual(review.Status.HUMAN,
                                  review.license_status(lic), text)
@@ -106,7 +89,7 @@ class TestLicense(base.TestCase):
     def test_malformed_expressions_need_a_human(self) -> None:
         for expression in ("(MIT", "MIT OR", "MIT)", "OR MIT",
                            "MIT Apache-2.0", "MIT AND (", "()"):
-            lic = licenses.classify_license(project(
+            lic = licenses.classify_license(base.inline_project(
                 license_expression=expression,
                 classifiers=["License :: OSI Approved :: MIT License"]))
             self.assertEqual(licenses.LicenseClass.ODD, lic.kind, expression)
@@ -171,5 +154,5 @@ class TestProperties(base.TestCase):
     def test_any_license_text_is_classified(self, text: str) -> None:
         for info in ({"license": text}, {"license_expression": text},
                      {"classifiers": ["License :: " + text]}):
-            lic = licenses.classify_license(project(**info))
+            lic = licenses.classify_license(base.inline_project(**info))
             self.assertIsInstance(lic.kind, licenses.LicenseClass)

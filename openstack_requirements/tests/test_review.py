@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import textwrap
 
 import hypothesis
@@ -31,20 +30,8 @@ from openstack_requirements import review
 from openstack_requirements.tests import base
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.timezone.utc)
-REVIEW_FILES = os.path.join(base.FILES_DIR, "review")
 #: The marker environment the command would pass: a Linux host.
 HOST = policy.environments(("3.12",))[0]
-
-
-def load(name: str) -> releases.Project:
-    path = os.path.join(REVIEW_FILES, name + ".json")
-    with open(path, encoding="utf-8") as f:
-        return releases.parse_project(json.load(f), path)
-
-
-def project(**info: object) -> releases.Project:
-    """A project from an inline JSON document (info fields only)."""
-    return releases.parse_project({"info": info, "releases": {}}, "inline")
 
 
 def doc(text: str, source: str) -> reqfile.RequirementsFile:
@@ -53,7 +40,8 @@ def doc(text: str, source: str) -> reqfile.RequirementsFile:
 
 def run(line: str, name: str, **ctx: object) -> review.Report:
     context = review.Context(now=NOW, **ctx)  # type: ignore[arg-type]
-    return review.review(requirement.parse(line), load(name), context)
+    return review.review(requirement.parse(line), base.load_project(name),
+                         context)
 
 
 def check(report: review.Report, topic: str) -> review.Check:
@@ -128,7 +116,7 @@ class TestVerdicts(base.TestCase):
 
 class TestMaintained(base.TestCase):
     def test_facts_for_requests(self) -> None:
-        found = review.check_maintained(load("requests"), NOW)
+        found = review.check_maintained(base.load_project("requests"), NOW)
         self.assertEqual(review.Status.OK, found.status)
         self.assertEqual(
             ("latest release 2.34.2 on 2026-05-14 (192 days ago)",
@@ -154,13 +142,13 @@ class TestMaintained(base.TestCase):
         self.assertIn("yanked: 1.1 (broken)", found.facts)
 
     def test_nothing_installable(self) -> None:
-        found = review.check_maintained(project(name="x"), NOW)
+        found = review.check_maintained(base.inline_project(name="x"), NOW)
         self.assertEqual(("no installable release",), found.problems)
 
 
 class TestPython(base.TestCase):
     def test_requires_python_excludes_some_targets(self) -> None:
-        proj = load("requests")
+        proj = base.load_project("requests")
         found = review.check_python(proj, proj.latest(),
                                     ("3.9", "3.10", "3.14"))
         self.assertEqual(review.Status.HUMAN, found.status)
@@ -168,20 +156,21 @@ class TestPython(base.TestCase):
                          found.problems)
 
     def test_requires_python_excludes_every_target(self) -> None:
-        proj = load("requests")
+        proj = base.load_project("requests")
         found = review.check_python(proj, proj.latest(), ("3.8", "3.9"))
         self.assertEqual(review.Status.REJECT, found.status)
 
     def test_old_python3_classifiers_only(self) -> None:
-        proj = load("mysql-connector")
+        proj = base.load_project("mysql-connector")
         found = review.check_python(proj, proj.latest(), ("3.12",))
         self.assertEqual(("classifiers name none of the targets (only "
                           "Python 2.6, 2.7, 3.1, 3.2, 3.3)",),
                          found.problems)
 
     def test_python2_only_classifiers_are_rejected(self) -> None:
-        proj = project(classifiers=["Programming Language :: Python :: 2",
-                                    "Programming Language :: Python :: 2.7"])
+        proj = base.inline_project(classifiers=[
+            "Programming Language :: Python :: 2",
+            "Programming Language :: Python :: 2.7"])
         found = review.check_python(proj, None, ("3.12",))
         self.assertEqual(("Python 2 only",), found.problems)
         self.assertEqual(review.Status.REJECT, found.status)
@@ -225,7 +214,7 @@ class TestPython(base.TestCase):
 
 class TestWheels(base.TestCase):
     def test_abi3_manylinux_wheels_cover_later_pythons(self) -> None:
-        proj = load("pyqt5")
+        proj = base.load_project("pyqt5")
         found = review.check_wheels(proj.latest(), ("3.10", "3.13"))
         self.assertEqual(review.Status.OK, found.status)
         self.assertIn("Python 3.13: manylinux x86_64 wheel", found.facts)
@@ -241,7 +230,7 @@ class TestWheels(base.TestCase):
                           "3.12",), found.problems)
 
     def test_sdist_only(self) -> None:
-        proj = load("mysql-connector")
+        proj = base.load_project("mysql-connector")
         found = review.check_wheels(proj.latest(), ("3.12",))
         self.assertEqual(("no wheels for 2.2.9 (sdist only)",),
                          found.problems)
@@ -250,7 +239,7 @@ class TestWheels(base.TestCase):
 class TestSpecifier(base.TestCase):
     def spec(self, line: str) -> review.Check:
         return review.check_specifier(requirement.parse(line),
-                                      load("requests"))
+                                      base.load_project("requests"))
 
     def test_missing_lower_bound(self) -> None:
         self.assertEqual(("no lower bound: add >=VERSION, the oldest "
@@ -298,7 +287,7 @@ class TestCovered(base.TestCase):
             upper_doc=doc("requests===2.32.5\n", "u.txt"),
             **ctx)  # type: ignore[arg-type]
         return review.check_covered(requirement.parse(line),
-                                    load("requests"), context)
+                                    base.load_project("requests"), context)
 
     def test_canonical_spelling(self) -> None:
         found = self.covered("requests>=2.25.0")
@@ -331,7 +320,7 @@ class TestCovered(base.TestCase):
         context = review.Context(now=NOW, global_doc=doc(self.GLOBAL, "g"),
                                  upper_doc=doc("six===1.0\n", "u"))
         found = review.check_covered(requirement.parse("zyrx>=0.1.0"),
-                                     load("zyrx"), context)
+                                     base.load_project("zyrx"), context)
         self.assertEqual(("not in g: a new requirement",
                           "not pinned in u: add a pin with the new "
                           "requirement"), found.facts)
