@@ -72,14 +72,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from packaging.markers import default_environment
 
     from openstack_requirements import conflicts
-    from openstack_requirements import policy
+    from openstack_requirements import constraints
 
     upper = _cli.read_doc(args.constraints).require_valid()
     pins: dict[str, str] = {}
-    for line in upper.requirements():
-        version = policy.pin(line)
-        if line.req is not None and version is not None:
-            pins.setdefault(line.req.canonical, version)
+    for pin in constraints.pins(upper, strict=False):
+        pins.setdefault(pin.canonical, pin.version)
     xfails: frozenset[str] = frozenset()
     if args.xfails:
         xfails = frozenset(_cli.read_doc(args.xfails).require_valid()
