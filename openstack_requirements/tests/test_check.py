@@ -17,6 +17,10 @@ from __future__ import annotations
 import os
 import textwrap
 
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
 from openstack_requirements import check
 from openstack_requirements import errors
 from openstack_requirements import lists as lists_mod
@@ -394,3 +398,49 @@ class TestCheckAgainstConstraints(base.TestCase):
     def test_global_specifier_fails(self) -> None:
         self.assertEqual(["global-specifier"],
                          self.run_check("oslo.config>=4.3.0\n", True))
+
+
+def _shipped(name: str) -> reqfile.RequirementsFile:
+    path = base.repo_file(name)
+    return reqfile.parse(base.read(path), path)
+
+
+class TestCheckProperties(base.TestCase):
+    @settings(deadline=None, max_examples=40)
+    @given(st.data())
+    def test_global_lines_with_lower_bounds_are_clean(
+        self, data: st.DataObject
+    ) -> None:
+        # Any project that copies global lines (every line of a name,
+        # markers and exclusions as they are) and adds a lower bound
+        # passes; a line written twice breaks the line count and the
+        # duplicate rule, except on stable branches where it is allowed.
+        global_doc = _shipped("global-requirements.txt")
+        black = frozenset(_shipped("blacklist.txt").by_name())
+        index = global_doc.by_name()
+        names = sorted(n for n in index if n not in black)
+        picked = data.draw(st.lists(st.sampled_from(names), min_size=1,
+                                    max_size=12, unique=True))
+        lines = []
+        for name in picked:
+            for gline in index[name]:
+                assert gline.req is not None
+                spec = ",".join([">=0.1", *gline.req.specifiers])
+                lines.append(gline.req.replace(specifier=spec).render())
+        order = data.draw(st.permutations(lines))
+        text = "".join(line + "\n" for line in order)
+        lists = lists_mod.Lists(global_doc, black)
+        proj = project_mod.from_texts({
+            "requirements.txt": text,
+            "pyproject.toml": "[build-system]\nbuild-backend = 'pbr.build'\n"})
+        self.assertEqual([], check.check_project(proj, lists))
+        extra = data.draw(st.sampled_from(order))
+        doubled = project_mod.from_texts(
+            {"requirements.txt": text + extra + "\n"})
+        codes = {f.code for f in check.check_project(
+            doubled, lists, check.Options(branch="stable/x"))}
+        # Stable branches allow the duplicate, and it counts once.
+        self.assertEqual(set(), codes)
+        codes = {f.code for f in check.check_project(doubled, lists)}
+        codes.discard("build-system")
+        self.assertEqual({"line-count", "duplicate"}, codes)

@@ -12,10 +12,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import settings
+
 from openstack_requirements import constraint_edit
 from openstack_requirements import errors
 from openstack_requirements import reqfile
+from openstack_requirements.requirement import canonical_name
 from openstack_requirements.tests import base
+from openstack_requirements.tests import strategies
 
 UPPER = (
     "# pins\n"
@@ -107,3 +112,28 @@ class TestEdit(base.TestCase):
         self.assertEqual((f"a===1\n{url}\n", "replaced"), (text, action))
         self.assertEqual(("a===1\noslo.db===2.0\n", "replaced"),
                          edit(text, "oslo.db", "oslo.db===2.0"))
+
+
+class TestEditProperties(base.TestCase):
+    @settings(deadline=None, max_examples=150)
+    @given(strategies.files(), strategies.names, strategies.versions)
+    def test_edit_touches_only_the_name(
+        self, text: str, name: str, version: str
+    ) -> None:
+        doc = reqfile.parse(text)
+        result = constraint_edit.edit(doc, name, f"{name}==={version}")
+        key = canonical_name(name)
+        others = [ln.raw.rstrip("\r\n") for ln in doc.lines
+                  if ln.name != key]
+        kept = [ln.raw.rstrip("\r\n") for ln in result.doc.lines
+                if ln.name != key]
+        self.assertEqual(others, kept)
+        mine = [ln for ln in result.doc.lines if ln.name == key]
+        self.assertEqual([f"{name}==={version}"], [ln.text for ln in mine])
+        # Editing again with the same line changes nothing.
+        again = constraint_edit.edit(result.doc, name, f"{name}==={version}")
+        self.assertEqual(result.doc.render(), again.doc.render())
+        # Removing leaves no line for the name and the rest as it was.
+        removed = constraint_edit.edit(result.doc, name)
+        self.assertEqual(others, [ln.raw.rstrip("\r\n")
+                                  for ln in removed.doc.lines])

@@ -12,9 +12,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import settings
+
 from openstack_requirements import normalize
 from openstack_requirements import reqfile
 from openstack_requirements.tests import base
+from openstack_requirements.tests import strategies
 
 
 def norm(text: str) -> str:
@@ -46,3 +50,15 @@ class TestNormalize(base.TestCase):
         once = norm("a >=1 , <3;python_version>'3'   #  x\n")
         self.assertEqual(once, norm(once))
         self.assertEqual('a<3,>=1;python_version > "3"  #  x\n', once)
+
+
+class TestNormalizeProperties(base.TestCase):
+    @settings(deadline=None, max_examples=200)
+    @given(strategies.files())
+    def test_normalize_is_idempotent_and_keeps_names(self, text: str) -> None:
+        doc = reqfile.parse(text)
+        once = normalize.normalize(doc)
+        twice = normalize.normalize(reqfile.parse(once.render()))
+        self.assertEqual(once.render(), twice.render())
+        self.assertEqual([ln.name for ln in doc.lines],
+                         [ln.name for ln in once.lines])

@@ -22,7 +22,6 @@ from openstack_requirements import errors
 from openstack_requirements import releases
 from openstack_requirements import reqfile
 from openstack_requirements.tests import base
-from openstack_requirements.tests.test_review import load
 
 UTC = datetime.timezone.utc
 
@@ -33,7 +32,7 @@ def doc(text: str, source: str) -> reqfile.RequirementsFile:
 
 class TestParseProject(base.TestCase):
     def test_requests(self) -> None:
-        proj = load("requests")
+        proj = base.load_project("requests")
         self.assertEqual("requests", proj.name)
         self.assertEqual(">=3.10", proj.requires_python)
         self.assertEqual("0.0.1", proj.releases[0].version)
@@ -85,7 +84,8 @@ class TestWhatBroke(base.TestCase):
 
     def test_lists_new_releases_newest_first(self) -> None:
         found = releases.what_broke(
-            {"requests": load("requests"), "pyqt5": load("pyqt5")},
+            {"requests": base.load_project("requests"),
+             "pyqt5": base.load_project("pyqt5")},
             datetime.datetime(2026, 3, 1, tzinfo=UTC),
             doc(self.GLOBAL, "g.txt"), doc("requests===2.33.0\n", "u.txt"))
         self.assertEqual(
@@ -103,7 +103,7 @@ class TestWhatBroke(base.TestCase):
 
     def test_yanked_and_no_specifier(self) -> None:
         found = releases.new_releases(
-            load("requests"), "requests",
+            base.load_project("requests"), "requests",
             datetime.datetime(2024, 5, 1, tzinfo=UTC))
         by_version = {r.version: r for r in found}
         self.assertEqual("yanked", by_version["2.32.0"].why)
@@ -111,7 +111,7 @@ class TestWhatBroke(base.TestCase):
         self.assertEqual("not in the global list", by_version["2.32.2"].why)
         self.assertTrue(by_version["2.32.2"].allowed)
         found = releases.new_releases(
-            load("requests"), "requests",
+            base.load_project("requests"), "requests",
             datetime.datetime(2026, 5, 14, tzinfo=UTC), ["", "<2"])
         self.assertEqual([("2.34.2", True, "no specifier in the global "
                            "list")],
@@ -119,7 +119,7 @@ class TestWhatBroke(base.TestCase):
 
     def test_nothing_since(self) -> None:
         self.assertEqual([], releases.what_broke(
-            {"pyqt5": load("pyqt5")},
+            {"pyqt5": base.load_project("pyqt5")},
             datetime.datetime(2026, 1, 1, tzinfo=UTC), None, None))
 
     def test_names_and_pins(self) -> None:

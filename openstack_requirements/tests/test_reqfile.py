@@ -14,9 +14,14 @@ import dataclasses
 import os
 import textwrap
 
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
 from openstack_requirements import errors
 from openstack_requirements import reqfile
 from openstack_requirements.tests import base
+from openstack_requirements.tests import strategies
 
 ODD = (
     "# comment\r\n"
@@ -235,3 +240,32 @@ class TestEdits(base.TestCase):
         self.assertEqual("foo>=1;python_version>='3'  # MIT\r\n", line.raw)
         self.assertEqual(dataclasses.replace(line, lineno=1),
                          reqfile.parse(line.raw).lines[0])
+
+
+class TestRoundTripProperties(base.TestCase):
+    @settings(deadline=None, max_examples=300)
+    @given(strategies.files())
+    def test_generated_files_round_trip(self, text: str) -> None:
+        self.assertEqual(text, reqfile.parse(text).render())
+
+    @settings(deadline=None, max_examples=300)
+    @given(st.text())
+    def test_any_text_round_trips(self, text: str) -> None:
+        self.assertEqual(text, reqfile.parse(text).render())
+
+    @settings(deadline=None, max_examples=200)
+    @given(strategies.requirement_lines, strategies.newlines)
+    def test_requirement_lines_parse(self, line: str, newline: str) -> None:
+        doc = reqfile.parse(line + newline)
+        # Generated specifiers may be semantically odd ('===1' with '<2')
+        # but they are all syntactically valid requirement lines.
+        self.assertEqual([], [x.error for x in doc.invalid()])
+        self.assertEqual(1, len(list(doc.requirements())))
+
+    @settings(deadline=None, max_examples=100)
+    @given(strategies.files())
+    def test_line_numbers_are_physical(self, text: str) -> None:
+        doc = reqfile.parse(text)
+        for line in doc.lines:
+            before = "".join(x.raw for x in doc.lines[: doc.lines.index(line)])
+            self.assertEqual(before.count("\n") + 1, line.lineno)

@@ -17,11 +17,16 @@ from __future__ import annotations
 import os
 import textwrap
 
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
 from openstack_requirements import errors
 from openstack_requirements import project
 from openstack_requirements import reqfile
 from openstack_requirements import sync
 from openstack_requirements.tests import base
+from openstack_requirements.tests import strategies
 
 CASES = os.path.join(base.FILES_DIR, "sync")
 GLOBAL = "global-requirements.txt"
@@ -489,3 +494,58 @@ class TestNoMinimum(base.TestCase):
             ["requirements.txt:1: six: ===foo gives no minimum version to "
              "keep; dropped it, add a lower bound (>=)"],
             [str(f) for f in plan.warnings])
+
+
+def central_list(text: str) -> sync.Central:
+    return sync.central(reqfile.parse(text, "global-requirements.txt"),
+                        reqfile.parse("flake8\nhacking\n", "blacklist.txt"))
+
+
+def plan(rel: str, text: str, central: sync.Central,
+         opts: sync.Options) -> sync.Plan:
+    proj = project.Project("demo", {rel: project.parse(rel, text, rel)})
+    return sync.plan(proj, central, opts)
+
+
+def names(rel: str, text: str) -> set[str]:
+    doc = project.parse(rel, text, rel)
+    return {line.req.canonical
+            for section in project.sections_of(rel, doc)
+            for line in section.lines.requirements()
+            if line.req is not None}
+
+
+class TestSyncProperties(base.TestCase):
+    @settings(deadline=None, max_examples=150)
+    @given(strategies.centrals(), strategies.project_files,
+           strategies.sync_options)
+    def test_sync_is_idempotent(
+        self, central_text: str, file: tuple[str, str],
+        opts: sync.Options,
+    ) -> None:
+        rel, text = file
+        central = central_list(central_text)
+        first = plan(rel, text, central, opts)
+        if first.errors:  # hard mode, unknown name: nothing is written
+            return
+        new = first.files[0].new
+        second = plan(rel, new, central, opts)
+        self.assertEqual(((), []), (second.errors, second.changed))
+        self.assertEqual((), second.files[0].changes)
+
+    @settings(deadline=None, max_examples=100)
+    @given(strategies.centrals(), strategies.project_files, st.booleans())
+    def test_soft_mode_never_drops_a_requirement(
+        self, central_text: str, file: tuple[str, str], hacking: bool,
+    ) -> None:
+        rel, text = file
+        opts = sync.Options(mode=sync.Mode.SOFT, hacking=hacking)
+        result = plan(rel, text, central_list(central_text), opts)
+        self.assertEqual((), result.errors)
+        self.assertEqual(names(rel, text), names(rel, result.files[0].new))
+
+    @settings(deadline=None, max_examples=100)
+    @given(strategies.project_files)
+    def test_project_files_round_trip(self, file: tuple[str, str]) -> None:
+        rel, text = file
+        self.assertEqual(text, project.parse(rel, text, rel).render())
