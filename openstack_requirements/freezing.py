@@ -31,8 +31,6 @@ import dataclasses
 import datetime
 import os
 import re
-import signal
-import threading
 
 from openstack_requirements import buildlog
 from openstack_requirements import constraints
@@ -192,22 +190,6 @@ def respell(freeze: constraints.Freeze,
         for pin in freeze.pins))
 
 
-def sigterm_interrupts() -> Callable[[], None]:
-    """Treat SIGTERM (a cancelled CI job) like Ctrl-C; return the undo."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-
-    def undo() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    return undo
-
-
 def run(
     targets: Targets, options: Options, progress: Progress,
     runner: Runner = VENV,
@@ -218,7 +200,7 @@ def run(
     (and neither ``per_version`` nor a platform) are first resolved
     together in one universal resolve; if that fails, one resolve per
     version gives the answer.  On ``KeyboardInterrupt`` (Ctrl-C, or
-    SIGTERM: see :func:`sigterm_interrupts`) every running child is
+    SIGTERM: see :func:`procs.sigterm_interrupts`) every running child is
     stopped, targets not started never start, and the interrupt goes on
     once every worker has finished.
     """
@@ -236,7 +218,7 @@ def run(
     uv = runner.find_uv(env)
     if (targets.resolve and len(labels) > 1 and not options.per_version
             and not options.python_platform):
-        restore = sigterm_interrupts()
+        restore = procs.sigterm_interrupts()
         log = os.path.join(options.log_dir, "universal-resolve.log")
         try:
             return runner.resolve_universal(
@@ -282,7 +264,7 @@ def run(
     freezes: list[constraints.Freeze] = []
     failures: list[buildlog.Failure] = []
     pool = futures.ThreadPoolExecutor(max_workers=options.jobs)
-    restore = sigterm_interrupts()
+    restore = procs.sigterm_interrupts()
     try:
         pending = [pool.submit(one, i) for i in range(len(labels))]
         # In target order, whatever order they finish in.

@@ -11,11 +11,12 @@
 # under the License.
 
 """Child processes: running them into a log, stopping them all at once
-(Ctrl-C), throwaway directories and their removal. Processes.
+(Ctrl-C, SIGTERM), throwaway directories and their removal. Processes.
 
 Children run in sessions of their own, so that stopping one stops
-everything it started; a throwaway directory is removed however the
-block that uses it ends.
+everything it started; SIGTERM (a cancelled CI job) can be made to stop
+them as Ctrl-C does; a throwaway directory is removed however the block
+that uses it ends.
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ class Cancel:
             self.cancelled.set()
             for proc in self._procs:
                 stop(proc)
+
+
+def sigterm_interrupts() -> Callable[[], None]:
+    """Treat SIGTERM (a cancelled CI job) like Ctrl-C; return the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+
+    def undo() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return undo
 
 
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:

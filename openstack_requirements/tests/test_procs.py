@@ -14,9 +14,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import io
 import os
+import signal
 import sys
+import threading
 
 import fixtures
 
@@ -72,6 +75,30 @@ class TestSession(base.TestCase):
         self.assertEqual(
             f"cannot run {missing}: No such file or directory\n"
             f"    command: {missing} --version", str(exc))
+
+
+class TestSigtermInterrupts(base.TestCase):
+    """SIGTERM (a cancelled CI job) stops the work as Ctrl-C does."""
+
+    def test_sigterm_raises_keyboard_interrupt_until_undone(self) -> None:
+        before = signal.getsignal(signal.SIGTERM)
+        undo = procs.sigterm_interrupts()
+        self.addCleanup(signal.signal, signal.SIGTERM, before)
+        self.assertRaises(KeyboardInterrupt, signal.raise_signal,
+                          signal.SIGTERM)
+        undo()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
+
+    def test_nothing_changes_off_the_main_thread(self) -> None:
+        before = signal.getsignal(signal.SIGTERM)
+        undos: list[Callable[[], None]] = []
+        worker = threading.Thread(
+            target=lambda: undos.append(procs.sigterm_interrupts()))
+        worker.start()
+        worker.join()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
+        undos[0]()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
 
 
 class TestThrowawayDir(base.TestCase):
