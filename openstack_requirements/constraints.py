@@ -320,12 +320,6 @@ def split_universal(
     return result
 
 
-def blacklist_names(doc: reqfile.RequirementsFile) -> frozenset[str]:
-    """Canonical names listed in a blacklist (denylist) document."""
-    return frozenset(line.req.canonical for line in doc.requirements()
-                     if line.req is not None)
-
-
 def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """``["3.11:3.12", ...]`` -> ``{"3.11": ("3.12",)}``.
 
@@ -673,6 +667,56 @@ def render(
     constraints: Iterable[Constraint], head: str = SECURITY_WARNING
 ) -> str:
     return head + "".join(c.render() + "\n" for c in constraints)
+
+
+# -- a whole file ----------------------------------------------------------
+
+
+def copy_notes(freezes: Sequence[Freeze]) -> list[str]:
+    """A line for the user about each copy :func:`clone_versions` made."""
+    several = len({freeze.platform for freeze in freezes}) > 1
+    notes = []
+    for freeze in freezes:
+        if freeze.copied_from:
+            on = f" on {freeze.platform}" if several else ""
+            notes.append(f"Duplicating {freeze.copied_from} freeze to "
+                         f"{freeze.python_version}{on}")
+    return notes
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Generated:
+    """An upper-constraints file made by :func:`generate`."""
+
+    constraints: tuple[Constraint, ...]  # in file order
+    text: str
+    source: str  # the file's label, for the diff
+
+    def changes_from(self, old: reqfile.RequirementsFile) -> list[Change]:
+        """What changed from the file *old* to this one (:func:`diff`)."""
+        return diff(old, reqfile.parse(self.text, self.source))
+
+
+def generate(
+    freezes: Sequence[Freeze],
+    provenance: Provenance,
+    blacklist: Iterable[str] = (),
+    *,
+    spellings: Mapping[str, str] | None = None,
+    how: Order = Order.HASH,
+    source: str = "<generated>",
+) -> Generated:
+    """The upper-constraints file of *freezes*: header, then the lines.
+
+    *freezes* include the copies of :func:`clone_versions`; the lines
+    are :func:`combine`'s (see there for *blacklist* and *spellings*),
+    in the order *how*, under the :func:`header` of *provenance*.
+
+    :raises InputError: see :func:`check_freezes`.
+    """
+    lines = order(combine(freezes, blacklist, spellings=spellings), how)
+    return Generated(tuple(lines), render(lines, header(provenance, freezes)),
+                     source)
 
 
 # -- diff ------------------------------------------------------------------

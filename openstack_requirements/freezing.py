@@ -182,6 +182,33 @@ def default_jobs(targets: Targets, cpus: int) -> int:
     return count if targets.resolve else min(count, cpus)
 
 
+def check_version_map(
+    version_map: Mapping[str, Sequence[str]], targets: Targets
+) -> None:
+    """Every SRC of a ``--version-map`` is a target.
+
+    Checked before the hours of installs, not after.
+
+    :raises InputError: the SRCs no target provides.
+    """
+    missing = sorted(set(version_map) - set(targets.versions))
+    if missing:
+        raise errors.InputError(
+            f"--version-map: no interpreter for Python "
+            f"{', '.join(missing)}; the interpreters are "
+            f"{', '.join(targets.versions)}")
+
+
+def jobs(given: int | None, targets: Targets, cpus: int) -> int:
+    """``--jobs``: *given*, or :func:`default_jobs` when it is None.
+
+    :raises InputError: *given* is below 1.
+    """
+    if given is not None and given < 1:
+        raise errors.InputError("--jobs must be at least 1")
+    return given or default_jobs(targets, cpus)
+
+
 def respell(freeze: constraints.Freeze,
             names: Mapping[str, str]) -> constraints.Freeze:
     """*freeze* with names spelled as in *names* (canonical -> written)."""

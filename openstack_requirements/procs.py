@@ -11,7 +11,7 @@
 # under the License.
 
 """Child processes: running them into a log, stopping them all at once
-(Ctrl-C, SIGTERM), throwaway directories and their removal. Processes.
+(Ctrl-C, SIGTERM), log and throwaway directories. Processes.
 
 Children run in sessions of their own, so that stopping one stops
 everything it started; SIGTERM (a cancelled CI job) can be made to stop
@@ -229,6 +229,25 @@ def _make_writable(top: str) -> None:
             if not os.path.islink(child):
                 with contextlib.suppress(OSError):
                     os.chmod(child, 0o700)
+
+
+def log_dir(given: str | None, prefix: str) -> tuple[str, bool]:
+    """Where the logs go, and whether it is a new temporary directory.
+
+    *given* (made if missing), or a new temporary directory named
+    *prefix*..., for the caller to remove once the logs are not needed.
+
+    :raises InputError: *given* cannot be made.
+    """
+    if given:
+        try:
+            os.makedirs(given, exist_ok=True)
+        except OSError as exc:
+            raise errors.InputError(
+                f"cannot use as the log directory: {exc.strerror}",
+                source=given) from exc
+        return given, False
+    return tempfile.mkdtemp(prefix=prefix), True
 
 
 @contextlib.contextmanager

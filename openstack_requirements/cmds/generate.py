@@ -192,25 +192,20 @@ def _generate(args: argparse.Namespace, out: TextIO,
     import shutil
 
     from openstack_requirements import constraints
+    from openstack_requirements import fileio
     from openstack_requirements import freezing
+    from openstack_requirements import lists
 
     targets, options = _prepare(args, args.python)
     index = options.index
-    blacklist, blacklist_label = _blacklist(args.blacklist)
-    version_map = constraints.parse_version_map(args.version_map)
-    missing = sorted(set(version_map) - set(targets.versions))
-    if missing:  # before hours of installs, not after
-        raise errors.InputError(
-            f"--version-map: no interpreter for Python "
-            f"{', '.join(missing)}; the interpreters are "
-            f"{', '.join(targets.versions)}")
-    _check_output_dir(args.output)
-    _check_output_dir(args.json_report)
+    blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
+    freezing.check_version_map(
+        constraints.parse_version_map(args.version_map), targets)
+    fileio.require_parent_dir(args.output)
+    fileio.require_parent_dir(args.json_report)
     if args.diff:
         _cli.read_doc(args.diff).require_valid()  # fail before the work
-    if args.jobs is not None and args.jobs < 1:
-        raise errors.InputError("--jobs must be at least 1")
-    jobs = args.jobs or freezing.default_jobs(targets, os.cpu_count() or 1)
+    jobs = freezing.jobs(args.jobs, targets, os.cpu_count() or 1)
     log_dir, temporary = _log_dir(args)
     keep_logs = False
     try:
@@ -223,10 +218,11 @@ def _generate(args: argparse.Namespace, out: TextIO,
         provenance = constraints.Provenance(
             command=_command_line(argv), date=_now(), method=args.method,
             installer=installer, exclude_newer=index.exclude_newer,
-            requirements=_labelled(args.requirements),
+            requirements=lists.labelled(args.requirements),
             blacklist=blacklist_label, index=index.describe())
-        spellings = (_spellings(args.requirements, args.output, args.diff)
-                     if targets.resolve else None)
+        spellings = (lists.spellings(
+            [args.requirements, args.output, args.diff])
+            if targets.resolve else None)
         changes = _finish(args, out, freezes, provenance, blacklist,
                           spellings)
         _report(args, freezes, [], changes=[c.as_dict() for c in changes],
@@ -245,8 +241,9 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import artifact
     from openstack_requirements import fileio
     from openstack_requirements import freezing
+    from openstack_requirements import lists
 
-    _check_output_dir(args.output)
+    fileio.require_parent_dir(args.output)
     targets, options = _prepare(args, [args.python])
     index = options.index
     log_dir, temporary = _log_dir(args)
@@ -255,7 +252,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
         return _report_failures(args, freezes, failures)
     freeze = freezes[0]
     if targets.resolve:
-        freeze = freezing.respell(freeze, _spellings(args.requirements))
+        freeze = freezing.respell(freeze, lists.spellings([args.requirements]))
     fileio.atomic_write(args.output, artifact.dump(freeze, {
         "generator": _generator(),
         "date": _now(),
@@ -263,7 +260,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
         "host": f"{host.system()} {host.machine()}",
         "exclude_newer": index.exclude_newer,
         "index": index.describe(),
-        "requirements": _labelled(args.requirements),
+        "requirements": lists.labelled(args.requirements),
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
           f"{freeze.python_version}", file=sys.stderr)
@@ -278,11 +275,12 @@ def _combine(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import artifact
     from openstack_requirements import constraints
     from openstack_requirements import fileio
+    from openstack_requirements import lists
 
-    _check_output_dir(args.output)
+    fileio.require_parent_dir(args.output)
     loaded = [artifact.load(fileio.read_text(path), path)
               for path in args.freezes]
-    blacklist, blacklist_label = _blacklist(args.blacklist)
+    blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezes = [each.freeze for each in loaded]
     constraints.check_freezes(freezes, args.freezes)  # names the artifact
     provenance = artifact.provenance(
@@ -345,34 +343,22 @@ def _finish(
 ) -> list[constraints.Change]:
     """Combine, write (or print) and diff; shared by plain and combine."""
     from openstack_requirements import constraints
-    from openstack_requirements import reqfile
+    from openstack_requirements import fileio
 
-    version_map = constraints.parse_version_map(args.version_map)
-    everything = constraints.clone_versions(freezes, version_map)
-    several = len({freeze.platform for freeze in everything}) > 1
-    for freeze in everything:
-        if freeze.copied_from:
-            on = f" on {freeze.platform}" if several else ""
-            print(f"Duplicating {freeze.copied_from} freeze to "
-                  f"{freeze.python_version}{on}", file=sys.stderr)
-    lines = constraints.order(
-        constraints.combine(everything, blacklist, spellings=spellings),
-        constraints.Order(args.sort))
-    text = constraints.render(
-        lines, constraints.header(provenance, everything))
-    changes: list[constraints.Change] = []
-    if args.diff:
-        old = _cli.read_doc(args.diff)
-        changes = constraints.diff(
-            old, reqfile.parse(text, args.output or "<generated>"))
+    everything = constraints.clone_versions(
+        freezes, constraints.parse_version_map(args.version_map))
+    for note in constraints.copy_notes(everything):
+        print(note, file=sys.stderr)
+    made = constraints.generate(
+        everything, provenance, blacklist, spellings=spellings,
+        how=constraints.Order(args.sort), source=args.output or "<generated>")
+    changes = made.changes_from(_cli.read_doc(args.diff)) if args.diff else []
     if args.output:
-        from openstack_requirements import fileio
-
-        fileio.atomic_write(args.output, text)
-        print(f"wrote {args.output}: {len(lines)} constraints",
+        fileio.atomic_write(args.output, made.text)
+        print(f"wrote {args.output}: {len(made.constraints)} constraints",
               file=sys.stderr)
     elif not args.diff:
-        out.write(text)
+        out.write(made.text)
     for change in changes:
         print(change, file=out)
     if args.diff:
@@ -402,68 +388,17 @@ def _report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
     from openstack_requirements import fileio
 
     if args.json_report:
-        fileio.atomic_write(args.json_report, artifact.to_json({
-            "ok": not failures, "failures": [f.as_dict() for f in failures],
-            "freezes": [artifact.summary(f) for f in freezes], **more}))
+        fileio.atomic_write(args.json_report,
+                            artifact.report(freezes, failures, **more))
 
 
 def _log_dir(args: argparse.Namespace) -> tuple[str, bool]:
-    import tempfile
+    from openstack_requirements import procs
 
-    if args.log_dir:
-        try:
-            os.makedirs(args.log_dir, exist_ok=True)
-        except OSError as exc:
-            raise errors.InputError(
-                f"cannot use as the log directory: {exc.strerror}",
-                source=args.log_dir) from exc
-        log_dir, temporary = args.log_dir, False
-    else:
-        log_dir = tempfile.mkdtemp(prefix="generate-constraints-logs-")
-        temporary = True
+    log_dir, temporary = procs.log_dir(args.log_dir,
+                                       "generate-constraints-logs-")
     print(f"logs: {log_dir}", file=sys.stderr)
     return log_dir, temporary
-
-
-def _check_output_dir(path: str | None) -> None:
-    if path:
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            raise errors.InputError(
-                "the directory to write into does not exist", source=path)
-
-
-def _blacklist(path: str | None) -> tuple[frozenset[str], str]:
-    from openstack_requirements import constraints
-
-    if not path:
-        return frozenset(), ""
-    doc = _cli.read_doc(path).require_valid()
-    return constraints.blacklist_names(doc), _labelled(path)
-
-
-def _spellings(*paths: str | None) -> dict[str, str]:
-    """Names as the global list and the old file spell them.
-
-    A resolve only knows normalised names.
-    """
-    names: dict[str, str] = {}
-    for path in paths:
-        if path and os.path.isfile(path):
-            for line in _cli.read_doc(path).requirements():
-                if line.req is not None:
-                    names[line.req.canonical] = line.req.name
-    return names
-
-
-def _labelled(path: str) -> str:
-    """*path* and the start of its sha256, for headers and artifacts."""
-    import hashlib
-
-    from openstack_requirements import fileio
-
-    digest = hashlib.sha256(fileio.read_bytes(path)).hexdigest()[:16]
-    return f"{path} (sha256 {digest})"
 
 
 def _generator() -> str:

@@ -101,6 +101,27 @@ class TestSigtermInterrupts(base.TestCase):
         self.assertEqual(before, signal.getsignal(signal.SIGTERM))
 
 
+class TestLogDir(base.TestCase):
+    def test_given_directory_is_made(self) -> None:
+        given = os.path.join(self.make_dir(), "logs", "run1")
+        self.assertEqual((given, False), procs.log_dir(given, "x-"))
+        self.assertTrue(os.path.isdir(given))
+
+    def test_else_a_new_temporary_one(self) -> None:
+        path, temporary = procs.log_dir(None, "generate-logs-")
+        self.addCleanup(os.rmdir, path)
+        self.assertTrue(temporary)
+        self.assertTrue(os.path.basename(path).startswith("generate-logs-"))
+        self.assertEqual([], os.listdir(path))
+
+    def test_error_cannot_make_it(self) -> None:
+        given = self.write(self.make_dir(), "a-file", "")
+        exc = self.assertRaises(errors.InputError, procs.log_dir,
+                                os.path.join(given, "logs"), "x-")
+        self.assertIn("cannot use as the log directory: Not a directory",
+                      str(exc))
+
+
 class TestThrowawayDir(base.TestCase):
     """Throwaway venv directories go, however the block ends."""
 
