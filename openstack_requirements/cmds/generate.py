@@ -24,21 +24,14 @@ Three forms::
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from collections.abc import Sequence
 import os
 import sys
-import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements.cmds import _progress
+from openstack_requirements.cmds import _generate_steps as steps
 import openstack_requirements.errors as errors  # ruff/hacking order
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import buildlog
-    from openstack_requirements import constraints
-    from openstack_requirements import freezing
 
 PROG = "generate-constraints"
 EXAMPLE = (
@@ -196,7 +189,7 @@ def _generate(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import freezing
     from openstack_requirements import lists
 
-    targets, options = _prepare(args, args.python)
+    targets, options = steps.prepare(args, args.python)
     index = options.index
     blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezing.check_version_map(
@@ -206,27 +199,29 @@ def _generate(args: argparse.Namespace, out: TextIO,
     if args.diff:
         _cli.read_doc(args.diff).require_valid()  # fail before the work
     jobs = freezing.jobs(args.jobs, targets, os.cpu_count() or 1)
-    log_dir, temporary = _log_dir(args)
+    log_dir, temporary = steps.log_dir(args)
     keep_logs = False
     try:
-        freezes, failures = _run(targets, options, log_dir, jobs)
+        freezes, failures = steps.run(targets, options, log_dir, jobs)
         if failures:
             keep_logs = True  # the full logs are the evidence
-            return _report_failures(args, freezes, failures)
+            return steps.report_failures(PROG, args, freezes, failures)
         installer = (", ".join(sorted({f.installer for f in freezes}))
                      if freezes else args.installer)
         provenance = constraints.Provenance(
-            command=_command_line(argv), date=_now(), method=args.method,
+            command=_command_line(argv), date=steps.now(),
+            method=args.method,
             installer=installer, exclude_newer=index.exclude_newer,
             requirements=lists.labelled(args.requirements),
             blacklist=blacklist_label, index=index.describe())
         spellings = (lists.spellings(
             [args.requirements, args.output, args.diff])
             if targets.resolve else None)
-        changes = _finish(args, out, freezes, provenance, blacklist,
-                          spellings)
-        _report(args, freezes, [], changes=[c.as_dict() for c in changes],
-                output=args.output or "")
+        changes = steps.finish(args, out, freezes, provenance, blacklist,
+                               spellings)
+        steps.report(args, freezes, [],
+                     changes=[c.as_dict() for c in changes],
+                     output=args.output or "")
         return errors.EXIT_OK
     finally:
         if temporary and not keep_logs:
@@ -244,18 +239,19 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import lists
 
     fileio.require_parent_dir(args.output)
-    targets, options = _prepare(args, [args.python])
+    targets, options = steps.prepare(args, [args.python])
     index = options.index
-    log_dir, temporary = _log_dir(args)
-    freezes, failures = _run(targets, options, log_dir, 1)
+    log_dir, temporary = steps.log_dir(args)
+    freezes, failures = steps.run(targets, options, log_dir, 1)
     if failures:
-        return _report_failures(args, freezes, failures)
+        return steps.report_failures(PROG, args, freezes, failures)
     freeze = freezes[0]
     if targets.resolve:
-        freeze = freezing.respell(freeze, lists.spellings([args.requirements]))
+        freeze = freezing.respell(
+            freeze, lists.spellings([args.requirements]))
     fileio.atomic_write(args.output, artifact.dump(freeze, {
-        "generator": _generator(),
-        "date": _now(),
+        "generator": steps.generator(),
+        "date": steps.now(),
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
         "exclude_newer": index.exclude_newer,
@@ -264,7 +260,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
           f"{freeze.python_version}", file=sys.stderr)
-    _report(args, [freeze], [])
+    steps.report(args, [freeze], [])
     if temporary:
         shutil.rmtree(log_dir, ignore_errors=True)
     return errors.EXIT_OK
@@ -284,138 +280,10 @@ def _combine(args: argparse.Namespace, out: TextIO,
     freezes = [each.freeze for each in loaded]
     constraints.check_freezes(freezes, args.freezes)  # names the artifact
     provenance = artifact.provenance(
-        loaded, command=_command_line(argv), date=_now(),
+        loaded, command=_command_line(argv), date=steps.now(),
         blacklist=blacklist_label)
-    _finish(args, out, freezes, provenance, blacklist)
+    steps.finish(args, out, freezes, provenance, blacklist)
     return errors.EXIT_OK
-
-
-def _prepare(
-    args: argparse.Namespace, pythons: Sequence[str]
-) -> tuple[freezing.Targets, freezing.Options]:
-    """Check the input; the targets, and how to run them (no log dir)."""
-    from openstack_requirements import freezing
-    from openstack_requirements import interpreters
-
-    doc = _cli.read_doc(args.requirements)
-    doc.require_valid()
-    if not any(True for _ in doc.requirements()):
-        raise errors.InputError(
-            "lists no requirements; nothing to generate constraints for",
-            source=args.requirements)
-    env = interpreters.clean_env(os.environ)
-    installer = interpreters.Installer(args.installer)
-    index = freezing.index_options(
-        index_url=args.index_url, extra_index_urls=args.extra_index_url,
-        find_links=[os.path.abspath(link) if "://" not in link else link
-                    for link in args.find_links],
-        no_index=args.no_index, exclude_newer=args.exclude_newer,
-        offline=args.offline, installer=installer)
-    targets = freezing.make_targets(
-        pythons, resolve=args.method == "resolve", installer=installer,
-        env=env)
-    return targets, freezing.Options(
-        requirements=os.path.abspath(args.requirements),
-        installer=installer, index=index, env=env, log_dir="", jobs=1,
-        per_version=args.per_version, python_platform=args.python_platform)
-
-
-def _run(
-    targets: freezing.Targets, options: freezing.Options, log_dir: str,
-    jobs: int,
-) -> tuple[list[constraints.Freeze], list[buildlog.Failure]]:
-    import dataclasses
-
-    from openstack_requirements import freezing
-
-    progress = _progress.Progress(sys.stderr, targets.versions)
-    return freezing.run(targets, dataclasses.replace(
-        options, log_dir=log_dir, jobs=jobs), progress.update)
-
-
-def _finish(
-    args: argparse.Namespace,
-    out: TextIO,
-    freezes: Sequence[constraints.Freeze],
-    provenance: constraints.Provenance,
-    blacklist: frozenset[str],
-    spellings: Mapping[str, str] | None = None,
-) -> list[constraints.Change]:
-    """Combine, write (or print) and diff; shared by plain and combine."""
-    from openstack_requirements import constraints
-    from openstack_requirements import fileio
-
-    everything = constraints.clone_versions(
-        freezes, constraints.parse_version_map(args.version_map))
-    for note in constraints.copy_notes(everything):
-        print(note, file=sys.stderr)
-    made = constraints.generate(
-        everything, provenance, blacklist, spellings=spellings,
-        how=constraints.Order(args.sort), source=args.output or "<generated>")
-    changes = made.changes_from(_cli.read_doc(args.diff)) if args.diff else []
-    if args.output:
-        fileio.atomic_write(args.output, made.text)
-        print(f"wrote {args.output}: {len(made.constraints)} constraints",
-              file=sys.stderr)
-    elif not args.diff:
-        out.write(made.text)
-    for change in changes:
-        print(change, file=out)
-    if args.diff:
-        print(f"{len(changes)} change(s) against {args.diff}",
-              file=sys.stderr)
-    return changes
-
-
-def _report_failures(
-    args: argparse.Namespace,
-    freezes: Sequence[constraints.Freeze],
-    failures: Sequence[buildlog.Failure],
-) -> int:
-    for failure in failures:
-        print(f"{PROG}: error: {failure}", file=sys.stderr)
-    done = ", ".join(f.python_version for f in freezes) or "none"
-    print(f"{PROG}: {len(failures)} interpreter(s) failed (succeeded: "
-          f"{done}); nothing written", file=sys.stderr)
-    _report(args, freezes, failures)
-    return errors.EXIT_TOOL
-
-
-def _report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
-            failures: Sequence[buildlog.Failure], **more: object) -> None:
-    """The --json-report, if asked for."""
-    from openstack_requirements import artifact
-    from openstack_requirements import fileio
-
-    if args.json_report:
-        fileio.atomic_write(args.json_report,
-                            artifact.report(freezes, failures, **more))
-
-
-def _log_dir(args: argparse.Namespace) -> tuple[str, bool]:
-    from openstack_requirements import procs
-
-    log_dir, temporary = procs.log_dir(args.log_dir,
-                                       "generate-constraints-logs-")
-    print(f"logs: {log_dir}", file=sys.stderr)
-    return log_dir, temporary
-
-
-def _generator() -> str:
-    from importlib import metadata
-
-    try:
-        version = metadata.version("openstack-requirements")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"openstack_requirements {version}"
-
-
-def _now() -> str:
-    import datetime
-
-    return datetime.datetime.now(datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _command_line(argv: Sequence[str]) -> str:
