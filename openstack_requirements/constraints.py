@@ -21,6 +21,7 @@ several interpreters into ``name===version`` lines, adding
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -648,19 +649,28 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     if provenance.requirements:
         lines.append(f"# requirements: {provenance.requirements}")
     lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
-    # With several platforms a copy says whose freeze it copies.
-    several = len({f.platform for f in freezes if not f.copied_from}) > 1
+    on = _copied_on(freezes)
     for freeze in sorted(freezes, key=lambda f: (
             targets.python_key(f.python_version), f.platform)):
         if freeze.copied_from:
-            on = f" on {freeze.platform}" if several else ""
-            what = f"copy of Python {freeze.copied_from}{on} (--version-map)"
+            what = (f"copy of Python {freeze.copied_from}{on(freeze)} "
+                    "(--version-map)")
         else:
             what = ", ".join(part for part in (
                 freeze.python_full and f"Python {freeze.python_full}",
                 freeze.platform, freeze.installer) if part)
         lines.append(f"# python {freeze.python_version}: {what}")
     return SECURITY_WARNING + "".join(line + "\n" for line in lines)
+
+
+def _copied_on(freezes: Sequence[Freeze]) -> Callable[[Freeze], str]:
+    """`` on PLATFORM`` for a copy among *freezes* of several platforms.
+
+    With several platforms a copy says whose freeze it copies (a copy
+    is on the platform of the freeze it copies).
+    """
+    several = len({f.platform for f in freezes if not f.copied_from}) > 1
+    return lambda freeze: f" on {freeze.platform}" if several else ""
 
 
 def render(
@@ -674,14 +684,10 @@ def render(
 
 def copy_notes(freezes: Sequence[Freeze]) -> list[str]:
     """A line for the user about each copy :func:`clone_versions` made."""
-    several = len({freeze.platform for freeze in freezes}) > 1
-    notes = []
-    for freeze in freezes:
-        if freeze.copied_from:
-            on = f" on {freeze.platform}" if several else ""
-            notes.append(f"Duplicating {freeze.copied_from} freeze to "
-                         f"{freeze.python_version}{on}")
-    return notes
+    on = _copied_on(freezes)
+    return [f"Duplicating {freeze.copied_from} freeze to "
+            f"{freeze.python_version}{on(freeze)}"
+            for freeze in freezes if freeze.copied_from]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
