@@ -10,11 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Freeze artifacts <-> Freeze: the JSON format, its checks. Pure: no I/O.
+"""Freeze artifacts <-> Freeze, and the JSON report. Pure: no I/O.
 
 ``generate-constraints freeze`` writes one artifact per interpreter (or
 Python version and platform); ``generate-constraints combine`` merges
-artifacts made on any machine.  An artifact comes from elsewhere, so
+artifacts made on any machine; ``--json-report`` says what happened
+(:func:`report`).  An artifact comes from elsewhere, so
 :func:`load` trusts nothing in it: every pin must be a name and a
 version, and every text field must fit on one header line.  The caller
 reads and writes the files (:mod:`openstack_requirements.fileio`).
@@ -30,6 +31,7 @@ import json
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from openstack_requirements import buildlog
 from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import requirement
@@ -66,6 +68,20 @@ def summary(freeze: constraints.Freeze) -> dict[str, object]:
     data = freeze.as_dict()
     data["pins"] = len(freeze.pins)
     return data
+
+
+def report(
+    freezes: Sequence[constraints.Freeze],
+    failures: Sequence[buildlog.Failure],
+    **more: object,
+) -> str:
+    """The ``--json-report`` text: what happened, failures included.
+
+    *more* adds fields (the changes, the output file).
+    """
+    return to_json({
+        "ok": not failures, "failures": [f.as_dict() for f in failures],
+        "freezes": [summary(f) for f in freezes], **more})
 
 
 def check_pins(source: str, pins: Mapping[str, str]) -> None:

@@ -21,6 +21,7 @@ several interpreters into ``name===version`` lines, adding
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -318,12 +319,6 @@ def split_universal(
             pins.append(pin)
         result[version] = tuple(pins)
     return result
-
-
-def blacklist_names(doc: reqfile.RequirementsFile) -> frozenset[str]:
-    """Canonical names listed in a blacklist (denylist) document."""
-    return frozenset(line.req.canonical for line in doc.requirements()
-                     if line.req is not None)
 
 
 def parse_version_map(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -654,13 +649,12 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     if provenance.requirements:
         lines.append(f"# requirements: {provenance.requirements}")
     lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
-    # With several platforms a copy says whose freeze it copies.
-    several = len({f.platform for f in freezes if not f.copied_from}) > 1
+    on = _copied_on(freezes)
     for freeze in sorted(freezes, key=lambda f: (
             targets.python_key(f.python_version), f.platform)):
         if freeze.copied_from:
-            on = f" on {freeze.platform}" if several else ""
-            what = f"copy of Python {freeze.copied_from}{on} (--version-map)"
+            what = (f"copy of Python {freeze.copied_from}{on(freeze)} "
+                    "(--version-map)")
         else:
             what = ", ".join(part for part in (
                 freeze.python_full and f"Python {freeze.python_full}",
@@ -669,10 +663,66 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     return SECURITY_WARNING + "".join(line + "\n" for line in lines)
 
 
+def _copied_on(freezes: Sequence[Freeze]) -> Callable[[Freeze], str]:
+    """`` on PLATFORM`` for a copy among *freezes* of several platforms.
+
+    With several platforms a copy says whose freeze it copies (a copy
+    is on the platform of the freeze it copies).
+    """
+    several = len({f.platform for f in freezes if not f.copied_from}) > 1
+    return lambda freeze: f" on {freeze.platform}" if several else ""
+
+
 def render(
     constraints: Iterable[Constraint], head: str = SECURITY_WARNING
 ) -> str:
     return head + "".join(c.render() + "\n" for c in constraints)
+
+
+# -- a whole file ----------------------------------------------------------
+
+
+def copy_notes(freezes: Sequence[Freeze]) -> list[str]:
+    """A line for the user about each copy :func:`clone_versions` made."""
+    on = _copied_on(freezes)
+    return [f"Duplicating {freeze.copied_from} freeze to "
+            f"{freeze.python_version}{on(freeze)}"
+            for freeze in freezes if freeze.copied_from]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Generated:
+    """An upper-constraints file made by :func:`generate`."""
+
+    constraints: tuple[Constraint, ...]  # in file order
+    text: str
+    source: str  # the file's label, for the diff
+
+    def changes_from(self, old: reqfile.RequirementsFile) -> list[Change]:
+        """What changed from the file *old* to this one (:func:`diff`)."""
+        return diff(old, reqfile.parse(self.text, self.source))
+
+
+def generate(
+    freezes: Sequence[Freeze],
+    provenance: Provenance,
+    blacklist: Iterable[str] = (),
+    *,
+    spellings: Mapping[str, str] | None = None,
+    how: Order = Order.HASH,
+    source: str = "<generated>",
+) -> Generated:
+    """The upper-constraints file of *freezes*: header, then the lines.
+
+    *freezes* include the copies of :func:`clone_versions`; the lines
+    are :func:`combine`'s (see there for *blacklist* and *spellings*),
+    in the order *how*, under the :func:`header` of *provenance*.
+
+    :raises InputError: see :func:`check_freezes`.
+    """
+    lines = order(combine(freezes, blacklist, spellings=spellings), how)
+    return Generated(tuple(lines), render(lines, header(provenance, freezes)),
+                     source)
 
 
 # -- diff ------------------------------------------------------------------

@@ -118,6 +118,18 @@ def read_text(path: str) -> str:
     return decode(read_bytes(path), path)
 
 
+def require_parent_dir(path: str | None) -> None:
+    """Check, before any work, that the directory of *path* exists.
+
+    Nothing to check when *path* is None or empty (no file to write).
+
+    :raises InputError: the directory *path* would go into is missing.
+    """
+    if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise errors.InputError(
+            "the directory to write into does not exist", source=path)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -31,8 +31,6 @@ import dataclasses
 import datetime
 import os
 import re
-import signal
-import threading
 
 from openstack_requirements import buildlog
 from openstack_requirements import constraints
@@ -184,28 +182,39 @@ def default_jobs(targets: Targets, cpus: int) -> int:
     return count if targets.resolve else min(count, cpus)
 
 
+def check_version_map(
+    version_map: Mapping[str, Sequence[str]], targets: Targets
+) -> None:
+    """Every SRC of a ``--version-map`` is a target.
+
+    Checked before the hours of installs, not after.
+
+    :raises InputError: the SRCs no target provides.
+    """
+    missing = sorted(set(version_map) - set(targets.versions))
+    if missing:
+        raise errors.InputError(
+            f"--version-map: no interpreter for Python "
+            f"{', '.join(missing)}; the interpreters are "
+            f"{', '.join(targets.versions)}")
+
+
+def jobs(given: int | None, targets: Targets, cpus: int) -> int:
+    """``--jobs``: *given*, or :func:`default_jobs` when it is None.
+
+    :raises InputError: *given* is below 1.
+    """
+    if given is not None and given < 1:
+        raise errors.InputError("--jobs must be at least 1")
+    return given or default_jobs(targets, cpus)
+
+
 def respell(freeze: constraints.Freeze,
             names: Mapping[str, str]) -> constraints.Freeze:
     """*freeze* with names spelled as in *names* (canonical -> written)."""
     return dataclasses.replace(freeze, pins=tuple(
         constraints.Pin(names.get(pin.canonical, pin.name), pin.version)
         for pin in freeze.pins))
-
-
-def sigterm_interrupts() -> Callable[[], None]:
-    """Treat SIGTERM (a cancelled CI job) like Ctrl-C; return the undo."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-
-    def undo() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    return undo
 
 
 def run(
@@ -218,7 +227,7 @@ def run(
     (and neither ``per_version`` nor a platform) are first resolved
     together in one universal resolve; if that fails, one resolve per
     version gives the answer.  On ``KeyboardInterrupt`` (Ctrl-C, or
-    SIGTERM: see :func:`sigterm_interrupts`) every running child is
+    SIGTERM: see :func:`procs.sigterm_interrupts`) every running child is
     stopped, targets not started never start, and the interrupt goes on
     once every worker has finished.
     """
@@ -236,7 +245,7 @@ def run(
     uv = runner.find_uv(env)
     if (targets.resolve and len(labels) > 1 and not options.per_version
             and not options.python_platform):
-        restore = sigterm_interrupts()
+        restore = procs.sigterm_interrupts()
         log = os.path.join(options.log_dir, "universal-resolve.log")
         try:
             return runner.resolve_universal(
@@ -282,7 +291,7 @@ def run(
     freezes: list[constraints.Freeze] = []
     failures: list[buildlog.Failure] = []
     pool = futures.ThreadPoolExecutor(max_workers=options.jobs)
-    restore = sigterm_interrupts()
+    restore = procs.sigterm_interrupts()
     try:
         pending = [pool.submit(one, i) for i in range(len(labels))]
         # In target order, whatever order they finish in.

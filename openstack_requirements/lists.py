@@ -27,6 +27,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 import dataclasses
+import hashlib
 import os
 
 from openstack_requirements import errors
@@ -120,6 +121,39 @@ def read_names(path: str | None) -> frozenset[str]:
     if path is None:
         return frozenset()
     return frozenset(read_doc(path).require_valid().by_name())
+
+
+def read_blacklist(path: str | None) -> tuple[frozenset[str], str]:
+    """The canonical names of the blacklist at *path*, and its label.
+
+    No names and no label (``""``) when *path* is None or empty.  The
+    label is :func:`labelled`'s, for headers and artifacts.
+    """
+    if not path:
+        return frozenset(), ""
+    return read_names(path), labelled(path)
+
+
+def labelled(path: str) -> str:
+    """*path* and the start of its sha256, for headers and artifacts."""
+    digest = hashlib.sha256(fileio.read_bytes(path)).hexdigest()[:16]
+    return f"{path} (sha256 {digest})"
+
+
+def spellings(paths: Iterable[str | None]) -> dict[str, str]:
+    """Canonical name -> the name as the files at *paths* spell it.
+
+    A resolve only knows normalised names; the global list and the old
+    constraints file say how to write them.  A later file's spelling
+    wins; a path that is None or not a file is passed over.
+    """
+    names: dict[str, str] = {}
+    for path in paths:
+        if path and os.path.isfile(path):
+            for line in read_doc(path).requirements():
+                if line.req is not None:
+                    names[line.req.canonical] = line.req.name
+    return names
 
 
 def read_sync_lists(

@@ -11,11 +11,12 @@
 # under the License.
 
 """Child processes: running them into a log, stopping them all at once
-(Ctrl-C), throwaway directories and their removal. Processes.
+(Ctrl-C, SIGTERM), log and throwaway directories. Processes.
 
 Children run in sessions of their own, so that stopping one stops
-everything it started; a throwaway directory is removed however the
-block that uses it ends.
+everything it started; SIGTERM (a cancelled CI job) can be made to stop
+them as Ctrl-C does; a throwaway directory is removed however the block
+that uses it ends.
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ class Cancel:
             self.cancelled.set()
             for proc in self._procs:
                 stop(proc)
+
+
+def sigterm_interrupts() -> Callable[[], None]:
+    """Treat SIGTERM (a cancelled CI job) like Ctrl-C; return the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+
+    def undo() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return undo
 
 
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
@@ -212,6 +229,25 @@ def _make_writable(top: str) -> None:
             if not os.path.islink(child):
                 with contextlib.suppress(OSError):
                     os.chmod(child, 0o700)
+
+
+def log_dir(given: str | None, prefix: str) -> tuple[str, bool]:
+    """Where the logs go, and whether it is a new temporary directory.
+
+    *given* (made if missing), or a new temporary directory named
+    *prefix*..., for the caller to remove once the logs are not needed.
+
+    :raises InputError: *given* cannot be made.
+    """
+    if given:
+        try:
+            os.makedirs(given, exist_ok=True)
+        except OSError as exc:
+            raise errors.InputError(
+                f"cannot use as the log directory: {exc.strerror}",
+                source=given) from exc
+        return given, False
+    return tempfile.mkdtemp(prefix=prefix), True
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import contextlib
 import os
 import sys
+from typing import Any
 from typing import TextIO
 from typing import TYPE_CHECKING
 
@@ -47,14 +48,16 @@ def parser_for(
     add_args: Callable[[argparse.ArgumentParser], None],
 ) -> argparse.ArgumentParser:
     """An argparse parser whose --help ends with one real invocation."""
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description=description,
-        epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = argparse.ArgumentParser(**_help(prog, description, example))
     add_args(parser)
     return parser
+
+
+def _help(prog: str, description: str, example: str) -> dict[str, Any]:
+    """The parser arguments every --help shares: ends with *example*."""
+    return {"prog": prog, "description": description,
+            "epilog": f"example:\n  {example}",
+            "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def run(
@@ -199,9 +202,7 @@ def parser_with_subcommands(
     options apply, and its usage is the one ``--help`` shows.  Each
     subcommand is ``(name, description, example, add_args)``.
     """
-    parser = _Parser(prog=prog, description=description,
-                     epilog=f"example:\n  {example}",
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(**_help(prog, description, example))
     add_args(parser)
     parser.usage = parser.format_usage().removeprefix("usage: ").rstrip()
     parser.plain_required = [action for action in parser._actions
@@ -213,8 +214,6 @@ def parser_with_subcommands(
         dest="command", help=argparse.SUPPRESS,
         metavar="{" + ",".join(name for name, *_ in subcommands) + "}")
     for name, sub_description, sub_example, add_sub_args in subcommands:
-        add_sub_args(commands.add_parser(
-            name, prog=f"{prog} {name}", description=sub_description,
-            epilog=f"example:\n  {sub_example}",
-            formatter_class=argparse.RawDescriptionHelpFormatter))
+        add_sub_args(commands.add_parser(name, **_help(
+            f"{prog} {name}", sub_description, sub_example)))
     return parser

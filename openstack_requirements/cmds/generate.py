@@ -24,21 +24,14 @@ Three forms::
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from collections.abc import Sequence
 import os
 import sys
-import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
-from openstack_requirements.cmds import _progress
+from openstack_requirements.cmds import _generate_steps as steps
 import openstack_requirements.errors as errors  # ruff/hacking order
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import buildlog
-    from openstack_requirements import constraints
-    from openstack_requirements import freezing
 
 PROG = "generate-constraints"
 EXAMPLE = (
@@ -192,45 +185,43 @@ def _generate(args: argparse.Namespace, out: TextIO,
     import shutil
 
     from openstack_requirements import constraints
+    from openstack_requirements import fileio
     from openstack_requirements import freezing
+    from openstack_requirements import lists
 
-    targets, options = _prepare(args, args.python)
+    targets, options = steps.prepare(args, args.python)
     index = options.index
-    blacklist, blacklist_label = _blacklist(args.blacklist)
-    version_map = constraints.parse_version_map(args.version_map)
-    missing = sorted(set(version_map) - set(targets.versions))
-    if missing:  # before hours of installs, not after
-        raise errors.InputError(
-            f"--version-map: no interpreter for Python "
-            f"{', '.join(missing)}; the interpreters are "
-            f"{', '.join(targets.versions)}")
-    _check_output_dir(args.output)
-    _check_output_dir(args.json_report)
+    blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
+    freezing.check_version_map(
+        constraints.parse_version_map(args.version_map), targets)
+    fileio.require_parent_dir(args.output)
+    fileio.require_parent_dir(args.json_report)
     if args.diff:
         _cli.read_doc(args.diff).require_valid()  # fail before the work
-    if args.jobs is not None and args.jobs < 1:
-        raise errors.InputError("--jobs must be at least 1")
-    jobs = args.jobs or freezing.default_jobs(targets, os.cpu_count() or 1)
-    log_dir, temporary = _log_dir(args)
+    jobs = freezing.jobs(args.jobs, targets, os.cpu_count() or 1)
+    log_dir, temporary = steps.log_dir(args)
     keep_logs = False
     try:
-        freezes, failures = _run(targets, options, log_dir, jobs)
+        freezes, failures = steps.run(targets, options, log_dir, jobs)
         if failures:
             keep_logs = True  # the full logs are the evidence
-            return _report_failures(args, freezes, failures)
+            return steps.report_failures(PROG, args, freezes, failures)
         installer = (", ".join(sorted({f.installer for f in freezes}))
                      if freezes else args.installer)
         provenance = constraints.Provenance(
-            command=_command_line(argv), date=_now(), method=args.method,
+            command=_command_line(argv), date=steps.now(),
+            method=args.method,
             installer=installer, exclude_newer=index.exclude_newer,
-            requirements=_labelled(args.requirements),
+            requirements=lists.labelled(args.requirements),
             blacklist=blacklist_label, index=index.describe())
-        spellings = (_spellings(args.requirements, args.output, args.diff)
-                     if targets.resolve else None)
-        changes = _finish(args, out, freezes, provenance, blacklist,
-                          spellings)
-        _report(args, freezes, [], changes=[c.as_dict() for c in changes],
-                output=args.output or "")
+        spellings = (lists.spellings(
+            [args.requirements, args.output, args.diff])
+            if targets.resolve else None)
+        changes = steps.finish(args, out, freezes, provenance, blacklist,
+                               spellings)
+        steps.report(args, freezes, [],
+                     changes=[c.as_dict() for c in changes],
+                     output=args.output or "")
         return errors.EXIT_OK
     finally:
         if temporary and not keep_logs:
@@ -245,29 +236,31 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import artifact
     from openstack_requirements import fileio
     from openstack_requirements import freezing
+    from openstack_requirements import lists
 
-    _check_output_dir(args.output)
-    targets, options = _prepare(args, [args.python])
+    fileio.require_parent_dir(args.output)
+    targets, options = steps.prepare(args, [args.python])
     index = options.index
-    log_dir, temporary = _log_dir(args)
-    freezes, failures = _run(targets, options, log_dir, 1)
+    log_dir, temporary = steps.log_dir(args)
+    freezes, failures = steps.run(targets, options, log_dir, 1)
     if failures:
-        return _report_failures(args, freezes, failures)
+        return steps.report_failures(PROG, args, freezes, failures)
     freeze = freezes[0]
     if targets.resolve:
-        freeze = freezing.respell(freeze, _spellings(args.requirements))
+        freeze = freezing.respell(
+            freeze, lists.spellings([args.requirements]))
     fileio.atomic_write(args.output, artifact.dump(freeze, {
-        "generator": _generator(),
-        "date": _now(),
+        "generator": steps.generator(),
+        "date": steps.now(),
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
         "exclude_newer": index.exclude_newer,
         "index": index.describe(),
-        "requirements": _labelled(args.requirements),
+        "requirements": lists.labelled(args.requirements),
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
           f"{freeze.python_version}", file=sys.stderr)
-    _report(args, [freeze], [])
+    steps.report(args, [freeze], [])
     if temporary:
         shutil.rmtree(log_dir, ignore_errors=True)
     return errors.EXIT_OK
@@ -278,209 +271,19 @@ def _combine(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import artifact
     from openstack_requirements import constraints
     from openstack_requirements import fileio
+    from openstack_requirements import lists
 
-    _check_output_dir(args.output)
+    fileio.require_parent_dir(args.output)
     loaded = [artifact.load(fileio.read_text(path), path)
               for path in args.freezes]
-    blacklist, blacklist_label = _blacklist(args.blacklist)
+    blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezes = [each.freeze for each in loaded]
     constraints.check_freezes(freezes, args.freezes)  # names the artifact
     provenance = artifact.provenance(
-        loaded, command=_command_line(argv), date=_now(),
+        loaded, command=_command_line(argv), date=steps.now(),
         blacklist=blacklist_label)
-    _finish(args, out, freezes, provenance, blacklist)
+    steps.finish(args, out, freezes, provenance, blacklist)
     return errors.EXIT_OK
-
-
-def _prepare(
-    args: argparse.Namespace, pythons: Sequence[str]
-) -> tuple[freezing.Targets, freezing.Options]:
-    """Check the input; the targets, and how to run them (no log dir)."""
-    from openstack_requirements import freezing
-    from openstack_requirements import interpreters
-
-    doc = _cli.read_doc(args.requirements)
-    doc.require_valid()
-    if not any(True for _ in doc.requirements()):
-        raise errors.InputError(
-            "lists no requirements; nothing to generate constraints for",
-            source=args.requirements)
-    env = interpreters.clean_env(os.environ)
-    installer = interpreters.Installer(args.installer)
-    index = freezing.index_options(
-        index_url=args.index_url, extra_index_urls=args.extra_index_url,
-        find_links=[os.path.abspath(link) if "://" not in link else link
-                    for link in args.find_links],
-        no_index=args.no_index, exclude_newer=args.exclude_newer,
-        offline=args.offline, installer=installer)
-    targets = freezing.make_targets(
-        pythons, resolve=args.method == "resolve", installer=installer,
-        env=env)
-    return targets, freezing.Options(
-        requirements=os.path.abspath(args.requirements),
-        installer=installer, index=index, env=env, log_dir="", jobs=1,
-        per_version=args.per_version, python_platform=args.python_platform)
-
-
-def _run(
-    targets: freezing.Targets, options: freezing.Options, log_dir: str,
-    jobs: int,
-) -> tuple[list[constraints.Freeze], list[buildlog.Failure]]:
-    import dataclasses
-
-    from openstack_requirements import freezing
-
-    progress = _progress.Progress(sys.stderr, targets.versions)
-    return freezing.run(targets, dataclasses.replace(
-        options, log_dir=log_dir, jobs=jobs), progress.update)
-
-
-def _finish(
-    args: argparse.Namespace,
-    out: TextIO,
-    freezes: Sequence[constraints.Freeze],
-    provenance: constraints.Provenance,
-    blacklist: frozenset[str],
-    spellings: Mapping[str, str] | None = None,
-) -> list[constraints.Change]:
-    """Combine, write (or print) and diff; shared by plain and combine."""
-    from openstack_requirements import constraints
-    from openstack_requirements import reqfile
-
-    version_map = constraints.parse_version_map(args.version_map)
-    everything = constraints.clone_versions(freezes, version_map)
-    several = len({freeze.platform for freeze in everything}) > 1
-    for freeze in everything:
-        if freeze.copied_from:
-            on = f" on {freeze.platform}" if several else ""
-            print(f"Duplicating {freeze.copied_from} freeze to "
-                  f"{freeze.python_version}{on}", file=sys.stderr)
-    lines = constraints.order(
-        constraints.combine(everything, blacklist, spellings=spellings),
-        constraints.Order(args.sort))
-    text = constraints.render(
-        lines, constraints.header(provenance, everything))
-    changes: list[constraints.Change] = []
-    if args.diff:
-        old = _cli.read_doc(args.diff)
-        changes = constraints.diff(
-            old, reqfile.parse(text, args.output or "<generated>"))
-    if args.output:
-        from openstack_requirements import fileio
-
-        fileio.atomic_write(args.output, text)
-        print(f"wrote {args.output}: {len(lines)} constraints",
-              file=sys.stderr)
-    elif not args.diff:
-        out.write(text)
-    for change in changes:
-        print(change, file=out)
-    if args.diff:
-        print(f"{len(changes)} change(s) against {args.diff}",
-              file=sys.stderr)
-    return changes
-
-
-def _report_failures(
-    args: argparse.Namespace,
-    freezes: Sequence[constraints.Freeze],
-    failures: Sequence[buildlog.Failure],
-) -> int:
-    for failure in failures:
-        print(f"{PROG}: error: {failure}", file=sys.stderr)
-    done = ", ".join(f.python_version for f in freezes) or "none"
-    print(f"{PROG}: {len(failures)} interpreter(s) failed (succeeded: "
-          f"{done}); nothing written", file=sys.stderr)
-    _report(args, freezes, failures)
-    return errors.EXIT_TOOL
-
-
-def _report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
-            failures: Sequence[buildlog.Failure], **more: object) -> None:
-    """The --json-report, if asked for."""
-    from openstack_requirements import artifact
-    from openstack_requirements import fileio
-
-    if args.json_report:
-        fileio.atomic_write(args.json_report, artifact.to_json({
-            "ok": not failures, "failures": [f.as_dict() for f in failures],
-            "freezes": [artifact.summary(f) for f in freezes], **more}))
-
-
-def _log_dir(args: argparse.Namespace) -> tuple[str, bool]:
-    import tempfile
-
-    if args.log_dir:
-        try:
-            os.makedirs(args.log_dir, exist_ok=True)
-        except OSError as exc:
-            raise errors.InputError(
-                f"cannot use as the log directory: {exc.strerror}",
-                source=args.log_dir) from exc
-        log_dir, temporary = args.log_dir, False
-    else:
-        log_dir = tempfile.mkdtemp(prefix="generate-constraints-logs-")
-        temporary = True
-    print(f"logs: {log_dir}", file=sys.stderr)
-    return log_dir, temporary
-
-
-def _check_output_dir(path: str | None) -> None:
-    if path:
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            raise errors.InputError(
-                "the directory to write into does not exist", source=path)
-
-
-def _blacklist(path: str | None) -> tuple[frozenset[str], str]:
-    from openstack_requirements import constraints
-
-    if not path:
-        return frozenset(), ""
-    doc = _cli.read_doc(path).require_valid()
-    return constraints.blacklist_names(doc), _labelled(path)
-
-
-def _spellings(*paths: str | None) -> dict[str, str]:
-    """Names as the global list and the old file spell them.
-
-    A resolve only knows normalised names.
-    """
-    names: dict[str, str] = {}
-    for path in paths:
-        if path and os.path.isfile(path):
-            for line in _cli.read_doc(path).requirements():
-                if line.req is not None:
-                    names[line.req.canonical] = line.req.name
-    return names
-
-
-def _labelled(path: str) -> str:
-    """*path* and the start of its sha256, for headers and artifacts."""
-    import hashlib
-
-    from openstack_requirements import fileio
-
-    digest = hashlib.sha256(fileio.read_bytes(path)).hexdigest()[:16]
-    return f"{path} (sha256 {digest})"
-
-
-def _generator() -> str:
-    from importlib import metadata
-
-    try:
-        version = metadata.version("openstack-requirements")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"openstack_requirements {version}"
-
-
-def _now() -> str:
-    import datetime
-
-    return datetime.datetime.now(datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _command_line(argv: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from openstack_requirements import artifact
+from openstack_requirements import buildlog
 from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements.tests import base
@@ -68,6 +69,23 @@ class TestDump(base.TestCase):
     def test_summary_counts_the_pins(self) -> None:
         self.assertEqual(2, artifact.summary(FREEZE)["pins"])
         self.assertEqual("3.12", artifact.summary(FREEZE)["python_version"])
+
+
+class TestReport(base.TestCase):
+    def test_success_with_more_fields(self) -> None:
+        data = json.loads(artifact.report([FREEZE], [], output="u.txt"))
+        self.assertEqual(
+            {"ok": True, "failures": [], "output": "u.txt",
+             "freezes": [artifact.summary(FREEZE)]}, data)
+
+    def test_failures(self) -> None:
+        failure = buildlog.Failure("3.13", "uv", "numpy", "no wheel")
+        text = artifact.report([FREEZE], [failure])
+        self.assertTrue(text.startswith('{\n  "failures": [\n'))
+        data = json.loads(text)
+        self.assertFalse(data["ok"])
+        self.assertEqual([failure.as_dict()], data["failures"])
+        self.assertEqual(2, data["freezes"][0]["pins"])
 
 
 class TestLoad(base.TestCase):

@@ -711,6 +711,66 @@ class TestDiff(base.TestCase):
                           "new": "2.0"}, change.as_dict())
 
 
+class TestGenerate(base.TestCase):
+    """The whole file: copies noted, combined, ordered, under a header."""
+
+    PROVENANCE = constraints.Provenance(
+        command="generate-constraints combine f.json", date="2026-01-01",
+        method="install", installer="uv", exclude_newer="",
+        requirements="", blacklist="b.txt", index="")
+
+    def test_file_and_changes(self) -> None:
+        made = constraints.generate(
+            [freeze("3.12", "Six==1.16\nalpha==1\nGone==2\n")],
+            self.PROVENANCE, ["gone"], spellings={"six": "SIX"},
+            how=constraints.Order.NAME, source="u.txt")
+        self.assertEqual(["alpha===1", "SIX===1.16"],
+                         rendered(made.constraints))
+        self.assertEqual(
+            constraints.header(self.PROVENANCE,
+                               [freeze("3.12", "")]) + "alpha===1\n"
+            "SIX===1.16\n", made.text)
+        old = reqfile.parse("six===1.15\nbeta===2\n", "old.txt")
+        self.assertEqual(
+            ["added      alpha 1", "removed    beta 2",
+             "bumped     SIX 1.15 -> 1.16"],
+            [str(change) for change in made.changes_from(old)])
+
+    def test_hash_order_by_default(self) -> None:
+        made = constraints.generate(
+            [freeze("3.12", "a==1\nb==1\nc==1\n")], self.PROVENANCE)
+        self.assertEqual("<generated>", made.source)
+        self.assertEqual(
+            list(constraints.order(made.constraints)),
+            list(made.constraints))
+
+    def test_error_freezes_that_do_not_combine(self) -> None:
+        self.assertRaises(
+            errors.InputError, constraints.generate,
+            [freeze("3.12", "a==1\n"), freeze("3.12", "a==2\n")],
+            self.PROVENANCE)
+
+    def test_copy_notes(self) -> None:
+        copies = constraints.clone_versions(
+            [freeze("3.11", "a==1\n"), freeze("3.12", "a==2\n")],
+            {"3.12": ("3.13", "3.14")})
+        self.assertEqual(["Duplicating 3.12 freeze to 3.13",
+                          "Duplicating 3.12 freeze to 3.14"],
+                         constraints.copy_notes(copies))
+
+    def test_copy_notes_name_the_platform_when_there_are_several(
+            self) -> None:
+        copies = constraints.clone_versions(
+            [on("linux x86_64", "3.12", "a==1\n"),
+             on("darwin arm64", "3.12", "a==1\n")],
+            {"3.12": ("3.13",)})
+        self.assertEqual(
+            ["Duplicating 3.12 freeze to 3.13 on darwin arm64",
+             "Duplicating 3.12 freeze to 3.13 on linux x86_64"],
+            constraints.copy_notes(copies))
+        self.assertEqual([], constraints.copy_notes(copies[:2]))
+
+
 PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 freeze_sets = st.lists(
     st.tuples(st.sampled_from(PYTHONS),

@@ -166,6 +166,20 @@ class TestAtomicWrite(base.TestCase):
         self.assertEqual([], os.listdir(d))
 
 
+class TestRequireParentDir(base.TestCase):
+    def test_existing_directory_or_nothing_to_write(self) -> None:
+        fileio.require_parent_dir(os.path.join(self.make_dir(), "new.txt"))
+        fileio.require_parent_dir(None)
+        fileio.require_parent_dir("")
+
+    def test_error_missing_directory(self) -> None:
+        path = os.path.join(self.make_dir(), "missing", "new.txt")
+        exc = self.assertRaises(errors.InputError,
+                                fileio.require_parent_dir, path)
+        self.assertEqual(
+            f"{path}: the directory to write into does not exist", str(exc))
+
+
 class TestLocked(base.TestCase):
     def test_no_lock_file_left(self) -> None:
         d = self.make_dir()

@@ -434,6 +434,27 @@ class TestTargets(base.TestCase):
         self.assertEqual(3, freezing.default_jobs(install, 8))
         self.assertEqual(3, freezing.default_jobs(resolve, 2))
 
+    def test_jobs_given_or_default(self) -> None:
+        install = freezing.Targets(False, ("3.11", "3.12", "3.13"))
+        self.assertEqual(5, freezing.jobs(5, install, 2))
+        self.assertEqual(2, freezing.jobs(None, install, 2))
+
+    def test_error_jobs_below_one(self) -> None:
+        install = freezing.Targets(False, ("3.12",))
+        exc = self.assertRaises(errors.InputError, freezing.jobs, 0,
+                                install, 2)
+        self.assertEqual("--jobs must be at least 1", str(exc))
+
+    def test_version_map_sources_are_targets(self) -> None:
+        targets = freezing.Targets(True, ("3.12", "3.11"))
+        freezing.check_version_map({"3.12": ("3.13",)}, targets)
+        exc = self.assertRaises(
+            errors.InputError, freezing.check_version_map,
+            {"3.9": ("3.13",), "3.12": ("3.14",), "3.10": ("3.14",)},
+            targets)
+        self.assertEqual("--version-map: no interpreter for Python 3.10, "
+                         "3.9; the interpreters are 3.12, 3.11", str(exc))
+
     def test_respell(self) -> None:
         freeze = constraints.Freeze("3.12", (
             constraints.Pin("tiny-lib", "1.0"), constraints.Pin("six", "1")))

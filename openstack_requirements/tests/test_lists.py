@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import fixtures
@@ -83,6 +84,27 @@ class TestRead(base.TestCase):
         self.assertEqual(frozenset({"six", "oslo-db"}),
                          lists.read_names(path))
         self.assertEqual(frozenset(), lists.read_names(None))
+
+    def test_blacklist_and_its_label(self) -> None:
+        path = self.write(self.make_dir(), "b.txt", "Six\n")
+        digest = hashlib.sha256(b"Six\n").hexdigest()[:16]
+        self.assertEqual((frozenset({"six"}), f"{path} (sha256 {digest})"),
+                         lists.read_blacklist(path))
+        self.assertEqual((frozenset(), ""), lists.read_blacklist(None))
+        self.assertEqual((frozenset(), ""), lists.read_blacklist(""))
+
+    def test_error_blacklist_invalid(self) -> None:
+        path = self.write(self.make_dir(), "b.txt", "six>=\n")
+        self.assertRaises(errors.ParseError, lists.read_blacklist, path)
+
+    def test_spellings_later_files_win(self) -> None:
+        directory = self.make_dir()
+        first = self.write(directory, "g.txt", "Oslo.Config\nPyYAML>=5\n")
+        second = self.write(directory, "u.txt", "oslo_config===9.0\n")
+        self.assertEqual(
+            {"oslo-config": "oslo_config", "pyyaml": "PyYAML"},
+            lists.spellings([first, None, "", second,
+                             os.path.join(directory, "missing.txt")]))
 
     def test_sync_lists(self) -> None:
         source = self.make_dir()

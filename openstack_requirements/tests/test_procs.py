@@ -14,9 +14,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import io
 import os
+import signal
 import sys
+import threading
 
 import fixtures
 
@@ -72,6 +75,51 @@ class TestSession(base.TestCase):
         self.assertEqual(
             f"cannot run {missing}: No such file or directory\n"
             f"    command: {missing} --version", str(exc))
+
+
+class TestSigtermInterrupts(base.TestCase):
+    """SIGTERM (a cancelled CI job) stops the work as Ctrl-C does."""
+
+    def test_sigterm_raises_keyboard_interrupt_until_undone(self) -> None:
+        before = signal.getsignal(signal.SIGTERM)
+        undo = procs.sigterm_interrupts()
+        self.addCleanup(signal.signal, signal.SIGTERM, before)
+        self.assertRaises(KeyboardInterrupt, signal.raise_signal,
+                          signal.SIGTERM)
+        undo()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
+
+    def test_nothing_changes_off_the_main_thread(self) -> None:
+        before = signal.getsignal(signal.SIGTERM)
+        undos: list[Callable[[], None]] = []
+        worker = threading.Thread(
+            target=lambda: undos.append(procs.sigterm_interrupts()))
+        worker.start()
+        worker.join()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
+        undos[0]()
+        self.assertEqual(before, signal.getsignal(signal.SIGTERM))
+
+
+class TestLogDir(base.TestCase):
+    def test_given_directory_is_made(self) -> None:
+        given = os.path.join(self.make_dir(), "logs", "run1")
+        self.assertEqual((given, False), procs.log_dir(given, "x-"))
+        self.assertTrue(os.path.isdir(given))
+
+    def test_else_a_new_temporary_one(self) -> None:
+        path, temporary = procs.log_dir(None, "generate-logs-")
+        self.addCleanup(os.rmdir, path)
+        self.assertTrue(temporary)
+        self.assertTrue(os.path.basename(path).startswith("generate-logs-"))
+        self.assertEqual([], os.listdir(path))
+
+    def test_error_cannot_make_it(self) -> None:
+        given = self.write(self.make_dir(), "a-file", "")
+        exc = self.assertRaises(errors.InputError, procs.log_dir,
+                                os.path.join(given, "logs"), "x-")
+        self.assertIn("cannot use as the log directory: Not a directory",
+                      str(exc))
 
 
 class TestThrowawayDir(base.TestCase):

@@ -1,0 +1,172 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""generate-constraints: the steps its three forms share.
+
+Check the global list and make the targets (:func:`prepare`), run them
+with the progress display (:func:`run`), write the constraints file
+(:func:`finish`) and the ``--json-report`` (:func:`report`).  Heavy
+modules are imported inside the functions, as in every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from collections.abc import Sequence
+import os
+import sys
+import typing
+from typing import TextIO
+
+from openstack_requirements.cmds import _cli
+from openstack_requirements.cmds import _progress
+import openstack_requirements.errors as errors  # ruff/hacking order
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import buildlog
+    from openstack_requirements import constraints
+    from openstack_requirements import freezing
+
+
+def prepare(
+    args: argparse.Namespace, pythons: Sequence[str]
+) -> tuple[freezing.Targets, freezing.Options]:
+    """Check the input; the targets, and how to run them (no log dir)."""
+    from openstack_requirements import freezing
+    from openstack_requirements import interpreters
+
+    doc = _cli.read_doc(args.requirements)
+    doc.require_valid()
+    if not any(True for _ in doc.requirements()):
+        raise errors.InputError(
+            "lists no requirements; nothing to generate constraints for",
+            source=args.requirements)
+    env = interpreters.clean_env(os.environ)
+    installer = interpreters.Installer(args.installer)
+    index = freezing.index_options(
+        index_url=args.index_url, extra_index_urls=args.extra_index_url,
+        find_links=[os.path.abspath(link) if "://" not in link else link
+                    for link in args.find_links],
+        no_index=args.no_index, exclude_newer=args.exclude_newer,
+        offline=args.offline, installer=installer)
+    targets = freezing.make_targets(
+        pythons, resolve=args.method == "resolve", installer=installer,
+        env=env)
+    return targets, freezing.Options(
+        requirements=os.path.abspath(args.requirements),
+        installer=installer, index=index, env=env, log_dir="", jobs=1,
+        per_version=args.per_version, python_platform=args.python_platform)
+
+
+def log_dir(args: argparse.Namespace) -> tuple[str, bool]:
+    """``--log-dir`` or a temporary one (True), said on stderr."""
+    from openstack_requirements import procs
+
+    path, temporary = procs.log_dir(args.log_dir,
+                                    "generate-constraints-logs-")
+    print(f"logs: {path}", file=sys.stderr)
+    return path, temporary
+
+
+def run(
+    targets: freezing.Targets, options: freezing.Options, log_dir: str,
+    jobs: int,
+) -> tuple[list[constraints.Freeze], list[buildlog.Failure]]:
+    """Run every target, *jobs* at a time, showing the progress."""
+    import dataclasses
+
+    from openstack_requirements import freezing
+
+    progress = _progress.Progress(sys.stderr, targets.versions)
+    return freezing.run(targets, dataclasses.replace(
+        options, log_dir=log_dir, jobs=jobs), progress.update)
+
+
+def finish(
+    args: argparse.Namespace,
+    out: TextIO,
+    freezes: Sequence[constraints.Freeze],
+    provenance: constraints.Provenance,
+    blacklist: frozenset[str],
+    spellings: Mapping[str, str] | None = None,
+) -> list[constraints.Change]:
+    """Combine, write (or print) and diff; shared by plain and combine."""
+    from openstack_requirements import constraints
+    from openstack_requirements import fileio
+
+    everything = constraints.clone_versions(
+        freezes, constraints.parse_version_map(args.version_map))
+    for note in constraints.copy_notes(everything):
+        print(note, file=sys.stderr)
+    made = constraints.generate(
+        everything, provenance, blacklist, spellings=spellings,
+        how=constraints.Order(args.sort), source=args.output or "<generated>")
+    changes = made.changes_from(_cli.read_doc(args.diff)) if args.diff else []
+    if args.output:
+        fileio.atomic_write(args.output, made.text)
+        print(f"wrote {args.output}: {len(made.constraints)} constraints",
+              file=sys.stderr)
+    elif not args.diff:
+        out.write(made.text)
+    for change in changes:
+        print(change, file=out)
+    if args.diff:
+        print(f"{len(changes)} change(s) against {args.diff}",
+              file=sys.stderr)
+    return changes
+
+
+def report_failures(
+    prog: str,
+    args: argparse.Namespace,
+    freezes: Sequence[constraints.Freeze],
+    failures: Sequence[buildlog.Failure],
+) -> int:
+    """Say what failed (nothing is written but the report); exit 3."""
+    for failure in failures:
+        print(f"{prog}: error: {failure}", file=sys.stderr)
+    done = ", ".join(f.python_version for f in freezes) or "none"
+    print(f"{prog}: {len(failures)} interpreter(s) failed (succeeded: "
+          f"{done}); nothing written", file=sys.stderr)
+    report(args, freezes, failures)
+    return errors.EXIT_TOOL
+
+
+def report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
+           failures: Sequence[buildlog.Failure], **more: object) -> None:
+    """The --json-report, if asked for."""
+    from openstack_requirements import artifact
+    from openstack_requirements import fileio
+
+    if args.json_report:
+        fileio.atomic_write(args.json_report,
+                            artifact.report(freezes, failures, **more))
+
+
+def generator() -> str:
+    """This package and its version, for the artifacts."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("openstack-requirements")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"openstack_requirements {version}"
+
+
+def now() -> str:
+    """The UTC time, to the second, for headers and artifacts."""
+    import datetime
+
+    return datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
