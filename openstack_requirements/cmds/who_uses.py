@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-import json
 import sys
 import typing
 from typing import TextIO
@@ -63,6 +62,8 @@ def _who(args: argparse.Namespace, out: TextIO) -> int:
     index = _cli.read_index(args)
     found = {name: index.users(name) for name in args.names}
     if args.json:
+        import json
+
         json.dump({
             "projects": len(index.projects),
             "missing": list(index.missing),
