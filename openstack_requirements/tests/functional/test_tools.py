@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 from openstack_requirements import policy
-from openstack_requirements.cmds import build_mirror
+from openstack_requirements.cmds import build_mirror  # noqa: H306
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
 from openstack_requirements.tests import synthetic
