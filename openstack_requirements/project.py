@@ -269,6 +269,12 @@ def _check_root(root: str) -> None:
             if not os.path.lexists(root)
             else "is not a directory; give the project's top directory",
             source=root)
+    try:  # searching it: an unreadable directory is not an empty project
+        os.stat(os.path.join(root, os.curdir))
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot read the directory: {exc.strerror}",
+            source=root) from exc
 
 
 def read(root: str, committed: bool = False) -> Project:
@@ -296,8 +302,8 @@ def read(root: str, committed: bool = False) -> Project:
     seen: dict[str, str] = {}
     for rel in FILES:
         path = os.path.join(root, rel)
-        if not os.path.lexists(path):
-            continue
+        if not fileio.present(path):  # an unreadable directory is not
+            continue                  # an empty project
         real = os.path.realpath(path)
         if not _inside(real, real_root):
             skipped.append(errors.Finding(

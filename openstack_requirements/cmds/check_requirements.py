@@ -94,7 +94,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
         upper = os.path.join(reqs, lists_mod.UPPER_CONSTRAINTS)
         pins = constraints.versions_by_name(
-            _cli.read_doc(upper) if os.path.exists(upper) else None)
+            _cli.read_doc(upper) if lists_mod.optional(upper) else None)
         lists = dataclasses.replace(lists, pins=pins)
         findings = check.check_project(project, lists, options)
     count = check.count_requirements(project)
@@ -126,7 +126,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"OK: {count} requirement(s) in {len(files)} file(s) of "
               f"{src} ({what}, branch {args.branch}) match {reqs}",
               file=out)
-    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+    return errors.exit_code(findings)
 
 
 def main(
