@@ -70,13 +70,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     findings = check.check_against_constraints(
         project, global_doc, upper_doc, names, args.check_global)
     if args.json:
-        import json
-
-        json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings],
-                   "skipped": [f.as_dict() for f in project.skipped]},
-                  out, indent=2)
-        out.write("\n")
+        _cli.report_json(out, findings,
+                         skipped=[f.as_dict() for f in project.skipped])
         return errors.exit_code(findings)
     for skipped in project.skipped:
         print(f"warning: {skipped}", file=out)

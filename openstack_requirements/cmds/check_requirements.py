@@ -104,20 +104,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         for skipped in project.skipped:
             print(f"warning: {skipped}", file=out)
     if args.json:
-        import json
-
-        json.dump({
-            "ok": not findings,
-            "project": src,
-            "branch": args.branch,
-            "requirements_dir": reqs,
-            "checked": what,
-            "files": files,
-            "requirements": count,
-            "findings": [f.as_dict() for f in findings],
-            "skipped": [f.as_dict() for f in project.skipped],
-        }, out, indent=2)
-        out.write("\n")
+        _cli.report_json(
+            out, findings, project=src, branch=args.branch,
+            requirements_dir=reqs, checked=what, files=files,
+            requirements=count,
+            skipped=[f.as_dict() for f in project.skipped])
     elif findings:
         _cli.report(out, findings)
         print(f"FAILED: {len(findings)} problem(s) in {src} ({what}, "
