@@ -52,9 +52,10 @@ projects.txt line (one validate-projects rejects), 2 on bad input."""
 def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", metavar="PROJECT_DIR", nargs="?",
                         help="the project to sync")
-    parser.add_argument("--source", default=".", metavar="DIR",
+    parser.add_argument("--source", metavar="DIR",
                         help="directory holding global-requirements.txt "
-                        "and blacklist.txt (default: .)")
+                        "and blacklist.txt or denylist.txt (default: the "
+                        "shipped lists)")
     parser.add_argument("-s", "--soft-update", action="store_true",
                         help="pass names not in the global list through")
     parser.add_argument("-o", "--output-suffix", default="",
@@ -77,6 +78,8 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
     if (args.project is None) == (args.all is None):
         raise errors.InputError(
             "give one PROJECT_DIR, or --all PROJECTS_ROOT; see --help")
+    if args.source is None:  # the one default-lists rule (lists.py)
+        args.source = _cli.shipped_dir()
     central = _read_central(args.source, args.verbose, out)
     options = sync.Options(
         mode=sync.Mode.SOFT if args.soft_update else sync.Mode.HARD,

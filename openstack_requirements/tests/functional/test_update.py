@@ -241,6 +241,18 @@ class TestJson(UpdateTestCase):
         self.assertTrue(json.loads(out)["written"])
         self.assertEqual(texts(TREE_OUT), texts(self.proj))
 
+    def test_shipped_lists_without_source(self) -> None:
+        # The default-lists rule of every command: the shipped copy
+        # unless a directory is given (not the working directory).
+        proj = os.path.join(self.tmp, "plain")
+        self.write(proj, "requirements.txt", "six\n")
+        self.useFixture(fixtures.MonkeyPatch("os.getcwd", lambda: proj))
+        code, out, err = self.run_main(update.main, ["-v", "--dry-run",
+                                                     proj])
+        self.assertEqual("", err)
+        self.assertIn(f"Read {base.REPO_DIR}/global-requirements.txt", out)
+        self.assertIn(f"Read {base.REPO_DIR}/blacklist.txt", out)
+
     def test_error_json_with_all(self) -> None:
         code, out, err = self.update("--all", self.tmp, "--json")
         self.assertEqual((2, ""), (code, out))
