@@ -281,9 +281,10 @@ def read(root: str, commit: str | None = None) -> Project:
     """Read the requirement files of the project at *root*.
 
     With *commit*, the files as committed at that git revision of *root*
-    (what CI sees: ``HEAD``; see :func:`read_git`).  Otherwise the files on disk: a
-    file that is a symlink leading out of *root* is not read (it is
-    listed in ``skipped``), nor is a second name for a file already read.
+    (what CI sees: ``HEAD``; see :func:`read_git`).  Otherwise the files
+    on disk: a file that is a symlink leading out of *root* is not read
+    (it is listed in ``skipped``), nor is a second name for a file
+    already read.
     Never runs setup.py.
 
     :raises InputError: *root* is not a directory, or a file is unreadable.

@@ -49,9 +49,11 @@ USES_UV = ("generate-constraints", "build-wheel-mirror")
 
 
 def version_text(prog: str) -> str:
-    """What ``PROG --version`` prints: the package version, as
-    ``importlib.metadata`` reports it, and the uv version for the
-    commands that run uv."""
+    """What ``PROG --version`` prints.
+
+    The package version, as ``importlib.metadata`` reports it, and the
+    uv version for the commands that run uv.
+    """
     from importlib import metadata
 
     try:

@@ -160,8 +160,11 @@ def _report_json(
     unpinned: Sequence[wheelbuild.Unpinned],
     requirements: str,
 ) -> None:
-    """What was added, downloaded, built and failed, and the findings
-    (pins with no file or a failed build, needs that are not pinned)."""
+    """The --json report: what was added, downloaded, built and failed.
+
+    Its findings: pins with no file or a failed build, needs that are
+    not pinned.
+    """
     from openstack_requirements import errors
     from openstack_requirements import wheelbuild
 

@@ -195,8 +195,11 @@ PRIVILEGED = ("unreadable", "unreadable-dir")
 
 
 class TestHostileInput(base.TestCase):
-    """Each console script meets each hostile input: exit 2, one clean
-    ``path:...: message``, no traceback, no file written or changed."""
+    """Each console script meets each hostile input.
+
+    Each must exit 2 with one clean ``path:...: message``, no traceback,
+    no file written or changed.
+    """
 
     def setUp(self) -> None:
         super().setUp()
@@ -218,8 +221,7 @@ class TestHostileInput(base.TestCase):
         self.mirror = os.path.join(self.dir, "out", "mirror")
 
     def file_slots(self) -> list[tuple[str, Callable[[str], list[str]]]]:
-        """(console script, argv with its list file at PATH) for every
-        script that reads a requirements-style list."""
+        """(script, argv with its list at PATH): each list it reads."""
         up, good = self.upper, self.good
         return [
             ("validate-constraints", lambda p: [p, up, good]),
@@ -284,7 +286,7 @@ class TestHostileInput(base.TestCase):
     def snapshot(self) -> dict[str, tuple[bytes, int]]:
         """Every regular file under the test directory: bytes, mtime."""
         files = {}
-        for top, dirs, names in os.walk(self.dir):
+        for top, _, names in os.walk(self.dir):
             for name in names:
                 path = os.path.join(top, name)
                 if os.path.isfile(path) and os.access(path, os.R_OK):
