@@ -202,3 +202,24 @@ def read_projects(
     so both accept and reject the same lines (:func:`policy.parse_projects`).
     """
     return policy.parse_projects(fileio.read_text(path), path)
+
+
+def find_checkout(
+    root: str, entry: policy.ProjectEntry, source: str
+) -> str | errors.Finding | None:
+    """The checkout of a projects.txt *entry* under *root*, or None.
+
+    The one walk of a directory of checkouts (update-requirements --all,
+    check-floors --all).  A finding when the directory leads out of
+    *root* (a symlink); *source* is projects.txt, for its line.
+    """
+    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
+                 None)
+    if found is None:
+        return None
+    real = os.path.realpath(found)
+    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
+        return errors.Finding(
+            source, entry.lineno, f"{found} leads to {real}, outside "
+            f"{root}; skipped it", code="project-outside")
+    return found

@@ -55,8 +55,10 @@ _Watch = Callable[[str], "str | None"]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class IndexOptions:
-    """pip/uv index options: where packages come from (and, for uv's
-    ``resolution``, which of their versions are taken)."""
+    """pip/uv index options: where packages come from.
+
+    And, for uv's ``resolution``, which of their versions are taken.
+    """
 
     index_url: str = ""
     extra_index_urls: tuple[str, ...] = ()

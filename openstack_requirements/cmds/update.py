@@ -26,7 +26,6 @@ from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import policy
     from openstack_requirements import sync
 
 PROG = "update-requirements"
@@ -65,6 +64,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--dry-run", action="store_true",
                         help="write nothing; print a unified diff")
+    parser.add_argument("--raise-floors", metavar="LOWER_CONSTRAINTS",
+                        help="also raise each floor below the version of "
+                        "LOWER_CONSTRAINTS (check-floors --all -o) to it; "
+                        "never lowers one")
     parser.add_argument("--all", metavar="PROJECTS_ROOT",
                         help="sync every project of projects.txt found "
                         "under PROJECTS_ROOT")
@@ -129,6 +132,8 @@ def _sync_one(
     for finding in proj.skipped:
         print(f"warning: {finding}", file=out)
     plan = sync.plan(proj, central, options)
+    if args.raise_floors:
+        plan = _raise_floors(plan, proj.root, args.raise_floors)
     if args.verbose:
         for section in proj.sections():
             print(f"Syncing {proj.path(section.label)}", file=out)
@@ -149,23 +154,22 @@ def _sync_one(
     return sync.exit_code(plan, args.dry_run), len(plan.changed)
 
 
-def _find(
-    root: str, entry: policy.ProjectEntry, source: str
-) -> str | errors.Finding | None:
-    """The project's directory, or None when it is not there.
+def _raise_floors(plan: sync.Plan, root: str, path: str) -> sync.Plan:
+    """*plan* with the floors then raised to the working set at *path*."""
+    import dataclasses
 
-    A finding when the directory leads out of *root* (a symlink).
-    """
-    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
-                 None)
-    if found is None:
-        return None
-    real = os.path.realpath(found)
-    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
-        return errors.Finding(
-            source, entry.lineno, f"{found} leads to {real}, outside "
-            f"{root}; skipped it", code="project-outside")
-    return found
+    from openstack_requirements import constraints
+    from openstack_requirements import floors
+    from openstack_requirements import project
+
+    working = floors.working_set(
+        constraints.pins(_cli.read_doc(path), strict=False))
+    synced = project.from_texts({f.file: f.new for f in plan.files}, root)
+    raised = {f.file: f for f in floors.raise_floors(synced, working).files}
+    return dataclasses.replace(plan, files=tuple(
+        dataclasses.replace(f, new=raised[f.file].new,
+                            changes=f.changes + raised[f.file].changes)
+        if f.file in raised else f for f in plan.files))
 
 
 def _line(finding: errors.Finding) -> int:
@@ -196,7 +200,7 @@ def _sync_all(
     states: list[sync.ProjectState] = []
     worst = errors.EXIT_OK
     for entry in entries:
-        found = _find(root, entry, source)
+        found = lists.find_checkout(root, entry, source)
         if found is None:
             missing.append(entry.name)
             continue
