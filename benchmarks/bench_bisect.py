@@ -30,7 +30,7 @@ import time
 from openstack_requirements import interpreters
 from openstack_requirements import procs
 from openstack_requirements import venv
-from openstack_requirements.tests import localindex
+from openstack_requirements.tests import localindex  # noqa: H306
 
 ROUNDS = 5
 
