@@ -110,8 +110,9 @@ class Session:
 
     def run(self, cmd: Sequence[str], phase: str,
             watch: Callable[[str], str | None] | None = None,
-            stdout: list[str] | None = None) -> int:
-        """Run *cmd*; every line goes to the log.
+            stdout: list[str] | None = None,
+            cwd: str | None = None) -> int:
+        """Run *cmd* (in *cwd*); every line goes to the log.
 
         *watch* maps a line to a new phase text.  With *stdout*, stdout
         is collected apart from the log.
@@ -126,7 +127,7 @@ class Session:
                 list(cmd), env=self.env, text=True, errors="replace",
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE if stdout is not None
-                else subprocess.STDOUT, start_new_session=True)
+                else subprocess.STDOUT, start_new_session=True, cwd=cwd)
         except OSError as exc:
             raise errors.ToolError(
                 f"cannot run {cmd[0]}: {exc.strerror}", tuple(cmd)
