@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import concurrent.futures
+import hashlib
 import os
 import tempfile
 import urllib.parse
+import zipfile
 
 from openstack_requirements import errors
 from openstack_requirements import simpleapi
@@ -98,6 +100,34 @@ class Client:
     def hash_of(self, url: str) -> str:
         """sha256 of the file at *url* (streamed, not kept)."""
         return self.http.sha256(url)
+
+
+def core_metadata(index: Client, f: simpleapi.File) -> str | None:
+    """The core metadata of *f* without fetching the file, or None.
+
+    Its PEP 658 ``.metadata`` file when the page announces one (hash
+    checked).  A wheel in a local mirror without one is read in place.
+    """
+    if f.metadata_sha256:
+        try:
+            body = index.http.get(f.url + ".metadata").body
+        except transport.IndexUnavailableError:
+            return None
+        if hashlib.sha256(body).hexdigest() != f.metadata_sha256:
+            return None
+        return body.decode("utf-8", "replace")
+    path = transport.file_path(f.url)
+    if path is not None and os.path.isfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    if member.endswith(".dist-info/METADATA") and (
+                            member.count("/") == 1):
+                        return archive.read(member).decode("utf-8",
+                                                           "replace")
+        except (OSError, zipfile.BadZipFile):
+            return None
+    return None
 
 
 def fetch_pages(
