@@ -499,6 +499,27 @@ class TestErrors(MirrorTestCase):
                       err)
         self.assertFalse(os.path.exists(self.out))
 
+    def test_error_pyenv_shim_by_name_gets_the_shared_advice(self) -> None:
+        # -p python3.99 found on PATH as a pyenv shim pyenv has not
+        # selected: the probe's own advice, not a Python version blame.
+        shims = os.path.join(self.make_dir(), ".pyenv", "shims")
+        os.makedirs(shims)
+        shim = self.write(shims, "python3.99", (
+            "#!/bin/sh\necho 'pyenv: python3.99: command not found' >&2\n"
+            "exit 127\n"))
+        os.chmod(shim, 0o755)
+        self.useFixture(fixtures.EnvironmentVariable(
+            "PATH", shims + os.pathsep + os.environ.get("PATH", "")))
+        uc = self.constraints("alpha===1.0\n")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "-c", uc, "-p", "python3.99"])
+        self.assertEqual(2, code, err)
+        self.assertIn("That is a pyenv shim, which runs only the versions "
+                      "pyenv selects: give the interpreter's own path, e.g. "
+                      "-p \"$(pyenv prefix X.Y.Z)/bin/python3.99\"", err)
+        self.assertNotIn("3.9 or newer", err)
+        self.assertFalse(os.path.exists(self.out))
+
     def test_error_interpreter_that_cannot_report_its_tags(self) -> None:
         uc = self.constraints("alpha===1.0\n")
         false = shutil.which("false")
