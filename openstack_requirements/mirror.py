@@ -590,3 +590,63 @@ def _chosen(node: tuple[str, str], files: Sequence[simpleapi.File] | None,
     choice = choose(constraints.Pin(*node), files or (), interpreter)
     assert choice.file is not None
     return choice.file
+
+
+# -- coverage ----------------------------------------------------------
+
+
+def coverage(
+    all_pins: Sequence[constraints.Pin],
+    interpreters: Sequence[targets.Interpreter],
+    pages: Mapping[str, Sequence[simpleapi.File] | None],
+) -> dict[str, object]:
+    """How the index serves the pins, per target, and its size by project.
+
+    Per interpreter (Python version, platform): how many pins are served
+    by a wheel, by an sdist only, or not at all (with their names).
+    Sizes are those the pages give (PEP 700 ``size``); a file without
+    one counts 0 and is counted in ``unsized``.
+    """
+    targets_report = []
+    for interpreter in interpreters:
+        counts = {"wheel": 0, "sdist": 0, "missing": 0}
+        missing = []
+        for pin in applicable(all_pins, interpreter.env):
+            choice = choose(pin, pages.get(pin.canonical) or (), interpreter)
+            if choice.kind is None:
+                counts["missing"] += 1
+                missing.append(str(pin))
+            else:
+                counts[choice.kind.value] += 1
+        targets_report.append({
+            "python": interpreter.python_version,
+            "platform": interpreter.platform,
+            "interpreter": interpreter.label,
+            **counts, "not-served": missing,
+        })
+    sizes: dict[str, int] = {}
+    unsized = 0
+    for name, files in pages.items():
+        for f in files or ():
+            if f.size is None:
+                unsized += 1
+            sizes[name] = sizes.get(name, 0) + (f.size or 0)
+    return {"targets": targets_report,
+            "size": sum(sizes.values()), "unsized-files": unsized,
+            "projects": dict(sorted(sizes.items(),
+                                    key=lambda kv: (-kv[1], kv[0])))}
+
+
+def render_coverage(report: Mapping[str, object], top: int = 10) -> str:
+    """The text form of :func:`coverage`."""
+    lines = []
+    for t in report["targets"]:  # type: ignore[attr-defined]
+        lines.append(f"{t['interpreter']} on {t['platform']}: "
+                     f"{t['wheel']} pins as wheels, {t['sdist']} as sdists "
+                     f"only, {t['missing']} not served")
+    projects: dict[str, int] = report["projects"]  # type: ignore[assignment]
+    lines.append(f"size: {int(str(report['size'])) / 1e6:.1f} MB in "
+                 f"{len(projects)} projects; largest:")
+    for name, size in list(projects.items())[:top]:
+        lines.append(f"  {name}: {size / 1e6:.1f} MB")
+    return "\n".join(lines) + "\n"

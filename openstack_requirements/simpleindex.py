@@ -61,17 +61,22 @@ class Client:
         :raises IndexUnavailableError: the index cannot be reached.
         """
         url = self.page_url(name)
-        # A directory on disk has no server to pick its index page.
-        local = (url + simpleapi.PAGE if transport.file_path(url) is not None
-                 else url)
+        # A directory on disk has no server to pick its index page: its
+        # PEP 691 JSON form (sizes, upload times) where there is one.
+        directory = transport.file_path(url)
+        as_json = directory is not None and os.path.isfile(
+            os.path.join(directory, simpleapi.JSON_PAGE))
+        local = (url if directory is None
+                 else url + (simpleapi.JSON_PAGE if as_json
+                             else simpleapi.PAGE))
         try:
             response = self.http.get(local, accept=simpleapi.ACCEPT)
         except transport.NotFoundError:
             return None
         text = response.body.decode("utf-8", "replace")
         try:
-            if response.content_type in (simpleapi.JSON_CONTENT_TYPE,
-                                         "application/json"):
+            if as_json or response.content_type in (
+                    simpleapi.JSON_CONTENT_TYPE, "application/json"):
                 return simpleapi.parse_project_json(text, response.url)
             return simpleapi.parse_project(text, response.url)
         except (ValueError, KeyError, TypeError) as exc:

@@ -74,6 +74,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         help="interpreter to check for (repeatable)")
     parser.add_argument("--verify-hashes", action="store_true",
                         help="fetch files and compare their sha256")
+    parser.add_argument("--coverage", action="store_true",
+                        help="report, per interpreter, how many pins are "
+                        "served as wheels, as sdists only or not at all, "
+                        "and the size by project (with --json: as JSON)")
     parser.add_argument("--no-resolve", action="store_true",
                         help="skip the uv resolve against the index")
     parser.add_argument("--json", action="store_true",
@@ -113,6 +117,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     names = {pin.canonical for i in probed
              for pin in mirror.applicable(pins, i.env)}
     pages = simpleindex.fetch_pages(index, names)
+    if args.coverage:
+        report = mirror.coverage(pins, probed, pages)
+        if args.json:
+            import json
+
+            json.dump(report, out, indent=2)
+            out.write("\n")
+        else:
+            out.write(mirror.render_coverage(report))
+        return errors.EXIT_OK
     findings, chosen = mirror.check(pins, probed, pages, where)
     if args.mirror:
         findings += mirrordir.verify_mirror(args.mirror,
