@@ -338,7 +338,7 @@ class TestInterrupt(GenerateTestCase):
         self.populate()
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)
-        env = dict(os.environ, TMPDIR=tmp)
+        env = self.child_env(TMPDIR=tmp)
         proc = subprocess.Popen(
             [sys.executable, "-c",
              "import sys; from openstack_requirements.cmds import "
@@ -346,7 +346,7 @@ class TestInterrupt(GenerateTestCase):
              "--installer", "pip", "-p", sys.executable, "-r", self.reqs,
              "--find-links", self.index, "--no-index",
              "--log-dir", os.path.join(self.dir, "logs")],
-            env=env, stderr=subprocess.PIPE, text=True, cwd=base.REPO_DIR)
+            env=env, stderr=subprocess.PIPE, text=True, cwd=self.make_dir())
         deadline = time.monotonic() + 30
         pattern = os.path.join(tmp, "generate-constraints-*", "*", "bin")
         while not glob.glob(pattern):  # the venv is being made
@@ -363,7 +363,7 @@ class TestInterrupt(GenerateTestCase):
         reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)
-        env = dict(os.environ, TMPDIR=tmp)
+        env = self.child_env(TMPDIR=tmp)
         with localindex.serve(self.index, {}, delay=60) as url:
             proc = subprocess.Popen(
                 [sys.executable, "-c",
@@ -372,7 +372,7 @@ class TestInterrupt(GenerateTestCase):
                  "-p", sys.executable, "-r", reqs, "--index-url", url,
                  "--log-dir", os.path.join(self.dir, "logs")],
                 env=env, stderr=subprocess.PIPE, text=True,
-                cwd=base.REPO_DIR)
+                cwd=self.make_dir())
             deadline = time.monotonic() + 30
             while not glob.glob(os.path.join(tmp, "generate-constraints-*")):
                 self.assertLess(time.monotonic(), deadline)
@@ -431,7 +431,8 @@ class TestCombineArtifacts(base.TestCase):
                 "generate; sys.exit(generate.main())")
         proc = subprocess.run(
             [sys.executable, "-c", code, "combine", a, "-o", "/dev/stdout"],
-            capture_output=True, text=True, check=False, cwd=base.REPO_DIR)
+            capture_output=True, text=True, check=False,
+            env=self.child_env(), cwd=self.make_dir())
         self.assertEqual(0, proc.returncode, proc.stderr)
         self.assertTrue(proc.stdout.endswith("Six===1.16.0\n"))
         if os.geteuid() == 0:
@@ -457,7 +458,8 @@ class TestCombineArtifacts(base.TestCase):
             proc = subprocess.run(
                 [sys.executable, "-c", code, "combine", a, "-o",
                  "/dev/stdout"], stdout=out, stderr=subprocess.PIPE,
-                text=True, check=False, cwd=base.REPO_DIR)
+                text=True, check=False, env=self.child_env(),
+                cwd=self.make_dir())
         self.assertEqual(0, proc.returncode, proc.stderr)
         text = base.read(log)
         self.assertTrue(text.startswith("earlier\n# WARNING"), text)

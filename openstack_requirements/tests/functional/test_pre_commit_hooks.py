@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -47,8 +49,18 @@ class TestPreCommitHooks(base.TestCase):
             self.assertIn(shlex.split(hook["entry"])[0], scripts)
 
     def test_entries_pass_where_they_run(self) -> None:
+        # pre-commit runs a hook at the top of the repository holding the
+        # files: a copy of this one's lists and example project.
+        repo = self.make_dir()
+        for name in os.listdir(base.REPO_DIR):
+            if name.endswith(".txt"):
+                shutil.copy(base.repo_file(name), repo)
+        shutil.copytree(base.repo_file("examples"),
+                        os.path.join(repo, "examples"))
         cwd = {"check-requirements": "examples/sample-project"}
         args = {"validate-projects": ["projects.txt"]}
+        env = self.child_env()
+        env = {"PYTHONPATH": env["PYTHONPATH"], "PATH": "/usr/bin:/bin"}
         for hook in hooks():
             argv = shlex.split(hook["entry"]) + args.get(hook["id"], [])
             module = test_cli.console_scripts()[argv[0]].split(":")[0]
@@ -57,7 +69,6 @@ class TestPreCommitHooks(base.TestCase):
             result = subprocess.run(
                 [sys.executable, "-c", code, *argv[1:]],
                 capture_output=True, text=True,
-                cwd=base.repo_file(cwd.get(hook["id"], "")),
-                env={"PYTHONPATH": base.REPO_DIR, "PATH": "/usr/bin:/bin"})
+                cwd=os.path.join(repo, cwd.get(hook["id"], "")), env=env)
             self.assertEqual(0, result.returncode,
                              hook["id"] + result.stdout + result.stderr)
