@@ -71,14 +71,18 @@ class IndexOptions:
         return not self.no_index and self.index_url.rstrip("/") in (
             "", PYPI_SIMPLE)
 
-    def describe(self) -> str:
+    def describe(self, local_paths: bool = True) -> str:
+        """The options in words; a local ``--find-links`` directory as
+        ``find-links (local directory)`` unless *local_paths*."""
         parts = []
         if self.no_index:
             parts.append("--no-index")
         elif self.index_url:
             parts.append(self.index_url)
         parts += [f"extra {url}" for url in self.extra_index_urls]
-        parts += [f"find-links {link}" for link in self.find_links]
+        parts += [f"find-links {link}" if local_paths or "://" in link
+                  else "find-links (local directory)"
+                  for link in self.find_links]
         if self.offline:
             parts.append("offline (uv cache)")
         return ", ".join(parts)

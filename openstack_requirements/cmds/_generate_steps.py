@@ -36,6 +36,7 @@ if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
     from openstack_requirements import freezing
+    from openstack_requirements import venv
 
 
 def prepare(
@@ -151,6 +152,26 @@ def report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
     if args.json_report:
         fileio.atomic_write(args.json_report,
                             artifact.report(freezes, failures, **more))
+
+
+def run_details(
+    command: str, args: argparse.Namespace,
+    targets: freezing.Targets, index: venv.IndexOptions,
+) -> dict[str, object]:
+    """The ``run`` of the ``--json-report``: what the header leaves out
+    because it changes from run to run (time, command, paths)."""
+    return {
+        "date": now(),
+        "command": command,
+        "cwd": os.getcwd(),
+        "generator": generator(),
+        "requirements": os.path.abspath(args.requirements),
+        "blacklist": os.path.abspath(args.blacklist) if args.blacklist
+        else "",
+        "index": index.describe(),
+        "interpreters": {i.python_version: i.path
+                         for i in targets.interpreters},
+    }
 
 
 def generator() -> str:

@@ -209,11 +209,11 @@ def _generate(args: argparse.Namespace, out: TextIO,
         installer = (", ".join(sorted({f.installer for f in freezes}))
                      if freezes else args.installer)
         provenance = constraints.Provenance(
-            command=_command_line(argv), date=steps.now(),
             method=args.method,
             installer=installer, exclude_newer=index.exclude_newer,
             requirements=lists.labelled(args.requirements),
-            blacklist=blacklist_label, index=index.describe())
+            blacklist=blacklist_label,
+            index=index.describe(local_paths=False))
         spellings = (lists.spellings(
             [args.requirements, args.output, args.diff])
             if targets.resolve else None)
@@ -221,7 +221,9 @@ def _generate(args: argparse.Namespace, out: TextIO,
                                spellings)
         steps.report(args, freezes, [],
                      changes=[c.as_dict() for c in changes],
-                     output=args.output or "")
+                     output=args.output or "",
+                     run=steps.run_details(_command_line(argv), args,
+                                           targets, index))
         return errors.EXIT_OK
     finally:
         if temporary and not keep_logs:
@@ -255,7 +257,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
         "exclude_newer": index.exclude_newer,
-        "index": index.describe(),
+        "index": index.describe(local_paths=False),
         "requirements": lists.labelled(args.requirements),
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
@@ -279,9 +281,7 @@ def _combine(args: argparse.Namespace, out: TextIO,
     blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezes = [each.freeze for each in loaded]
     constraints.check_freezes(freezes, args.freezes)  # names the artifact
-    provenance = artifact.provenance(
-        loaded, command=_command_line(argv), date=steps.now(),
-        blacklist=blacklist_label)
+    provenance = artifact.provenance(loaded, blacklist=blacklist_label)
     steps.finish(args, out, freezes, provenance, blacklist)
     return errors.EXIT_OK
 

@@ -20,6 +20,7 @@ import glob
 import io
 import json
 import os
+import platform
 import shutil
 import signal
 import stat
@@ -144,6 +145,50 @@ class TestInstall(GenerateTestCase):
         self.assertEqual(EXPECTED, body(stdout))
         self.assertIn("# method: resolve\n", stdout)
         self.assertNotIn(" pip compile --universal\n", stdout)
+
+
+class TestReproducible(GenerateTestCase):
+    def test_two_runs_on_the_same_cache_are_byte_identical(self) -> None:
+        # Same pins, same file: no date, command line or local path in
+        # the header, so a daily job has nothing to commit.  The run's
+        # details are in the --json-report instead.
+        self.populate()
+        cache = os.path.join(self.dir, "uv-cache")
+        self.useFixture(fixtures.EnvironmentVariable("UV_CACHE_DIR", cache))
+        texts, reports = [], []
+        for run in ("one", "two"):
+            out = os.path.join(self.dir, run, "upper-constraints.txt")
+            report = os.path.join(self.dir, run, "report.json")
+            os.mkdir(os.path.dirname(out))
+            code, _, stderr = self.generate(
+                "-p", sys.executable, "-o", out, "--json-report", report,
+                "--exclude-newer", "2099-01-01")
+            self.assertEqual(0, code, stderr)
+            texts.append(base.read(out))
+            reports.append(json.loads(base.read(report)))
+            time.sleep(1.1)  # the clock moves on between the runs
+        self.assertEqual(texts[0], texts[1])
+        head = "".join(line + "\n" for line in texts[0].split("\n")
+                       if line.startswith("#"))
+        self.assertNotIn("# date:", head)
+        self.assertNotIn("# command:", head)
+        self.assertNotIn(self.dir, head)
+        self.assertIn("# exclude-newer: 2099-01-01T00:00:00Z\n", head)
+        self.assertIn("# requirements: global-requirements.txt (sha256 ",
+                      head)
+        self.assertIn("# index: --no-index, find-links (local directory)\n",
+                      head)
+        py = "{}.{}".format(*sys.version_info[:2])
+        self.assertIn(f"# python {py}: Python {platform.python_version()}",
+                      head)
+        run = reports[0]["run"]
+        self.assertNotEqual(run["date"], reports[1]["run"]["date"])
+        self.assertTrue(run["command"].startswith(
+            "generate-constraints -r " + self.reqs), run["command"])
+        self.assertEqual(os.getcwd(), run["cwd"])
+        self.assertEqual(self.reqs, run["requirements"])
+        self.assertIn(f"find-links {self.index}", run["index"])
+        self.assertEqual({py: sys.executable}, run["interpreters"])
 
 
 class TestResolve(GenerateTestCase):
