@@ -425,6 +425,17 @@ def install_and_freeze(
                          *index.pip_args()]
                 if session.run(tools, "install: setuptools wheel") != 0:
                     _fail(session, installer.value, python, log_path)
+            # What upgrading pip, setuptools and wheel pulled in (wheel
+            # needs packaging) is the tool's, not the list's: it goes
+            # before the list is installed, so it is pinned only if the
+            # list needs it, at the version the list's install picks.
+            tooling: list[str] = []
+            session.run(freeze_cmd, "install", stdout=tooling)
+            brought = [pin.name for pin in constraints.parse_freeze(
+                "".join(tooling), f"pip freeze ({python})")]
+            if brought and session.run(
+                    [*pip, "uninstall", "-y", *brought], "install") != 0:
+                _fail(session, installer.value, python, log_path)
             if session.run(cmd, "install",
                            _watch_pip(_count_requirements(requirements))) != 0:
                 _fail(session, installer.value, python, log_path)

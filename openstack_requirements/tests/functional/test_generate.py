@@ -147,6 +147,40 @@ class TestInstall(GenerateTestCase):
         self.assertNotIn(" pip compile --universal\n", stdout)
 
 
+class TestPipTooling(GenerateTestCase):
+    def test_what_the_bootstrap_pulls_in_is_not_pinned(self) -> None:
+        # 'pip install -U pip setuptools wheel' brings wheel's own
+        # dependency; the list does not need it, so uv does not pin it
+        # and neither may pip.
+        self.populate()
+        localindex.make_wheel(self.index, "wheel", "0.0.2",
+                              requires=["Tool.Dep"])
+        localindex.make_wheel(self.index, "Tool.Dep", "1.0")
+        results = []
+        for installer in ("uv", "pip"):
+            code, stdout, stderr = self.generate(
+                "-p", sys.executable, "--installer", installer)
+            self.assertEqual(0, code, stderr)
+            results.append(body(stdout))
+        self.assertEqual(["other_Pkg===1.1", "Tiny.Lib===2.0"]
+                         if sys.version_info >= (3, 12) else
+                         ["other_Pkg===1.1", "Tiny.Lib===1.0"], results[0])
+        self.assertEqual(results[0], results[1])
+
+    def test_a_bootstrap_dependency_the_list_needs_is_pinned(self) -> None:
+        self.populate()
+        localindex.make_wheel(self.index, "wheel", "0.0.2",
+                              requires=["Tool.Dep"])
+        localindex.make_wheel(self.index, "Tool.Dep", "1.0")
+        localindex.make_wheel(self.index, "Tool.Dep", "2.0")
+        self.write(self.dir, "global-requirements.txt",
+                   "Tool.Dep<2  # MIT\n")
+        code, stdout, stderr = self.generate(
+            "-p", sys.executable, "--installer", "pip")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(["Tool.Dep===1.0"], body(stdout))
+
+
 class TestReproducible(GenerateTestCase):
     def test_two_runs_on_the_same_cache_are_byte_identical(self) -> None:
         # Same pins, same file: no date, command line or local path in
