@@ -174,6 +174,30 @@ def run_details(
     }
 
 
+def resolve_spellings(
+    requirements: str, *constraints_files: str | None
+) -> dict[str, str]:
+    """How a resolve spells names: as an install does.
+
+    An install writes each name as its distribution's metadata spells it
+    (what ``pip freeze`` prints, and the shipped upper-constraints.txt
+    holds: ``typing_extensions``, not the global list's
+    ``typing-extensions``).  A resolve only knows normalised names, so
+    it takes those spellings from constraints files an install made:
+    *constraints_files* (the old file: ``-o``, ``--diff``) over the
+    shipped upper-constraints.txt; the global list only for a name none
+    of them has.
+    """
+    from openstack_requirements import lists
+
+    try:
+        shipped: str | None = os.path.join(
+            _cli.shipped_dir(), lists.UPPER_CONSTRAINTS)
+    except errors.InputError:
+        shipped = None
+    return lists.spellings([requirements, shipped, *constraints_files])
+
+
 def generator() -> str:
     """This package and its version, for the artifacts."""
     from importlib import metadata

@@ -214,8 +214,8 @@ def _generate(args: argparse.Namespace, out: TextIO,
             requirements=lists.labelled(args.requirements),
             blacklist=blacklist_label,
             index=index.describe(local_paths=False))
-        spellings = (lists.spellings(
-            [args.requirements, args.output, args.diff])
+        spellings = (steps.resolve_spellings(
+            args.requirements, args.output, args.diff)
             if targets.resolve else None)
         changes = steps.finish(args, out, freezes, provenance, blacklist,
                                spellings)
@@ -250,7 +250,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     freeze = freezes[0]
     if targets.resolve:
         freeze = freezing.respell(
-            freeze, lists.spellings([args.requirements]))
+            freeze, steps.resolve_spellings(args.requirements))
     fileio.atomic_write(args.output, artifact.dump(freeze, {
         "generator": steps.generator(),
         "date": steps.now(),

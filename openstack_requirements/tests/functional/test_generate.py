@@ -181,6 +181,30 @@ class TestPipTooling(GenerateTestCase):
         self.assertEqual(["Tool.Dep===1.0"], body(stdout))
 
 
+class TestSpelling(GenerateTestCase):
+    def test_resolve_spells_names_as_the_install_does(self) -> None:
+        # The global list writes typing-extensions; the distribution's
+        # metadata, pip freeze and the shipped upper-constraints.txt
+        # write typing_extensions.  Both methods write the latter.
+        localindex.make_wheel(self.index, "typing_extensions", "4.0")
+        localindex.make_wheel(self.index, "Uses.Typing", "1.0",
+                              requires=["typing_extensions"])
+        self.reqs = self.write(self.dir, "global-requirements.txt",
+                               "typing-extensions  # PSF\n"
+                               "Uses.Typing  # MIT\n")
+        self.blacklist = self.write(self.dir, "blacklist.txt", "")
+        py = "{}.{}".format(*sys.version_info[:2])
+        results = []
+        for extra in (["-p", sys.executable],
+                      ["-p", py, "--method", "resolve"]):
+            code, stdout, stderr = self.generate(*extra)
+            self.assertEqual(0, code, stderr)
+            results.append(body(stdout))
+        self.assertEqual(["typing_extensions===4.0", "Uses.Typing===1.0"],
+                         results[0])
+        self.assertEqual(results[0], results[1])
+
+
 class TestReproducible(GenerateTestCase):
     def test_two_runs_on_the_same_cache_are_byte_identical(self) -> None:
         # Same pins, same file: no date, command line or local path in
