@@ -43,7 +43,8 @@ class TestPreCommitHooks(base.TestCase):
         scripts = test_cli.console_scripts()
         found = hooks()
         self.assertEqual(["check-requirements", "validate-projects",
-                          "validate-constraints"], [h["id"] for h in found])
+                          "validate-constraints", "normalize-requirements"],
+                         [h["id"] for h in found])
         for hook in found:
             self.assertEqual("python", hook["language"])
             self.assertIn(shlex.split(hook["entry"])[0], scripts)
@@ -58,7 +59,9 @@ class TestPreCommitHooks(base.TestCase):
         shutil.copytree(base.repo_file("examples"),
                         os.path.join(repo, "examples"))
         cwd = {"check-requirements": "examples/sample-project"}
-        args = {"validate-projects": ["projects.txt"]}
+        args = {"validate-projects": ["projects.txt"],
+                "normalize-requirements": ["upper-constraints.txt",
+                                           "blacklist.txt"]}
         env = self.child_env()
         env = {"PYTHONPATH": env["PYTHONPATH"], "PATH": "/usr/bin:/bin"}
         for hook in hooks():
