@@ -218,9 +218,11 @@ class Change:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Provenance:
-    """How a file was made: enough to replay it, and nothing that would
-    change when the pins do not (no date, command line or local path:
-    those are the ``--json-report``'s ``run``)."""
+    """How a file was made: enough to replay it.
+
+    Nothing that would change when the pins do not: no date, command
+    line or local path (those are the ``--json-report``'s ``run``).
+    """
 
     method: str
     installer: str

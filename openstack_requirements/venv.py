@@ -72,8 +72,11 @@ class IndexOptions:
             "", PYPI_SIMPLE)
 
     def describe(self, local_paths: bool = True) -> str:
-        """The options in words; a local ``--find-links`` directory as
-        ``find-links (local directory)`` unless *local_paths*."""
+        """The options in words.
+
+        A local ``--find-links`` directory is ``find-links (local
+        directory)`` unless *local_paths*.
+        """
         parts = []
         if self.no_index:
             parts.append("--no-index")

@@ -158,8 +158,11 @@ def run_details(
     command: str, args: argparse.Namespace,
     targets: freezing.Targets, index: venv.IndexOptions,
 ) -> dict[str, object]:
-    """The ``run`` of the ``--json-report``: what the header leaves out
-    because it changes from run to run (time, command, paths)."""
+    """The ``run`` of the ``--json-report``.
+
+    What the header leaves out because it changes from run to run:
+    time, command, paths.
+    """
     return {
         "date": now(),
         "command": command,

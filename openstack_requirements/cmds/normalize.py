@@ -55,7 +55,6 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
 def _normalize(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import fileio
     from openstack_requirements import normalize
-
     from openstack_requirements import sync
 
     if len(args.files) > 1 and not (args.save or args.check):
@@ -65,7 +64,7 @@ def _normalize(args: argparse.Namespace, out: TextIO) -> int:
     texts = [normalize.normalize(doc).render() for doc in docs]
     if args.check:
         bad = 0
-        for path, doc, text in zip(args.files, docs, texts):
+        for path, doc, text in zip(args.files, docs, texts, strict=True):
             if text != doc.render():
                 bad += 1
                 out.write(sync.unified_diff(sync.FilePlan(
@@ -75,7 +74,7 @@ def _normalize(args: argparse.Namespace, out: TextIO) -> int:
         out.write(texts[0])
         return errors.EXIT_OK
     # -- I/O below this line
-    for path, text in zip(args.files, texts):
+    for path, text in zip(args.files, texts, strict=True):
         changed = fileio.atomic_write(path, text)
         state = "normalised" if changed else "already normal"
         print(f"{path}: {state}", file=out)
