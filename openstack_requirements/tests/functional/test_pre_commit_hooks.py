@@ -60,8 +60,9 @@ class TestPreCommitHooks(base.TestCase):
                         os.path.join(repo, "examples"))
         cwd = {"check-requirements": "examples/sample-project"}
         args = {"validate-projects": ["projects.txt"],
-                "normalize-requirements": ["upper-constraints.txt",
-                                           "blacklist.txt"]}
+                "normalize-requirements": [
+                    "global-requirements.txt", "upper-constraints.txt",
+                    "blacklist.txt", "backports.txt"]}
         env = self.child_env()
         env = {"PYTHONPATH": env["PYTHONPATH"], "PATH": "/usr/bin:/bin"}
         for hook in hooks():
