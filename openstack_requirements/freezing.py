@@ -92,6 +92,8 @@ class Options:
     jobs: int
     per_version: bool = False  # resolve: never one universal resolve
     python_platform: str = ""  # resolve: for this platform
+    #: The holds as constraint lines (:meth:`holds.Holds.constraints_text`)
+    holds: str = ""
 
 
 def index_options(
@@ -235,6 +237,7 @@ def run(
     index = options.index
     if options.installer is interpreters.Installer.UV:
         index = venv.write_uv_config(index, options.log_dir)
+    index = venv.with_holds(index, options.holds, options.log_dir)
     env = options.env
 
     def every(phase: str) -> None:

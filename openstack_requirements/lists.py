@@ -32,6 +32,7 @@ import os
 
 from openstack_requirements import errors
 from openstack_requirements import fileio
+from openstack_requirements import holds
 from openstack_requirements import policy
 from openstack_requirements import reqfile
 
@@ -41,6 +42,8 @@ UPPER_CONSTRAINTS = "upper-constraints.txt"
 BLACKLIST_NAMES = ("blacklist.txt", "denylist.txt")
 PROJECTS = "projects.txt"
 BACKPORTS = "backports.txt"
+#: Holds: why a package is held back, until when (:mod:`holds`).
+HOLDS = "holds.txt"
 #: Where an installed package keeps the lists, under its prefix.
 SHARE_DIR = os.path.join("share", "openstack-requirements")
 
@@ -154,6 +157,19 @@ def read_names(path: str | None) -> frozenset[str]:
     if path is None:
         return frozenset()
     return frozenset(read_doc(path).require_valid().by_name())
+
+
+def holds_beside(path: str) -> str | None:
+    """The holds file in the directory of the list at *path*, if any."""
+    return optional(os.path.join(
+        os.path.dirname(os.path.abspath(path)), HOLDS))
+
+
+def read_holds(path: str | None) -> holds.Holds:
+    """The holds at *path* (problems kept); none when *path* is None."""
+    if path is None:
+        return holds.Holds()
+    return holds.parse(fileio.read_text(path), source=path)
 
 
 def read_blacklist(path: str | None) -> tuple[frozenset[str], str]:

@@ -31,6 +31,7 @@ from packaging.version import Version
 
 from openstack_requirements import constraints
 from openstack_requirements import errors
+from openstack_requirements import holds as holds_mod
 from openstack_requirements import reqfile
 
 
@@ -243,13 +244,14 @@ class NewRelease:
     allowed: bool  # the global specifiers (and pip's defaults) let it in
     why: str  # "allowed by !=2.0", "excluded by !=2.0", "yanked", ...
     pinned: str  # the upper-constraints pin, "" if none
+    held: str = ""  # the holds that keep it out, "" if none
 
     def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name, "version": self.version,
             "uploaded": self.uploaded.isoformat(),
             "allowed": self.allowed, "why": self.why,
-            "pinned": self.pinned,
+            "pinned": self.pinned, "held": self.held,
         }
 
 
@@ -323,16 +325,27 @@ def what_broke(
     since: datetime.datetime,
     global_doc: reqfile.RequirementsFile | None,
     upper_doc: reqfile.RequirementsFile | None,
+    holds: holds_mod.Holds | None = None,
 ) -> list[NewRelease]:
     """Every release after *since* of the given projects, newest first.
+
+    A release a hold keeps out does not get in; its ``held`` says which
+    hold and why.
 
     :param projects: canonical name -> what the index says about it.
     """
     pinned = constraints.versions_by_name(upper_doc)
     found: list[NewRelease] = []
     for name, project in projects.items():
-        found.extend(new_releases(
-            project, name, since, specifiers_for(global_doc, name),
-            ",".join(pinned.get(name, ()))))
+        for rel in new_releases(
+                project, name, since, specifiers_for(global_doc, name),
+                ",".join(pinned.get(name, ()))):
+            keeping = (holds.keeping_out(name, rel.version) if holds
+                       else [])
+            if keeping:
+                held = "; ".join(h.describe() for h in keeping)
+                rel = dataclasses.replace(
+                    rel, allowed=False, held=held, why=f"held: {held}")
+            found.append(rel)
     found.sort(key=lambda r: (r.uploaded, r.name), reverse=True)
     return found

@@ -71,6 +71,8 @@ class IndexOptions:
     #: uv only: ``--resolution`` ("lowest-direct" for the floors), or ""
     #: for uv's default (the highest versions).
     resolution: str = ""
+    #: Constraints files (``-c``): the holds (see :func:`with_holds`).
+    constraints: tuple[str, ...] = ()
 
     @property
     def is_pypi(self) -> bool:
@@ -107,6 +109,8 @@ class IndexOptions:
             args += ["--extra-index-url", url]
         for link in self.find_links:
             args += ["--find-links", link]
+        for path in self.constraints:
+            args += ["-c", path]
         return args
 
     def uv_args(self) -> list[str]:
@@ -163,6 +167,20 @@ def write_uv_config(index: IndexOptions, directory: str) -> IndexOptions:
     with open(path, "w", encoding="utf-8") as f:
         f.write(_UV_CONFIG.format(url=PYPI_SIMPLE))
     return dataclasses.replace(index, uv_config=path)
+
+
+def with_holds(index: IndexOptions, text: str,
+               directory: str) -> IndexOptions:
+    """*index*, with the holds *text* as a constraints file in *directory*.
+
+    Nothing changes when *text* is empty.
+    """
+    if not text:
+        return index
+    path = os.path.join(directory, "holds-constraints.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return dataclasses.replace(index, constraints=(*index.constraints, path))
 
 
 class InstallError(errors.ToolError):

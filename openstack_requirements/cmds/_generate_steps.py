@@ -36,6 +36,7 @@ if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
     from openstack_requirements import freezing
+    from openstack_requirements import holds
     from openstack_requirements import venv
 
 
@@ -66,7 +67,60 @@ def prepare(
     return targets, freezing.Options(
         requirements=os.path.abspath(args.requirements),
         installer=installer, index=index, env=env, log_dir="", jobs=1,
-        per_version=args.per_version, python_platform=args.python_platform)
+        per_version=args.per_version, python_platform=args.python_platform,
+        holds=read_holds(args).constraints_text())
+
+
+def read_holds(args: argparse.Namespace) -> holds.Holds:
+    """``--holds``, or holds.txt beside ``-r``; checked.
+
+    :raises ParseError: a line of the holds file is not a hold.
+    """
+    from openstack_requirements import lists
+
+    path = (lists.holds_beside(args.requirements) if args.holds is None
+            else args.holds or None)
+    return lists.read_holds(path).require_valid()
+
+
+def kept_back(
+    args: argparse.Namespace, out: TextIO, targets: freezing.Targets,
+    options: freezing.Options, freezes: Sequence[constraints.Freeze],
+    log_dir: str, jobs: int,
+) -> list[holds.KeptBack]:
+    """Say which pins a hold applies to, and what they would be without.
+
+    A resolve is cheap: with holds it is run again without them to
+    name the version each held pin would have had.  An install is not
+    repeated (it would double the hours); its held pins say ``held``
+    without the alternative.  Printed with the diff (stdout) when
+    ``--diff`` is given, else on stderr.
+    """
+    import dataclasses
+
+    from openstack_requirements import holds as holds_mod
+
+    found = read_holds(args)
+    if not found:
+        return []
+
+    def by_version(made: Sequence[constraints.Freeze]) -> dict[
+            str, dict[str, tuple[str, str]]]:
+        return {f.python_version: {p.canonical: (p.name, p.version)
+                                   for p in f.pins} for f in made}
+
+    unheld = None
+    if targets.resolve:
+        where = os.path.join(log_dir, "without-holds")
+        os.makedirs(where, exist_ok=True)
+        without, failures = run(targets, dataclasses.replace(
+            options, holds=""), where, jobs)
+        if not failures:
+            unheld = by_version(without)
+    result = holds_mod.kept_back(found, by_version(freezes), unheld)
+    for each in result:
+        print(each, file=out if args.diff else sys.stderr)
+    return result
 
 
 def log_dir(args: argparse.Namespace) -> tuple[str, bool]:

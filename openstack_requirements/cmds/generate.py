@@ -98,6 +98,10 @@ def _add_run_args(parser: argparse.ArgumentParser) -> None:
                         help="with --method resolve and several versions: "
                              "one uv pip compile per version instead of "
                              "one universal resolve split per version")
+    parser.add_argument("--holds", metavar="FILE",
+                        help="holds file: releases to keep out, passed "
+                             "to uv/pip as constraints (default: "
+                             "holds.txt beside -r if there; '' for none)")
     parser.add_argument("--log-dir", metavar="DIR",
                         help="keep the full logs here (default: a temp "
                              "dir, printed, removed after a success)")
@@ -219,8 +223,11 @@ def _generate(args: argparse.Namespace, out: TextIO,
             if targets.resolve else None)
         changes = steps.finish(args, out, freezes, provenance, blacklist,
                                spellings)
+        held = steps.kept_back(args, out, targets, options, freezes,
+                               log_dir, jobs)
         steps.report(args, freezes, [],
                      changes=[c.as_dict() for c in changes],
+                     held=[k.as_dict() for k in held],
                      output=args.output or "",
                      run=steps.run_details(_command_line(argv), args,
                                            targets, index))

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import datetime
+import os
 from typing import TextIO
 
 from openstack_requirements import errors
@@ -43,6 +45,11 @@ validate job does (the finding code in brackets, shown by --json):
                  the constraints cover (what their header and markers
                  say; Linux and the supported Pythons when they say
                  nothing; or --python/--platform)
+  holds          [hold-format hold-unknown hold-pointless hold-pinned
+                 hold-expired] holds.txt (beside the lists, or --holds)
+                 holds only names of the global list, each something
+                 the global list does not already keep out, no pin is a
+                 held release, and no hold is past its expires= date
 Give the directory holding global-requirements.txt, upper-constraints.txt
 and blacklist.txt (or denylist.txt), or the three files; with no argument
 the shipped lists.  One line per problem; exit 1 if there is any."""
@@ -70,8 +77,24 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-formatting-check", dest="formatting", action="store_false",
         help="allow any formatting of the global list [formatting]")
+    parser.add_argument(
+        "--holds", metavar="FILE",
+        help="the holds file (default: holds.txt in the directory, if "
+        "there; '' for none)")
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", type=_date,
+        help="check the holds' expiry against this date (default: today, "
+        "UTC)")
     parser.add_argument("--json", action="store_true",
                         help="print the findings as JSON")
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write YYYY-MM-DD") from exc
 
 
 def _paths(given: Sequence[str]) -> tuple[str, str, str]:
@@ -88,9 +111,15 @@ def _paths(given: Sequence[str]) -> tuple[str, str, str]:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import constraints
+    from openstack_requirements import holds
+    from openstack_requirements import lists
     from openstack_requirements import policy
 
     global_path, upper_path, blacklist_path = _paths(args.paths)
+    holds_path = (lists.optional(os.path.join(
+        os.path.dirname(upper_path), lists.HOLDS))
+        if args.holds is None and len(args.paths) != 3
+        else args.holds or None)
     global_doc = _cli.read_doc(global_path)
     upper_doc = _cli.read_doc(upper_path)
     blacklist_doc = _cli.read_doc(blacklist_path)
@@ -119,6 +148,16 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
          policy.check_coverage(global_doc, upper_doc, blacklist_doc,
                                envs=envs)),
     ]
+    if holds_path is not None:
+        today = args.today or datetime.datetime.now(
+            datetime.timezone.utc).date()
+        sections.append((
+            f"Checking {holds_path} (expiry against {today})",
+            holds.check(
+                lists.read_holds(holds_path),
+                {name: [line.req.specifier for line in found if line.req]
+                 for name, found in global_doc.by_name().items()},
+                constraints.versions_by_name(upper_doc), today)))
     findings = [f for _, section in sections for f in section]
     if args.json:
         _cli.report_json(out, findings)

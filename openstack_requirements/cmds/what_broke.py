@@ -39,8 +39,9 @@ EXAMPLE = (
 DESCRIPTION = """\
 List the releases published after a point in time for every name in the
 global list and upper-constraints, newest first, marking with '*' those
-the global specifiers let in (not yanked, not a pre-release): the usual
-suspects when the gate breaks overnight.  The time is --since (a date or
+the global specifiers let in (not yanked, not a pre-release, not kept
+out by a hold of holds.txt): the usual suspects when the gate breaks
+overnight.  The time is --since (a date or
 an ISO date-time, UTC unless it says otherwise), or the last change of
 --since-file; the default is the last 24 hours.
 Exit 0: nothing new gets in; 1: some new release gets in; 2: bad input;
@@ -59,6 +60,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upper", metavar="FILE",
                         help="upper-constraints.txt (default: shipped; "
                         "'' for none)")
+    parser.add_argument("--holds", metavar="FILE",
+                        help="holds.txt: its releases are marked held, "
+                        "not let in (default: holds.txt beside the global "
+                        "list; '' for none)")
     parser.add_argument("--name", action="append", metavar="NAME",
                         help="look only at NAME (repeatable)")
     parser.add_argument("--jobs", type=int, default=8, metavar="N",
@@ -146,6 +151,9 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
     since = _since(args)
     global_doc = _list(args.global_, lists.GLOBAL_REQUIREMENTS)
     upper_doc = _list(args.upper, lists.UPPER_CONSTRAINTS)
+    holds = lists.read_holds(
+        (lists.holds_beside(global_doc.source) if global_doc else None)
+        if args.holds is None else args.holds or None).require_valid()
     names = releases.names_of(global_doc, upper_doc)
     if args.name:
         names = sorted({requirement.canonical_name(n) for n in args.name})
@@ -163,7 +171,8 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
     client = _jsonapi.client(args)
     # -- I/O below this line
     projects, missing, failed = _fetch_all(client, names, args.jobs)
-    found = releases.what_broke(projects, since, global_doc, upper_doc)
+    found = releases.what_broke(projects, since, global_doc, upper_doc,
+                                holds)
     allowed = [r for r in found if r.allowed]
     if args.json:
         json.dump({"since": since.isoformat(), "checked": len(names),

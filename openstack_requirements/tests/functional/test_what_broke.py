@@ -54,6 +54,28 @@ class TestWhatBroke(base.TestCase):
             "2 new release(s), 2 let in\n"
             "not on the index: not-on-index\n", out)
 
+    def test_a_held_release_is_marked_and_not_let_in(self) -> None:
+        # holds.txt beside the global list is found.
+        self.write(self.dir, "holds.txt",
+                   'requests!=2.34.2  # reason="breaks glance" '
+                   "link=https://bugs.example/3 owner=me "
+                   "expires=2099-01-01\n")
+        code, out, err = self.what_broke("--since", "2026-05-12")
+        self.assertEqual(1, code, err)
+        self.assertIn(
+            "  2026-05-14 19:25  requests 2.34.2  (held: requests!=2.34.2 "
+            "(breaks glance; https://bugs.example/3; owner me; until "
+            "2099-01-01), pinned 2.33.0)\n"
+            "* 2026-05-13 19:20  requests 2.34.1", out)
+        self.assertIn("2 new release(s), 1 let in\n", out)
+        self.write(self.dir, "holds.txt",
+                   'requests<2.34  # reason=x expires=2099-01-01\n')
+        code, out, err = self.what_broke("--since", "2026-05-12", "--json")
+        self.assertEqual(0, code, err)
+        self.assertEqual(
+            ["requests<2.34 (x; until 2099-01-01)"] * 2,
+            [r["held"] for r in json.loads(out)["releases"]])
+
     def test_nothing_new_exit_0(self) -> None:
         code, out, err = self.what_broke("--since", "2026-11-01T00:00Z")
         self.assertEqual(0, code, err)
