@@ -29,6 +29,7 @@ import re
 import time
 from urllib.parse import quote
 
+from openstack_requirements import advisories
 from openstack_requirements import errors
 from openstack_requirements import fileio
 from openstack_requirements import releases
@@ -83,10 +84,12 @@ class Client:
             hint=transport.OFFLINE_HINT
             + "; answers are cached for an hour"))
 
-    def url_for(self, name: str) -> str:
-
+    def url_for(self, name: str, version: str = "") -> str:
+        """``/NAME/json``, or ``/NAME/VERSION/json`` for one release."""
         canonical = requirement.canonical_name(name)
-        return f"{json_api_root(self.index_url)}/{quote(canonical)}/json"
+        release = f"/{quote(version)}" if version else ""
+        return (f"{json_api_root(self.index_url)}/{quote(canonical)}"
+                f"{release}/json")
 
     def _cache_path(self, url: str) -> str | None:
         if not self.cache_dir:
@@ -124,13 +127,13 @@ class Client:
         except (OSError, errors.RequirementsError):
             pass  # the cache is an optimisation; a read-only home is fine
 
-    def fetch(self, name: str) -> object:
-        """The decoded JSON document for project *name*.
+    def fetch(self, name: str, version: str = "") -> object:
+        """The decoded JSON document for project *name* (or a release).
 
         :raises ProjectNotFoundError: the index answered 404.
         :raises IndexUnavailableError: no usable answer after the retries.
         """
-        url = self.url_for(name)
+        url = self.url_for(name, version)
         path = self._cache_path(url)
         cached = self._cached(url, path)
         if cached is not None:
@@ -142,6 +145,12 @@ class Client:
     def project(self, name: str) -> releases.Project:
         """The index's Project for *name*."""
         return releases.parse_project(self.fetch(name), self.url_for(name))
+
+    def advisories(self, name: str, version: str) -> list[
+            advisories.Advisory]:
+        """The known vulnerabilities of release *version* of *name*."""
+        return advisories.parse(self.fetch(name, version),
+                                self.url_for(name, version))
 
     def _get(self, url: str) -> object:
 

@@ -160,7 +160,8 @@ class _JsonApiHandler(_Quiet):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = self.path.strip("/").split("/")
         self.server.arrived(self.path, dict(self.headers.items()))
-        if len(parts) != 3 or parts[0] != "pypi" or parts[2] != "json":
+        if len(parts) not in (3, 4) or parts[0] != "pypi" or (
+                parts[-1] != "json"):
             self._send(404, b"not found", "text/plain")
             return
         name = parts[1]
@@ -176,7 +177,10 @@ class _JsonApiHandler(_Quiet):
         elif action == "html":
             self._send(200, b'"<html>a proxy login page</html>"')
             return
-        path = os.path.join(REVIEW_FILES, name + ".json")
+        root = getattr(self.server, "files_dir", REVIEW_FILES)
+        # /pypi/NAME/VERSION/json: one release, from NAME/VERSION.json
+        path = (os.path.join(root, name, parts[2] + ".json")
+                if len(parts) == 4 else os.path.join(root, name + ".json"))
         if not os.path.exists(path):
             self._send(404, b"not found", "text/plain")
             return
@@ -193,8 +197,12 @@ class IndexServer(Loopback):
     server answers normally.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: str = REVIEW_FILES) -> None:
         super().__init__(_JsonApiHandler)
+        self.files_dir = root
+
+    def configure(self, server: ScriptedServer) -> None:
+        server.files_dir = self.files_dir  # type: ignore[attr-defined]
 
     def _setUp(self) -> None:
         super()._setUp()

@@ -247,6 +247,10 @@ class TestHostileInput(base.TestCase):
             ("what-broke", lambda p: [
                 "--global", p, "--since", "2026-01-01",
                 "--index-url", NOWHERE]),
+            ("check-security", lambda p: [
+                "--global", p, "--upper", up, "--index-url", NOWHERE]),
+            ("check-security", lambda p: [
+                "--global", good, "--upper", p, "--index-url", NOWHERE]),
             ("build-wheel-mirror", lambda p: [
                 "-c", p, "-o", self.mirror, "--index-url", NOWHERE]),
             ("check-mirror", lambda p: ["-c", p, "--index-url", NOWHERE]),
