@@ -38,6 +38,7 @@ from packaging.utils import parse_wheel_filename
 from packaging.version import InvalidVersion
 from packaging.version import Version
 
+from openstack_requirements import advisories as advisories_mod
 from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import licenses
@@ -102,6 +103,9 @@ class Context:
     upper_doc: reqfile.RequirementsFile | None = None
     distro: DistroInfo = DistroInfo("unknown", detail="not looked up")
     old_minimum: str = ""  # current minimum, for a raise
+    #: The advisories of the release the review looks at; None when
+    #: they were not looked up.
+    advisories: tuple[advisories_mod.Advisory, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -222,8 +226,11 @@ def check_maintained(
     cutoff = now - datetime.timedelta(days=STALE_DAYS)
     recent = [r for r in project.releases
               if r.uploaded and r.uploaded > cutoff]
-    facts.append(f"{len(recent)} release(s) in the last two years "
-                 f"(since {_day(cutoff)}), {len(project.releases)} in all")
+    pre = sum(1 for r in recent if r.prerelease)
+    facts.append(f"{len(recent) - pre} release(s) in the last two years "
+                 f"(since {_day(cutoff)}), not counting {pre} "
+                 f"pre-release(s); {len(project.releases)} in all, "
+                 "pre-releases included")
     first = project.first_release
     if first is not None:
         facts.append(f"first release on {_day(first)}")
@@ -315,7 +322,17 @@ def check_python(
                          + ", ".join(missing))
     elif "3" in majors:
         facts.append("classifiers: Python 3 (no minor versions)")
-    if not requires and "3" not in majors:
+    tagged = _tagged_pythons(release, pythons)
+    if tagged:
+        facts.append("wheels built for Python " + ", ".join(tagged))
+    if not requires and not minors and not tagged and "3" in majors:
+        # A bare "Python :: 3" says nothing about 3.12 (nose claims it
+        # and fails to import there).
+        facts.append("unknown: no Requires-Python, no version "
+                     "classifiers, no version-specific wheels")
+        problems.append("Python 3 support unknown: the metadata cannot "
+                        f"tell whether Python {', '.join(pythons)} work")
+    if not requires and "3" not in majors and not tagged:
         if majors == {"2"}:
             reject.append("Python 2 only")
         else:
@@ -327,6 +344,27 @@ def check_python(
     return Check("python", "Python 3?",
                  Status.HUMAN if problems else Status.OK,
                  tuple(facts), tuple(problems))
+
+
+def _tagged_pythons(
+    release: releases.Release | None, pythons: tuple[str, ...]
+) -> list[str]:
+    """The targets a version-specific wheel (cpXY, abi3) is built for."""
+    found = []
+    for python in pythons:
+        nodot = python.replace(".", "")
+        for filename in release.wheels if release else ():
+            try:
+                _, _, _, tags = parse_wheel_filename(filename)
+            except InvalidWheelFilename:
+                continue
+            if any(t.interpreter == f"cp{nodot}" or (
+                    t.abi == "abi3" and t.interpreter.startswith("cp3")
+                    and _vkey("3." + t.interpreter[3:]) <= _vkey(python))
+                   for t in tags):
+                found.append(python)
+                break
+    return found
 
 
 def _wheel_kind(filename: str, python: str) -> str:
@@ -435,7 +473,12 @@ def check_specifier(req: Requirement, project: releases.Project) -> Check:
     facts.append("specifier: " + (req.specifier or "(none)"))
     if req.marker:
         facts.append(f"marker: {req.marker}")
-    if not any(s.startswith(policy.LOWER_BOUND_OPERATORS) for s in specs):
+    if not specs:
+        # How the global list writes an entry: projects set minimums.
+        facts.append("no lower bound: the global list's form; each "
+                     "project sets its own minimum")
+    elif not any(s.startswith(policy.LOWER_BOUND_OPERATORS)
+                 for s in specs):
         problems.append("no lower bound: add >=VERSION, the oldest "
                         "release the code works with")
     for spec in specs:
@@ -535,10 +578,106 @@ def check_covered(
                  tuple(problems))
 
 
+# -- security and duplicates
+
+
+def check_security(
+    found: tuple[advisories_mod.Advisory, ...] | None, version: str
+) -> Check:
+    """Advisories of the release pip would install: unfixed is a reject."""
+    question = "Known vulnerabilities?"
+    if found is None:
+        return Check("security", question, Status.NOTE,
+                     ("advisories not looked up",))
+    if not found:
+        return Check("security", question, Status.OK,
+                     (f"no known advisories for {version}",))
+    facts = tuple(
+        f"{a.id}" + (f" ({', '.join(a.aliases)})" if a.aliases else "")
+        + (f": fixed in {', '.join(a.fixed_in)}" if a.fixed_in
+           else ": no fixed release") + (f" {a.link}" if a.link else "")
+        for a in found)
+    ids = ", ".join(a.id + (f" ({', '.join(a.aliases)})" if a.aliases
+                            else "") for a in found)
+    return Check("security", question, Status.REJECT, facts,
+                 (f"unfixed advisories in {version}: {ids}",))
+
+
+#: Distributions whose job the standard library does (name -> module).
+STDLIB_OVERLAPS = {
+    "simplejson": "json", "mock": "unittest.mock", "enum34": "enum",
+    "futures": "concurrent.futures", "pathlib2": "pathlib",
+    "pathlib": "pathlib", "typing": "typing", "argparse": "argparse",
+    "ordereddict": "collections.OrderedDict", "contextlib2": "contextlib",
+    "importlib-metadata": "importlib.metadata",
+    "importlib-resources": "importlib.resources",
+    "dataclasses": "dataclasses", "backports-zoneinfo": "zoneinfo",
+    "tomli": "tomllib (Python 3.11+)", "ipaddress": "ipaddress",
+    "configparser": "configparser", "subprocess32": "subprocess",
+    "trollius": "asyncio", "unittest2": "unittest",
+    "funcsigs": "inspect.signature", "uuid": "uuid",
+    "singledispatch": "functools.singledispatch",
+}
+#: Drop-in replacements: distribution -> the one it replaces.
+DROP_INS = {
+    "niquests": "requests", "pycryptodome": "pycrypto",
+    "pycrypto": "pycryptodome", "python-jose": "jwcrypto",
+    "ujson": "simplejson", "orjson": "simplejson",
+}
+
+
+def import_names(name: str) -> set[str]:
+    """The module names a distribution is likely imported as.
+
+    From the name alone (``python-dateutil`` -> ``dateutil``); the wheel's
+    ``top_level.txt`` would say for sure (see :class:`Context`).
+    """
+    base = name.lower().replace("-", "_").replace(".", "_")
+    found = {base}
+    for prefix in ("python_", "py_"):
+        if base.startswith(prefix) and len(base) > len(prefix):
+            found.add(base[len(prefix):])
+    return found
+
+
+def check_duplicates(req: Requirement, ctx: Context) -> Check:
+    """Same job as the standard library or an entry already listed."""
+    question = "Duplicates something?"
+    problems: list[str] = []
+    facts: list[str] = []
+    overlap = STDLIB_OVERLAPS.get(req.canonical)
+    if overlap:
+        problems.append(f"overlaps the standard library's {overlap}; use "
+                        "it instead")
+    listed = ctx.global_doc.by_name() if ctx.global_doc else {}
+    source = ctx.global_doc.source if ctx.global_doc else ""
+    replaced = DROP_INS.get(req.canonical)
+    if replaced and replaced in listed:
+        line = listed[replaced][0]
+        problems.append(f"a drop-in replacement for {line.name}, already "
+                        f"in {source} (line {line.lineno})")
+    mine = import_names(req.name)
+    for canonical, lines in listed.items():
+        if canonical == req.canonical or not lines[0].req:
+            continue
+        same = mine & import_names(lines[0].req.name)
+        if same:
+            problems.append(
+                f"imported as {', '.join(sorted(same))} like "
+                f"{lines[0].req.name}, already in {source} (line "
+                f"{lines[0].lineno})")
+    if not problems:
+        facts.append("no standard-library overlap, no listed entry with "
+                     "the same import name (guessed from the names)")
+    return Check("duplicates", question,
+                 Status.HUMAN if problems else Status.OK, tuple(facts),
+                 tuple(problems))
+
+
 # -- the review
 
 
-def _candidate(
+def candidate(
     project: releases.Project, req: Requirement
 ) -> releases.Release | None:
     """The release pip would pick for *req*: newest admitted, not yanked."""
@@ -617,7 +756,7 @@ def review(
     req: Requirement, project: releases.Project, ctx: Context
 ) -> Report:
     """Answer the review guidelines' questions for *req* from *project*."""
-    release = _candidate(project, req)
+    release = candidate(project, req)
     license_check, lic = check_license(project)
     checks = (
         check_maintained(project, ctx.now),
@@ -627,23 +766,40 @@ def review(
         check_distro(ctx.distro),
         check_covered(req, project, ctx),
         check_specifier(req, project),
+        check_security(ctx.advisories,
+                       release.version if release else ""),
+        check_duplicates(req, ctx),
     )
     label = lic.label if lic.kind in (
         licenses.LicenseClass.PERMISSIVE, licenses.LicenseClass.LGPL) else ""
     return Report(req.render(), project.name or req.name,
                   release.version if release else "", checks, label,
-                  global_line(req))
+                  global_line(req, ctx.global_doc))
 
 
-def global_line(req: Requirement) -> str:
+def global_line(
+    req: Requirement, global_doc: reqfile.RequirementsFile | None = None
+) -> str:
     """*req* in the global list's dialect: exclusions and caps only.
 
     The global list carries no lower bounds (projects keep their own
     minimums); its specifiers say which releases must never be used.
+    An entry already there keeps its spelling and its exclusions.
     """
-    kept = [s for s in req.specifiers
-            if not s.startswith(policy.LOWER_BOUND_OPERATORS)]
-    return req.replace(specifier=",".join(kept)).render()
+    existing = (global_doc.by_name().get(req.canonical, [])
+                if global_doc is not None else [])
+    kept: list[str] = []
+    name = req.name
+    for line in existing:
+        if line.req is not None and (line.req.marker or "") == (
+                req.marker or ""):
+            name = line.req.name
+            kept += line.req.specifiers
+    for spec in req.specifiers:
+        if not spec.startswith(policy.LOWER_BOUND_OPERATORS) and (
+                spec not in kept):
+            kept.append(spec)
+    return req.replace(name=name, specifier=",".join(kept)).render()
 
 
 def render(report: Report) -> str:

@@ -98,6 +98,7 @@ def _review(
 
     from openstack_requirements import distro as distro_mod
     from openstack_requirements import errors
+    from openstack_requirements import indexclient
     from openstack_requirements import lists
     from openstack_requirements import requirement
     from openstack_requirements import review
@@ -129,12 +130,19 @@ def _review(
     client = _jsonapi.client(args)
     # -- I/O below this line
     project = client.project(req.name)
+    release = review.candidate(project, req)
+    found = None
+    if release is not None:
+        try:
+            found = tuple(client.advisories(req.name, release.version))
+        except (indexclient.ProjectNotFoundError, errors.ToolError):
+            found = None  # the index has no per-release document
     info = (distro(req.name) if distro is not None
             else distro_mod.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
-        distro=info, old_minimum=args.old_minimum)
+        distro=info, old_minimum=args.old_minimum, advisories=found)
     report = review.review(req, project, ctx)
     if args.json:
         json.dump(report.as_dict(), out, indent=2)

@@ -21,6 +21,7 @@ import textwrap
 import hypothesis
 from hypothesis import strategies as st
 
+from openstack_requirements import advisories
 from openstack_requirements import errors
 from openstack_requirements import policy
 from openstack_requirements import releases
@@ -101,7 +102,7 @@ class TestVerdicts(base.TestCase):
         self.assertEqual("looks fine", data["verdict"])
         self.assertEqual(
             ["maintained", "license", "python", "wheels", "distro",
-             "covered", "specifier"],
+             "covered", "specifier", "security", "duplicates"],
             [c["topic"] for c in data["checks"]])  # type: ignore[union-attr]
 
     def test_render(self) -> None:
@@ -120,8 +121,8 @@ class TestMaintained(base.TestCase):
         self.assertEqual(review.Status.OK, found.status)
         self.assertEqual(
             ("latest release 2.34.2 on 2026-05-14 (192 days ago)",
-             "8 release(s) in the last two years (since 2024-11-23), "
-             "163 in all",
+             "7 release(s) in the last two years (since 2024-11-23), not "
+             "counting 1 pre-release(s); 163 in all, pre-releases included",
              "first release on 2011-02-14",
              "Documentation: https://requests.readthedocs.io",
              "Source: https://github.com/psf/requests",
@@ -361,3 +362,79 @@ class TestProperties(base.TestCase):
         context = review.Context(now=NOW)
         report = review.review(requirement.parse("x>=1.0"), proj, context)
         self.assertTrue(report.verdict)
+
+
+def synthetic(name: str, classifiers: list[str], files: dict[str, list[str]],
+              requires_python: str = "") -> releases.Project:
+    """A project whose releases have the given file names."""
+    return releases.parse_project({
+        "info": {"name": name, "license": "MIT", "version": list(files)[-1],
+                 "classifiers": classifiers,
+                 "requires_python": requires_python,
+                 "project_urls": {"Source": "https://example.org"}},
+        "releases": {version: [
+            {"filename": f, "upload_time_iso_8601": "2020-01-01T00:00:00Z",
+             "packagetype": "bdist_wheel" if f.endswith(".whl")
+             else "sdist"} for f in names]
+            for version, names in files.items()},
+    }, "test")
+
+
+class TestReviewIssue16(base.TestCase):
+    """The cases issue #16 found wrong against PyPI."""
+
+    def test_unfixed_advisories_are_a_reject(self) -> None:
+        found = (advisories.Advisory("PYSEC-2017-94", ("CVE-2013-7459",)),
+                 advisories.Advisory("PYSEC-2018-97"))
+        report = run("pycrypto", "requests", advisories=found)
+        self.assertEqual(review.Status.REJECT, report.status)
+        self.assertEqual(
+            "reject: unfixed advisories in 2.34.2: PYSEC-2017-94 "
+            "(CVE-2013-7459), PYSEC-2018-97", report.verdict)
+        self.assertEqual("looks fine",
+                         run("requests", "requests", advisories=()).verdict)
+
+    def test_standard_library_overlap_and_drop_in(self) -> None:
+        listed = doc("requests!=2.20.0  # Apache-2.0\n", "g.txt")
+        found = check(run("simplejson", "requests", global_doc=listed),
+                      "duplicates")
+        self.assertEqual(("overlaps the standard library's json; use it "
+                          "instead",), found.problems)
+        found = check(run("niquests>=3.0", "requests", global_doc=listed),
+                      "duplicates")
+        self.assertEqual(("a drop-in replacement for requests, already in "
+                          "g.txt (line 1)",), found.problems)
+        found = check(run("dateutil", "requests", global_doc=doc(
+            "six  # MIT\npython-dateutil  # BSD\n", "g.txt")), "duplicates")
+        self.assertEqual(("imported as dateutil like python-dateutil, "
+                          "already in g.txt (line 2)",), found.problems)
+
+    def test_suggested_line_keeps_exclusions_and_the_listed_spelling(
+            self) -> None:
+        listed = doc("Requests!=2.20.0,!=2.24.0  # Apache-2.0\n", "g.txt")
+        report = run("requests>=2.32.2", "requests", global_doc=listed)
+        self.assertEqual("Requests!=2.20.0,!=2.24.0  # Apache-2.0",
+                         report.suggested_line)
+
+    def test_bare_python_3_classifier_is_unknown(self) -> None:
+        nose = synthetic("nose", ["Programming Language :: Python :: 3"],
+                         {"1.3.7": ["nose-1.3.7-py3-none-any.whl"]})
+        found = review.check_python(nose, nose.latest(), ("3.12",))
+        self.assertEqual(review.Status.HUMAN, found.status)
+        self.assertEqual(("Python 3 support unknown: the metadata cannot "
+                          "tell whether Python 3.12 work",), found.problems)
+        self.assertIn("unknown: no Requires-Python, no version classifiers, "
+                      "no version-specific wheels", found.facts)
+        # A wheel built for cp312 tells.
+        built = synthetic("x", ["Programming Language :: Python :: 3"],
+                          {"1.0": ["x-1.0-cp312-cp312-manylinux_2_17_"
+                                   "x86_64.whl"]})
+        found = review.check_python(built, built.latest(), ("3.12",))
+        self.assertEqual(review.Status.OK, found.status)
+        self.assertIn("wheels built for Python 3.12", found.facts)
+
+    def test_bare_name_has_no_lower_bound_problem(self) -> None:
+        found = review.check_specifier(requirement.parse("requests"),
+                                       base.load_project("requests"))
+        self.assertEqual((), found.problems)
+        self.assertEqual(review.Status.OK, found.status)

@@ -65,8 +65,9 @@ class TestReviewRequirement(base.TestCase):
                       f"  {self.global_}:1: requests!=2.20.0  # "
                       "Apache-2.0\n", out)
         self.assertIn("  Debian: unknown (test)\n", out)
+        # The entry's exclusion is kept.
         self.assertTrue(out.endswith(
-            "global list line: requests  # Apache-2.0\n"
+            "global list line: requests!=2.20.0  # Apache-2.0\n"
             "verdict: looks fine\n"), out)
 
     def test_reject_exit_1_json(self) -> None:
@@ -172,3 +173,37 @@ class TestReviewRequirement(base.TestCase):
             "metadata"), data["verdict"])
         (distro,) = [c for c in data["checks"] if c["topic"] == "distro"]
         self.assertTrue(distro["facts"][0].startswith("Debian: "))
+
+
+class TestReviewAdvisories(base.TestCase):
+    def test_unfixed_advisories_from_the_index_reject(self) -> None:
+        import json
+
+        where = self.make_dir()
+        self.write(where, "pycrypto.json", json.dumps({
+            "info": {"name": "pycrypto", "version": "2.6.1",
+                     "license": "Public Domain",
+                     "classifiers": [
+                         "Programming Language :: Python :: 3.12"],
+                     "project_urls": {"Source": "https://example.org"}},
+            "releases": {"2.6.1": [{
+                "filename": "pycrypto-2.6.1.tar.gz", "packagetype": "sdist",
+                "upload_time_iso_8601": "2014-06-20T00:00:00Z"}]}}))
+        self.write(where, "pycrypto/2.6.1.json", json.dumps({
+            "info": {"name": "pycrypto"}, "vulnerabilities": [
+                {"id": "PYSEC-2017-94", "aliases": ["CVE-2013-7459"],
+                 "fixed_in": []},
+                {"id": "PYSEC-2018-97", "aliases": [], "fixed_in": []}]}))
+        index = self.useFixture(localindex.IndexServer(where))
+        listed = self.write(where, "g.txt", "six  # MIT\n")
+        upper = self.write(where, "u.txt", "six===1.16.0\n")
+        code, out, err = self.run_main(
+            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
+            ["pycrypto", "--index-url", index.url, "--no-cache",
+             "--global", listed, "--upper", upper, "--retries", "0"])
+        self.assertEqual(1, code, err)
+        self.assertIn("Known vulnerabilities?      reject\n"
+                      "  PYSEC-2017-94 (CVE-2013-7459): no fixed release\n",
+                      out)
+        self.assertIn("verdict: reject: unfixed advisories in 2.6.1: "
+                      "PYSEC-2017-94 (CVE-2013-7459), PYSEC-2018-97", out)
