@@ -128,6 +128,7 @@ class IndexApp:
         # lock (other processes: build-wheel-mirror, another server).
         self._upload_lock = threading.Lock()
         self._log_lock = threading.Lock()
+        self.tokens.current()  # a broken tokens file stops us here
         os.makedirs(self.mirror.packages, exist_ok=True)
         os.makedirs(self.mirror.simple, exist_ok=True)
 

@@ -90,7 +90,6 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         max_upload=limit, private=args.private)
     try:
         app = indexserver.IndexApp(settings)
-        app.tokens.current()  # a broken tokens file stops us here
         server = indexserver.create_server(app, args.host, args.port,
                                            args.threads, args.timeout)
     except OSError as exc:
