@@ -98,10 +98,15 @@ class _Run:
                 content)
             os.unlink(path)
             started = time.monotonic()
-            conn.request("POST", "/legacy/", body=body, headers={
-                "Content-Type": ctype, "Authorization": self.auth})
-            response = conn.getresponse()
-            text = response.read()
+            try:
+                conn.request("POST", "/legacy/", body=body, headers={
+                    "Content-Type": ctype, "Authorization": self.auth})
+                response = conn.getresponse()
+                text = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self.problem(f"upload {os.path.basename(path)}: {exc!r}")
+                conn.close()
+                continue
             elapsed = time.monotonic() - started
             with self.lock:
                 self.result.upload_times.append(elapsed)
@@ -125,8 +130,13 @@ class _Run:
             project = f"load-{rng.randrange(PROJECTS)}"
             path = "/simple/" if turn % 5 == 0 else f"/simple/{project}/"
             started = time.monotonic()
-            status, body = self.get(conn, path, simpleapi.ACCEPT
-                                    if as_json else None)
+            try:
+                status, body = self.get(conn, path, simpleapi.ACCEPT
+                                        if as_json else None)
+            except (OSError, http.client.HTTPException) as exc:
+                self.problem(f"GET {path}: {exc!r}")
+                conn.close()
+                continue
             elapsed = time.monotonic() - started
             with self.lock:
                 self.result.reads += 1

@@ -53,6 +53,7 @@ import tarfile
 import textwrap
 import threading
 import time
+import typing
 import zipfile
 
 import fixtures
@@ -600,6 +601,7 @@ class ServedIndex(fixtures.Fixture):
                                  f"{self.process.stdout.read()}")
         self.url = match[1].rstrip("/")
         self.upload_url = self.url + "/legacy/"
+        self.output = drain(self.process.stdout)
 
     def _stop(self) -> None:
         self.process.terminate()
@@ -608,8 +610,6 @@ class ServedIndex(fixtures.Fixture):
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
     def add_token(self, token_id: str, *projects: str) -> str:
         argv = ["--file", self.tokens, "add", token_id]
@@ -625,6 +625,19 @@ class ServedIndex(fixtures.Fixture):
             return []
         with open(self.log, encoding="utf-8") as f:
             return [json.loads(line) for line in f]
+
+
+def drain(stream: typing.IO[str]) -> list[str]:
+    """Read *stream* to its end in a thread; the lines so far.
+
+    A server whose output pipe nobody reads blocks on its next log line
+    (waitress logs a warning when its queue grows).
+    """
+    lines: list[str] = []
+    thread = threading.Thread(target=lambda: lines.extend(stream),
+                              daemon=True)
+    thread.start()
+    return lines
 
 
 def multipart_body(

@@ -18,7 +18,7 @@ import os
 import stat
 
 from openstack_requirements import indexhttp
-from openstack_requirements.cmds import index_tokens
+from openstack_requirements.cmds import index_tokens  # noqa: H306
 from openstack_requirements.cmds import serve_index
 from openstack_requirements.tests import base
 
