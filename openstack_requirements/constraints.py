@@ -673,6 +673,68 @@ def _copied_on(freezes: Sequence[Freeze]) -> Callable[[Freeze], str]:
     return lambda freeze: f" on {freeze.platform}" if several else ""
 
 
+#: A header line of :func:`header`: ``# python 3.12: Python 3.12.3,
+#: linux x86_64, uv`` or ``# python 3.13: copy of Python 3.12 on linux
+#: x86_64 (--version-map)``.
+_HEADER_PYTHON_RE = re.compile(r"# python (\d+\.\d+): (.*)")
+#: ``var op "value"`` in a marker as packaging prints it.
+_MARKER_TERM_RE = re.compile(
+    r'(\w+) ([<>=!~]=?=?|not in|in) "([^"]*)"')
+#: Marker values that name a platform -> its ``sys_platform``.
+_PLATFORM_VALUES: dict[str, dict[str, str]] = {
+    "sys_platform": {},  # the value itself
+    "platform_system": {"Linux": "linux", "Darwin": "darwin",
+                        "Windows": "win32"},
+    "os_name": {"nt": "win32"},
+}
+
+
+def covered(
+    doc: reqfile.RequirementsFile,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Python versions and platforms an upper-constraints file covers.
+
+    What the file itself says: the ``# python X.Y: ...`` lines of the
+    header a generation writes (one per freeze, with its platform), and
+    the versions and platforms its pins' markers name (a platform only
+    where a pin applies to it: ``==`` or ``in``, not ``!=``).  A file whose
+    header names no Python version covers the supported ones
+    (:data:`policy.PYTHON_VERSIONS`); one whose header names no
+    platform covers Linux (:data:`policy.DEFAULT_PLATFORM`), where the
+    upstream job generates.  Platforms are ``sys_platform`` values.
+    """
+    pythons: set[str] = set()
+    platforms: set[str] = set()
+    for line in doc.lines:
+        match = _HEADER_PYTHON_RE.fullmatch(line.text.strip())
+        if line.kind is reqfile.Kind.COMMENT and match:
+            pythons.add(match.group(1))
+            platforms.update(
+                word for word in re.split(r"[\s,()]+", match.group(2))
+                if policy.platform_environment(word) in policy.PLATFORMS)
+    if not pythons:
+        pythons.update(policy.PYTHON_VERSIONS)
+    if not platforms:
+        platforms.add(policy.DEFAULT_PLATFORM)
+    for line in doc.requirements():
+        marker = line.req.marker_obj if line.req is not None else None
+        for var, op, value in _MARKER_TERM_RE.findall(str(marker or "")):
+            for one in value.replace(",", " ").split():
+                if var in ("python_version", "python_full_version"):
+                    pythons.add(".".join(one.split(".")[:2]))
+                elif var in _PLATFORM_VALUES and op in ("==", "===", "in"):
+                    platforms.add(_PLATFORM_VALUES[var].get(one, one))
+    return (tuple(sorted(pythons, key=_python_sort_key)),
+            tuple(sorted(platforms)))
+
+
+def _python_sort_key(version: str) -> tuple[int, object]:
+    try:
+        return 0, targets.python_key(version)
+    except ValueError:
+        return 1, version
+
+
 def render(
     constraints: Iterable[Constraint], head: str = SECURITY_WARNING
 ) -> str:

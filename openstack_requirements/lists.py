@@ -108,6 +108,28 @@ def pick_blacklist(
     return given if given is not None else blacklist_in(directory())
 
 
+def validate_files(directory: str) -> tuple[str, str, str]:
+    """The global list, constraints and blacklist under *directory*.
+
+    What validate-constraints checks when given a directory: an
+    upstream-style repository names its blacklist ``denylist.txt``.
+
+    :raises InputError: *directory* is not a directory or has neither
+        blacklist.txt nor denylist.txt.
+    """
+    if not os.path.isdir(directory):
+        raise errors.InputError(
+            "is not a directory; give the directory that holds the "
+            "central lists, or the three files", source=directory)
+    blacklist = blacklist_in(directory)
+    if blacklist is None:
+        raise errors.InputError(
+            f"no {' or '.join(BLACKLIST_NAMES)} here; add one (it may "
+            "be empty) or name the three files", source=directory)
+    return (os.path.join(directory, GLOBAL_REQUIREMENTS),
+            os.path.join(directory, UPPER_CONSTRAINTS), blacklist)
+
+
 def read_doc(path: str) -> reqfile.RequirementsFile:
     """Parse the requirements file at *path* (invalid lines kept)."""
     return reqfile.parse(fileio.read_text(path), source=path)

@@ -33,6 +33,7 @@ import subprocess
 
 from openstack_requirements import errors
 from openstack_requirements import fileio
+from openstack_requirements import policy
 from openstack_requirements import pyproject
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
@@ -106,16 +107,23 @@ class Section:
     @property
     def title(self) -> str:
         """``proj/setup.cfg [extras] db``: the section in a message."""
+        return self._titled(self.source)
+
+    @property
+    def where(self) -> str:
+        """``setup.cfg [extras] db``: :attr:`title` from the project's top."""
+        return self._titled(self.file)
+
+    def _titled(self, path: str) -> str:
         if self.kind == EXTRA:
-            return f"{self.source} [extras] {self.key}"
+            return f"{path} [extras] {self.key}"
         if self.kind == OPTIONAL:
-            return f"{self.source} [project.optional-dependencies] " \
-                   f"{self.key}"
+            return f"{path} [project.optional-dependencies] {self.key}"
         if self.kind == DEPENDENCIES:
-            return f"{self.source} [project] dependencies"
+            return f"{path} [project] dependencies"
         if self.kind == GROUP:
-            return f"{self.source} [dependency-groups] {self.key}"
-        return self.source
+            return f"{path} [dependency-groups] {self.key}"
+        return path
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -312,6 +320,28 @@ def read(root: str, committed: bool = False) -> Project:
         seen[real] = path
         texts[rel] = fileio.read_text(path)
     return from_texts(texts, root, tuple(skipped))
+
+
+def locate(
+    root: str, entry: policy.ProjectEntry, source: str
+) -> str | errors.Finding | None:
+    """The checkout of a projects.txt *entry* under *root*, if any.
+
+    The first of :meth:`policy.ProjectEntry.candidates` that is a
+    directory; None when none is.  A finding (on *source*, the
+    projects.txt, at the entry's line) when the directory leads out of
+    *root* through a symlink: it is not read.
+    """
+    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
+                 None)
+    if found is None:
+        return None
+    real = os.path.realpath(found)
+    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
+        return errors.Finding(
+            source, entry.lineno, f"{found} leads to {real}, outside "
+            f"{root}; skipped it", code="project-outside")
+    return found
 
 
 def read_git(

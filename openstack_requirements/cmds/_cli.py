@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from openstack_requirements import errors
 
 if TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import dependents
     from openstack_requirements import reqfile
 
 
@@ -145,14 +146,51 @@ def report(
     return count
 
 
-def report_json(out: TextIO, findings: Sequence[errors.Finding]) -> None:
-    """``{"ok": ..., "findings": [...]}``: the machine form of a report."""
+def report_json(
+    out: TextIO, findings: Sequence[errors.Finding], **more: object
+) -> None:
+    """``{"ok": ..., "findings": [...]}``: the machine form of a report.
+
+    *more* adds fields beside those two (the evidence of a command).
+    """
     import json
 
     json.dump({"ok": not findings,
-               "findings": [f.as_dict() for f in findings]},
+               "findings": [f.as_dict() for f in findings], **more},
               out, indent=2)
     out.write("\n")
+
+
+def add_projects_args(parser: argparse.ArgumentParser) -> None:
+    """PROJECTS_ROOT and --source: every project of projects.txt."""
+    parser.add_argument("--root", required=True, metavar="PROJECTS_ROOT",
+                        help="directory holding the projects' checkouts "
+                        "(ROOT/namespace/name or ROOT/name), as "
+                        "update-requirements --all takes")
+    parser.add_argument("--source", metavar="DIR",
+                        help="directory holding projects.txt and "
+                        "global-requirements.txt (default: the lists "
+                        "shipped with this package)")
+
+
+def read_index(args: argparse.Namespace) -> dependents.Index:
+    """The reverse-dependency index of ``--root`` and ``--source``."""
+    from openstack_requirements import dependents
+    from openstack_requirements import lists
+
+    source = args.source or shipped_dir()
+    return dependents.read(args.root, os.path.join(source, lists.PROJECTS))
+
+
+def report_index(out: TextIO, index: dependents.Index, verbose: bool) -> None:
+    """The warnings of reading the projects, and which are missing."""
+    for finding in index.findings:
+        print(f"warning: {finding}", file=out)
+    if index.missing:
+        names = (": " + ", ".join(index.missing)) if verbose else \
+            " (-v names them)"
+        print(f"note: {len(index.missing)} project(s) of projects.txt "
+              f"have no checkout{names}", file=out)
 
 
 def env_flag(name: str) -> bool:

@@ -52,7 +52,9 @@ replaced atomically.  --add FILE... publishes wheels or sdists of your
 own.  -r FILE mirrors what FILE asks for and its dependencies instead of
 every pin.  Exit 0 all pins served, 1 some pin has no file on the index
 (or, with -r, a needed name is not pinned), 2 bad input, 3 a download or
-build failed."""
+build failed.  --best-effort (a development wheelhouse: as many as
+possible) ends with the list of what could not be mirrored and exits 0
+unless the input is bad."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -76,6 +78,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "PyPI); also used for build dependencies")
     parser.add_argument("--add", nargs="+", metavar="FILE",
                         help="copy these wheels or sdists into the mirror")
+    parser.add_argument("--best-effort", action="store_true",
+                        help="as many as possible, for a development "
+                        "wheelhouse: list what could not be mirrored at "
+                        "the end and exit 0 all the same")
 
 
 def _build(args: argparse.Namespace, out: TextIO) -> int:
@@ -141,7 +147,31 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{where} is not pinned in {args.constraints}; not mirrored "
               f"for {u.interpreter.label}", file=out)
     code = _summary(out, probed, outcomes)
+    if args.best_effort:
+        return _best_effort(out, outcomes, unpinned)
     return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
+
+
+def _best_effort(out: TextIO, outcomes: Sequence[wheelbuild.Outcome],
+                 unpinned: Sequence[wheelbuild.Unpinned]) -> int:
+    """The one-line-each list of what is not in the mirror; exit 0."""
+    from openstack_requirements import errors
+    from openstack_requirements import wheelbuild
+
+    lacking = sorted({
+        f"{o.pin} for {o.interpreter.label}: {o.status.value}"
+        for o in outcomes if o.status in (wheelbuild.Status.MISSING,
+                                          wheelbuild.Status.FAILED)
+    } | {f"{u.name} for {u.interpreter.label}: not pinned"
+         for u in unpinned})
+    mirrored = sum(o.status not in (wheelbuild.Status.MISSING,
+                                    wheelbuild.Status.FAILED)
+                   for o in outcomes)
+    print(f"best effort: {mirrored} mirrored, {len(lacking)} could not "
+          "be" + (":" if lacking else ""), file=out)
+    for line in lacking:
+        print(f"    {line}", file=out)
+    return errors.EXIT_OK
 
 
 def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:

@@ -26,7 +26,6 @@ from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import policy
     from openstack_requirements import sync
 
 PROG = "update-requirements"
@@ -149,25 +148,6 @@ def _sync_one(
     return sync.exit_code(plan, args.dry_run), len(plan.changed)
 
 
-def _find(
-    root: str, entry: policy.ProjectEntry, source: str
-) -> str | errors.Finding | None:
-    """The project's directory, or None when it is not there.
-
-    A finding when the directory leads out of *root* (a symlink).
-    """
-    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
-                 None)
-    if found is None:
-        return None
-    real = os.path.realpath(found)
-    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
-        return errors.Finding(
-            source, entry.lineno, f"{found} leads to {real}, outside "
-            f"{root}; skipped it", code="project-outside")
-    return found
-
-
 def _line(finding: errors.Finding) -> int:
     return finding.lineno or 0
 
@@ -180,6 +160,7 @@ def _sync_all(
 ) -> int:
     from openstack_requirements import lists
     from openstack_requirements import policy
+    from openstack_requirements import project
     from openstack_requirements import sync
 
     root = args.all
@@ -196,7 +177,7 @@ def _sync_all(
     states: list[sync.ProjectState] = []
     worst = errors.EXIT_OK
     for entry in entries:
-        found = _find(root, entry, source)
+        found = project.locate(root, entry, source)
         if found is None:
             missing.append(entry.name)
             continue

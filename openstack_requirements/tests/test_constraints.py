@@ -771,6 +771,43 @@ class TestGenerate(base.TestCase):
         self.assertEqual([], constraints.copy_notes(copies[:2]))
 
 
+class TestCovered(base.TestCase):
+    """What an upper-constraints file says it covers."""
+
+    PROVENANCE = TestGenerate.PROVENANCE
+
+    def test_generated_header_names_pythons_and_platforms(self) -> None:
+        made = constraints.generate(
+            [on("linux x86_64", "3.11", "a==1\n"),
+             on("linux x86_64", "3.12", "a==2\n"),
+             on("win32 AMD64", "3.12", "a==2\n")],
+            self.PROVENANCE, how=constraints.Order.NAME)
+        self.assertEqual((("3.11", "3.12"), ("linux", "win32")),
+                         constraints.covered(reqfile.parse(made.text)))
+
+    def test_copies_in_the_header_are_covered(self) -> None:
+        freezes = constraints.clone_versions(
+            [on("darwin arm64", "3.12", "a==1\n")], {"3.12": ("3.13",)})
+        made = constraints.generate(freezes, self.PROVENANCE)
+        self.assertEqual((("3.12", "3.13"), ("darwin",)),
+                         constraints.covered(reqfile.parse(made.text)))
+
+    def test_silent_file_covers_linux_and_supported_pythons(self) -> None:
+        self.assertEqual((policy.PYTHON_VERSIONS, ("linux",)),
+                         constraints.covered(uc("# hand made\na===1\n")))
+
+    def test_markers_add_what_they_pin_for(self) -> None:
+        # A pin for win32 means the file covers win32; a pin *not* for
+        # win32 says nothing about it.
+        self.assertEqual(
+            (("2.7",) + policy.PYTHON_VERSIONS, ("linux", "win32")),
+            constraints.covered(uc("""\
+                a===1;python_version=='2.7'
+                b===1;platform_system=='Windows'
+                c===1;sys_platform!='darwin'
+                """)))
+
+
 PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 freeze_sets = st.lists(
     st.tuples(st.sampled_from(PYTHONS),

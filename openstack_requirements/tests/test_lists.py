@@ -162,3 +162,21 @@ class TestRead(base.TestCase):
         self.assertEqual([f"{path}:2: expected 'namespace/name', found "
                           "'swift'; one project per line, no spaces or "
                           "comments"], [str(f) for f in findings])
+
+
+class TestValidateFiles(base.TestCase):
+    def test_denylist_found(self) -> None:
+        directory = self.make_dir()
+        deny = self.write(directory, "denylist.txt", "")
+        self.assertEqual(
+            (os.path.join(directory, "global-requirements.txt"),
+             os.path.join(directory, "upper-constraints.txt"), deny),
+            lists.validate_files(directory))
+
+    def test_error_not_a_directory(self) -> None:
+        path = self.write(self.make_dir(), "g.txt", "")
+        exc = self.assertRaises(errors.InputError, lists.validate_files,
+                                path)
+        self.assertEqual(
+            f"{path}: is not a directory; give the directory that holds "
+            "the central lists, or the three files", str(exc))

@@ -19,7 +19,7 @@ from openstack_requirements.cmds import normalize
 from openstack_requirements.tests import base
 
 TEXT = "# c\nsix >= 1 , < 2 # MIT\nfoo;python_version>='3.10'\n"
-NORMAL = '# c\nsix<2,>=1  # MIT\nfoo;python_version >= "3.10"\n'
+NORMAL = '# c\nsix>=1,<2  # MIT\nfoo;python_version >= "3.10"\n'
 
 
 class TestNormalizeRequirements(base.TestCase):

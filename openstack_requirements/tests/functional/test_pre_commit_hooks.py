@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -61,3 +62,23 @@ class TestPreCommitHooks(base.TestCase):
                 env={"PYTHONPATH": base.REPO_DIR, "PATH": "/usr/bin:/bin"})
             self.assertEqual(0, result.returncode,
                              hook["id"] + result.stdout + result.stderr)
+
+    def test_validate_constraints_hook_on_a_denylist_repository(
+            self) -> None:
+        # An upstream-style repository names its blacklist denylist.txt.
+        repo = self.make_dir()
+        for name in ("global-requirements.txt", "upper-constraints.txt"):
+            shutil.copy(base.repo_file(name), repo)
+        shutil.copy(base.repo_file("blacklist.txt"),
+                    f"{repo}/denylist.txt")
+        hook, = (h for h in hooks() if h["id"] == "validate-constraints")
+        self.assertRegex("denylist.txt", hook["files"])
+        result = subprocess.run(
+            [sys.executable, "-c",
+             "import sys; from openstack_requirements.cmds.validate "
+             "import main; sys.exit(main(sys.argv[1:]))",
+             *shlex.split(hook["entry"])[1:]],
+            capture_output=True, text=True, cwd=repo,
+            env={"PYTHONPATH": base.REPO_DIR, "PATH": "/usr/bin:/bin"})
+        self.assertEqual((0, ""), (result.returncode, result.stderr),
+                         result.stdout)
