@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 import fixtures
 
@@ -75,15 +76,25 @@ class TestUploadForm(base.TestCase):
         self.addCleanup(self.driver.quit)
         self.driver.set_page_load_timeout(60)
 
+    def wait_for(self, by: str, value: str) -> Any:
+        """The element, once the page that has it has loaded."""
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support import wait
+
+        # A click that submits or follows a link returns before the
+        # next page is there; on a busy machine that takes a while.
+        return wait.WebDriverWait(self.driver, 60).until(
+            expected_conditions.presence_of_element_located((by, value)))
+
     def submit(self, path: str, token: str) -> str:
         from selenium.webdriver.common.by import By
 
         self.driver.get(self.index.url + "/")
-        form = self.driver.find_element(By.ID, "upload")
+        form = self.wait_for(By.ID, "upload")
         form.find_element(By.NAME, "content").send_keys(path)
         form.find_element(By.NAME, "token").send_keys(token)
         form.find_element(By.TAG_NAME, "button").click()
-        return str(self.driver.find_element(By.ID, "result").text)
+        return str(self.wait_for(By.ID, "result").text)
 
     def test_upload_a_wheel_through_the_form(self) -> None:
         wheel = localindex.make_wheel(self.src, "delta", "0.3")
@@ -104,7 +115,7 @@ class TestUploadForm(base.TestCase):
 
         self.driver.find_element(By.LINK_TEXT, "delta").click()
         self.assertIn("delta-0.3-py3-none-any.whl",
-                      self.driver.find_element(By.TAG_NAME, "table").text)
+                      self.wait_for(By.TAG_NAME, "table").text)
         last = self.index.log_records()[-1]
         self.assertEqual(("accepted", "tests"),
                          (last["result"], last["token"]))
