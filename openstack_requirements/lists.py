@@ -81,12 +81,23 @@ def locate_shipped(prefixes: Iterable[str]) -> str:
 
 
 def blacklist_in(directory: str) -> str | None:
-    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``."""
+    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``.
+
+    Anything at either name counts as there (a symlink loop, an
+    unreadable file), so that reading it reports why it cannot be read.
+
+    :raises InputError: the directory cannot be searched.
+    """
     for name in BLACKLIST_NAMES:
         path = os.path.join(directory, name)
-        if os.path.exists(path):
+        if fileio.present(path):
             return path
     return None
+
+
+def optional(path: str) -> str | None:
+    """*path* when anything is there (see :func:`fileio.present`)."""
+    return path if fileio.present(path) else None
 
 
 def pick(given: str | None, name: str, directory: Callable[[], str]) -> str:
@@ -211,7 +222,7 @@ def read_check_lists(reqs: str) -> Lists:
     return Lists(
         global_doc,
         read_names(blacklist_in(reqs)),
-        read_names(backports if os.path.exists(backports) else None),
+        read_names(optional(backports)),
     )
 
 

@@ -44,7 +44,7 @@ def marker_key(req: Requirement) -> str:
 def _invalid(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
     return [
         errors.Finding(doc.source, line.lineno, line.error or "invalid line",
-                       "invalid")
+                       errors.INVALID)
         for line in doc.invalid()
     ]
 

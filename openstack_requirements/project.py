@@ -11,7 +11,7 @@
 # under the License.
 
 """A project's requirement files: locate, read, split into sections.
-Files (and git, a process, for ``committed=True``).
+Files (and git, a process, for ``commit=REV``).
 
 The one reader of a project: ``update-requirements`` edits what it
 returns and ``check-requirements``/``check-constraints`` check it.  Each
@@ -19,7 +19,7 @@ file kind is parsed one way -- pip files by :mod:`reqfile`, setup.cfg
 ``[extras]`` by :mod:`setupcfg`, pyproject.toml by :mod:`pyproject` -- and
 every requirement comes back with its file, section and line number.
 :func:`from_texts` is pure; :func:`read` reads the files on disk or, with
-``committed=True``, as committed at git ``HEAD``.
+``commit=REV``, as committed at that git revision.
 """
 
 from __future__ import annotations
@@ -277,26 +277,33 @@ def _check_root(root: str) -> None:
             if not os.path.lexists(root)
             else "is not a directory; give the project's top directory",
             source=root)
+    try:  # searching it: an unreadable directory is not an empty project
+        os.stat(os.path.join(root, os.curdir))
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot read the directory: {exc.strerror}",
+            source=root) from exc
 
 
-def read(root: str, committed: bool = False) -> Project:
+def read(root: str, commit: str | None = None) -> Project:
     """Read the requirement files of the project at *root*.
 
-    With *committed*, the files as committed at git ``HEAD`` of *root*
-    (what CI sees; see :func:`read_git`).  Otherwise the files on disk: a
-    file that is a symlink leading out of *root* is not read (it is
-    listed in ``skipped``), nor is a second name for a file already read.
+    With *commit*, the files as committed at that git revision of *root*
+    (what CI sees: ``HEAD``; see :func:`read_git`).  Otherwise the files
+    on disk: a file that is a symlink leading out of *root* is not read
+    (it is listed in ``skipped``), nor is a second name for a file
+    already read.
     Never runs setup.py.
 
     :raises InputError: *root* is not a directory, or a file is unreadable.
-    :raises ToolError: with *committed*, git failed.
+    :raises ToolError: with *commit*, git failed.
     :raises ParseError: a file cannot be parsed at all (TOML syntax, the
         layout of setup.cfg's [extras]); bad requirement lines are
         returned as ``INVALID`` lines instead.
     """
     _check_root(root)
-    if committed:
-        return from_texts(read_git(root), root)
+    if commit is not None:
+        return from_texts(read_git(root, commit=commit), root)
 
     real_root = os.path.realpath(root)
     texts: dict[str, str] = {}
@@ -304,8 +311,8 @@ def read(root: str, committed: bool = False) -> Project:
     seen: dict[str, str] = {}
     for rel in FILES:
         path = os.path.join(root, rel)
-        if not os.path.lexists(path):
-            continue
+        if not fileio.present(path):  # an unreadable directory is not
+            continue                  # an empty project
         real = os.path.realpath(path)
         if not _inside(real, real_root):
             skipped.append(errors.Finding(
@@ -347,8 +354,9 @@ def locate(
 def read_git(
     root: str,
     run: Callable[[list[str]], bytes] | None = None,
+    commit: str = "HEAD",
 ) -> dict[str, str]:
-    """Texts of the project files as committed at ``HEAD`` of *root*.
+    """Texts of the project files as committed at *commit* of *root*.
 
     :raises ParseError: a file is not UTF-8.
     :raises ToolError: git failed (*root* is not a git work tree, or has
@@ -357,12 +365,15 @@ def read_git(
 
     if run is None:
         run = _git
+    if commit.startswith("-"):  # never an option to git
+        raise errors.InputError(
+            f"{commit!r} is not a revision; give e.g. HEAD", source=root)
     listing = run(["git", "-C", root, "ls-tree", "-z", "--name-only",
-                   "HEAD", "--", *FILES])
+                   commit, "--", *FILES])
     texts = {}
     for name in listing.decode("utf-8", "replace").split("\0"):
         if name:
-            data = run(["git", "-C", root, "show", f"HEAD:{name}"])
+            data = run(["git", "-C", root, "show", f"{commit}:{name}"])
             texts[name] = fileio.decode(data, os.path.join(root, name))
     return texts
 
@@ -376,6 +387,6 @@ def _git(argv: list[str]) -> bytes:
                                tuple(argv)) from exc
     if result.returncode:
         raise errors.ToolError(
-            "git failed; run with --local to check the files on disk",
+            "git failed; drop --commit to check the files on disk",
             tuple(argv), result.stderr.decode("utf-8", "replace"))
     return result.stdout

@@ -14,22 +14,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Sequence
 import threading
 import time
 from typing import TextIO
 
+from openstack_requirements.cmds import _cli
+
 
 class Progress:
     """Per-interpreter phase and elapsed time on stderr.
 
-    On a terminal the lines are redrawn in place; otherwise one plain
-    line per phase change.
+    On a terminal the lines are redrawn in place; otherwise (see
+    :func:`_cli.redraws`: ``TERM=dumb``, ``NO_COLOR``, not a terminal)
+    one plain line per phase change.
     """
 
-    def __init__(self, stream: TextIO, labels: Sequence[str]) -> None:
+    def __init__(self, stream: TextIO, labels: Sequence[str],
+                 environ: Mapping[str, str] | None = None) -> None:
         self.stream = stream
-        self.tty = stream.isatty()
+        self.tty = _cli.redraws(stream, environ)
         self.labels = list(labels)
         self.start = time.monotonic()
         self.phases = {label: "waiting" for label in labels}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import io
 import os
 import sys
 import typing
@@ -82,6 +83,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         help="as many as possible, for a development "
                         "wheelhouse: list what could not be mirrored at "
                         "the end and exit 0 all the same")
+    _cli.add_json(parser)
 
 
 def _build(args: argparse.Namespace, out: TextIO) -> int:
@@ -122,9 +124,12 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     # -- I/O below this line
     outcomes: list[wheelbuild.Outcome] = []
     unpinned: list[wheelbuild.Unpinned] = []
+    added: list[str] = []
+    report, out = out, io.StringIO() if args.json else out  # JSON: at end
     with target.locked():
         if args.add:
             for filename in mirrordir.add_files(args.add, target):
+                added.append(filename)
                 print(f"added {filename}", file=out)
         if args.constraints:
             index = simpleindex.Client(args.index_url or simpleindex.PYPI)
@@ -147,9 +152,54 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{where} is not pinned in {args.constraints}; not mirrored "
               f"for {u.interpreter.label}", file=out)
     code = _summary(out, probed, outcomes)
+    code = code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
     if args.best_effort:
-        return _best_effort(out, outcomes, unpinned)
-    return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
+        code = _best_effort(out, outcomes, unpinned)
+    if args.json:
+        _report_json(report, added, outcomes, unpinned,
+                     args.requirements or "")
+    return code
+
+
+def _report_json(
+    out: TextIO,
+    added: Sequence[str],
+    outcomes: Sequence[wheelbuild.Outcome],
+    unpinned: Sequence[wheelbuild.Unpinned],
+    requirements: str,
+) -> None:
+    """The --json report: what was added, downloaded, built and failed.
+
+    Its findings: pins with no file or a failed build, needs that are
+    not pinned.
+    """
+    from openstack_requirements import errors
+    from openstack_requirements import wheelbuild
+
+    def entry(o: wheelbuild.Outcome) -> dict[str, object]:
+        return {"name": o.pin.name, "version": o.pin.version,
+                "python": o.interpreter.label, "file": o.filename,
+                "source": o.pin.source, "line": o.pin.lineno,
+                "message": o.message}
+
+    findings = [
+        errors.Finding(o.pin.source, o.pin.lineno,
+                       f"{o.pin} {o.status.value} for "
+                       f"{o.interpreter.label}: {o.message}",
+                       o.status.value)
+        for o in sorted(outcomes, key=lambda o: o.pin.lineno)
+        if o.status in (wheelbuild.Status.MISSING,
+                        wheelbuild.Status.FAILED)]
+    findings += [
+        errors.Finding(u.requirer.source if u.requirer else requirements,
+                       u.requirer.lineno if u.requirer else None,
+                       f"{u.name} is needed but not pinned; not mirrored "
+                       f"for {u.interpreter.label}", "unpinned")
+        for u in unpinned]
+    by_status = {status.value: [entry(o) for o in outcomes
+                                if o.status is status]
+                 for status in wheelbuild.Status}
+    _cli.report_json(out, findings, added=list(added), **by_status)
 
 
 def _best_effort(out: TextIO, outcomes: Sequence[wheelbuild.Outcome],

@@ -51,9 +51,10 @@ projects.txt line (one validate-projects rejects), 2 on bad input."""
 def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", metavar="PROJECT_DIR", nargs="?",
                         help="the project to sync")
-    parser.add_argument("--source", default=".", metavar="DIR",
+    parser.add_argument("--source", metavar="DIR",
                         help="directory holding global-requirements.txt "
-                        "and blacklist.txt (default: .)")
+                        "and blacklist.txt or denylist.txt (default: the "
+                        "shipped lists)")
     parser.add_argument("-s", "--soft-update", action="store_true",
                         help="pass names not in the global list through")
     parser.add_argument("-o", "--output-suffix", default="",
@@ -67,6 +68,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", metavar="PROJECTS_ROOT",
                         help="sync every project of projects.txt found "
                         "under PROJECTS_ROOT")
+    _cli.add_json(parser)
 
 
 def _update(args: argparse.Namespace, out: TextIO) -> int:
@@ -75,6 +77,8 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
     if (args.project is None) == (args.all is None):
         raise errors.InputError(
             "give one PROJECT_DIR, or --all PROJECTS_ROOT; see --help")
+    if args.source is None:  # the one default-lists rule (lists.py)
+        args.source = _cli.shipped_dir()
     central = _read_central(args.source, args.verbose, out)
     options = sync.Options(
         mode=sync.Mode.SOFT if args.soft_update else sync.Mode.HARD,
@@ -82,8 +86,40 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
         drop_unknown=_cli.env_flag("NON_STANDARD_REQS"),
     )
     if args.all is not None:
+        if args.json:
+            raise errors.InputError(
+                "--json reports one project; run it once per project")
         return _sync_all(args, central, options, out)
+    if args.json:
+        return _sync_json(args.project, central, options, args, out)
     return _sync_one(args.project, central, options, args, out)[0]
+
+
+def _sync_json(
+    root: str,
+    central: sync.Central,
+    options: sync.Options,
+    args: argparse.Namespace,
+    out: TextIO,
+) -> int:
+    """As :func:`_sync_one`, the report as JSON (_cli.report_json)."""
+    from openstack_requirements import fileio
+    from openstack_requirements import project
+    from openstack_requirements import sync
+
+    proj = project.read(root)
+    plan = sync.plan(proj, central, options)
+    files = sync.outputs(plan, args.output_suffix)
+    if not plan.errors:
+        _check_inside(root, files)
+        if not args.dry_run:
+            fileio.write_all([(f.path, f.text) for f in files])
+    _cli.report_json(
+        out, plan.errors, project=root, dry_run=args.dry_run,
+        written=not args.dry_run and not plan.errors,
+        files=sync.changes_as_dicts(files),
+        warnings=[f.as_dict() for f in (*proj.skipped, *plan.warnings)])
+    return sync.exit_code(plan, args.dry_run)
 
 
 def _read_central(source: str, verbose: bool, out: TextIO) -> sync.Central:

@@ -128,7 +128,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             _cli.report(out, section)
         if findings:
             print(f"{len(findings)} problem(s) found", file=out)
-    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+    return errors.exit_code(findings)
 
 
 def main(

@@ -216,6 +216,26 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn("downloaded alpha===1.0", out)
         self.assertIn("built gamma===3.0", out)
 
+    def test_json_says_what_was_downloaded_built_and_failed(self) -> None:
+        import json
+
+        uc = self.constraints("broken===1.0\nalpha===1.0\ngamma===3.0\n"
+                              "nowhere===1.0\n")
+        code, out, err = self.build("-c", uc, "--json")
+        self.assertEqual(3, code, out + err)
+        report = json.loads(out)  # nothing but the one document
+        self.assertFalse(report["ok"])
+        self.assertEqual(
+            [(uc, 1, "failed"), (uc, 4, "missing")],
+            [(f["source"], f["line"], f["code"])
+             for f in report["findings"]])
+        self.assertEqual(
+            (["alpha"], ["gamma"], ["broken"], ["nowhere"]),
+            tuple([e["name"] for e in report[key]]
+                  for key in ("downloaded", "built", "failed", "missing")))
+        self.assertTrue(report["downloaded"][0]["file"].startswith(
+            "alpha-1.0-"))
+
     def test_missing_pins_only_exit_one(self) -> None:
         uc = self.constraints("alpha===1.0\nnowhere===1.0\n")
         code, out, err = self.build("-c", uc)

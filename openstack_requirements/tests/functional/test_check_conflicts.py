@@ -75,6 +75,26 @@ class TestCheckConflicts(base.TestCase):
             "installed; fix the constraints or list it in the xfails file\n"
             "FAILED: 2 conflict(s) among 2 installed distribution(s)\n", out)
 
+    def test_json_has_the_shared_shape(self) -> None:
+        import json
+
+        self.dist("nova", "1.0", "oslo.config>=11")
+        self.dist("oslo.config", "10.0")
+        xfails = self.write(self.dir, "xfails.txt", "glance\n")
+        code, out, err = self.run_check(self.upper, xfails, "--json")
+        self.assertEqual((1, ""), (code, err))
+        report = json.loads(out)
+        self.assertEqual(False, report["ok"])
+        self.assertEqual([{
+            "source": "nova 1.0", "line": None, "code": "conflict",
+            "message": report["findings"][0]["message"]}],
+            report["findings"])
+        self.assertIn("requires oslo.config>=11", report["findings"][0][
+            "message"])
+        self.assertEqual((["glance"], [], 2), (
+            report["unused_xfails"], report["expected"],
+            report["distributions"]))
+
     def test_xfails_do_not_fail(self) -> None:
         self.dist("nova", "1.0", "oslo.config>=11")
         self.dist("oslo.config", "10.0")

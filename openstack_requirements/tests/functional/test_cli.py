@@ -61,6 +61,31 @@ class TestConsoleScripts(base.TestCase):
             self.assertIn(f"usage: {name}", out)
             self.assertIn(f"example:\n  {name}", out)
 
+    def test_version_on_every_command(self) -> None:
+        from importlib import metadata
+
+        version = metadata.version("openstack-requirements")
+        for name, target in console_scripts().items():
+            code, out, err = self.run_main(load(target), ["--version"])
+            self.assertEqual((0, ""), (code, err), name)
+            lines = out.splitlines()
+            self.assertEqual(f"{name} {version}", lines[0], name)
+            if name in ("generate-constraints", "build-wheel-mirror"):
+                self.assertRegex(lines[1], r"^uv [0-9.]+ \(/.*uv\)$")
+            else:
+                self.assertEqual(1, len(lines), name)
+
+    def test_json_option_on_every_reporting_command(self) -> None:
+        # Commands that print findings or changes have --json, and it is
+        # spelled and explained one way (_cli.add_json).
+        for name in ("check-conflicts", "build-wheel-mirror",
+                     "update-requirements", "validate-projects",
+                     "check-requirements", "check-constraints",
+                     "validate-constraints", "check-mirror"):
+            code, out, err = self.run_main(
+                load(console_scripts()[name]), ["--help"])
+            self.assertIn("--json", out, name)
+
     def test_unknown_option_is_usage_error(self) -> None:
         for name, target in console_scripts().items():
             code, out, err = self.run_main(load(target), ["--no-such-flag"])

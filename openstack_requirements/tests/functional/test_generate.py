@@ -595,7 +595,8 @@ class _Terminal(io.StringIO):
 class TestProgress(base.TestCase):
     def test_terminal_redraws_one_line_per_interpreter(self) -> None:
         stream = _Terminal()
-        progress = _progress.Progress(stream, ["3.11", "3.12"])
+        progress = _progress.Progress(stream, ["3.11", "3.12"],
+                                      {"TERM": "xterm-256color"})
         progress.update("3.11", "venv")
         progress.update("3.12", "install: resolved 40")
         lines = stream.getvalue().split("\n")
@@ -605,6 +606,17 @@ class TestProgress(base.TestCase):
         self.assertEqual("\x1b[2F\x1b[K[3.11] venv (0s)", lines[2])
         self.assertEqual("\x1b[K[3.12] install: resolved 40 (0s)",
                          lines[3])
+
+    def test_no_cursor_codes_for_dumb_or_no_color_terminals(self) -> None:
+        for environ in ({"TERM": "dumb"}, {}, {"TERM": "xterm",
+                                               "NO_COLOR": "1"}):
+            stream = _Terminal()
+            progress = _progress.Progress(stream, ["3.11", "3.12"], environ)
+            progress.update("3.11", "venv")
+            progress.update("3.12", "freeze")
+            self.assertEqual("[3.11] venv (0.0s)\n[3.12] freeze (0.0s)\n",
+                             stream.getvalue(), environ)
+            self.assertNotIn("\x1b", stream.getvalue())
 
     def test_plain_lines_elsewhere(self) -> None:
         stream = io.StringIO()

@@ -72,7 +72,7 @@ class TestValidateConstraints(base.TestCase):
         self.write(self.dir, "upper-constraints.txt", "foo===1.0\nbar=>2\n")
         code, out, err = self.run_main(validate.main, [self.g, self.u,
                                                        self.b])
-        self.assertEqual(1, code)
+        self.assertEqual(2, code)  # unparseable input, not a finding
         self.assertIn(f"{self.u}:2: invalid version specifier '=>2'", out)
         self.assertNotIn("Traceback", out + err)
 
