@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
-import email.parser
 import email.utils
 import enum
 import hashlib
@@ -325,16 +324,16 @@ def check_filename(filename: str) -> Refusal | None:
 
 
 def check_upload(
-    filename: str, fields: Mapping[str, str], metadata: str,
-    digests: Mapping[str, str],
+    filename: str, fields: Mapping[str, str], digests: Mapping[str, str],
 ) -> Refusal | None:
-    """What is wrong with an upload whose file arrived complete.
+    """What the upload form says wrong about a file that arrived whole.
 
     *fields* are the form fields sent (``name``, ``version``, the
-    ``*_digest`` fields); *metadata* is the file's METADATA/PKG-INFO;
-    *digests* maps hashlib names to the file's hex digests.  Every
-    digest sent must match; the name and version of the filename, of
-    the metadata and of the fields sent must agree.
+    ``*_digest`` fields); *digests* maps hashlib names to the file's hex
+    digests.  Every digest sent must match, and the name and version
+    sent must be the filename's.  (That the filename agrees with the
+    file's METADATA is the mirror's rule for every file it takes in:
+    :func:`openstack_requirements.mirror.disagreement`.)
     """
     for field, algorithm in DIGEST_FIELDS.items():
         sent = fields.get(field, "").strip().lower()
@@ -345,32 +344,16 @@ def check_upload(
                            f"({digests[algorithm]}); the upload was "
                            "damaged, send it again")
     name, version, _ = mirror.parse_filename(filename)
-    meta = email.parser.HeaderParser().parsestr(metadata)
-    said = {"METADATA": (meta.get("Name"), meta.get("Version")),
-            "the form": (fields.get("name"), fields.get("version"))}
-    for where, (other_name, other_version) in said.items():
-        if where == "METADATA" and not (other_name and other_version):
-            return Refusal(Status.BAD_REQUEST,
-                           f"{filename}: its metadata has no Name or "
-                           "Version")
-        if other_name and utils.canonicalize_name(
-                str(other_name)) != name:
-            return Refusal(Status.BAD_REQUEST,
-                           f"{filename} is {name}, but {where} says "
-                           f"name {other_name}")
-        if other_version and not _same_version(str(other_version),
-                                               version):
-            return Refusal(Status.BAD_REQUEST,
-                           f"{filename} is version {version}, but "
-                           f"{where} says version {other_version}")
+    sent_name, sent_version = fields.get("name"), fields.get("version")
+    if sent_name and utils.canonicalize_name(sent_name) != name:
+        return Refusal(Status.BAD_REQUEST,
+                       f"{filename} is {name}, but the form says name "
+                       f"{sent_name}")
+    if sent_version and not mirror.same_version(sent_version, version):
+        return Refusal(Status.BAD_REQUEST,
+                       f"{filename} is version {version}, but the form "
+                       f"says version {sent_version}")
     return None
-
-
-def _same_version(a: str, b: str) -> bool:
-    try:
-        return versions.Version(a) == versions.Version(b)
-    except versions.InvalidVersion:
-        return a == b
 
 
 def log_record(

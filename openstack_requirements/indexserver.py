@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -251,15 +252,16 @@ class IndexApp:
         return _chunks(f)
 
     def _home(self) -> str:
+        # What the mirror published (its manifest), not strays.
         counts: dict[str, int] = {}
-        for entry in os.listdir(self.mirror.packages):
-            if entry.startswith("."):
-                continue
-            try:
-                name, _, _ = mirror.parse_filename(entry)
-            except ValueError:
-                continue
-            counts[name] = counts.get(name, 0) + 1
+        try:
+            published = mirrordir.read_manifest(self.mirror.root) or {}
+        except errors.InputError:
+            published = {}  # check-mirror reports it; still serve pages
+        for filename in published:
+            with contextlib.suppress(ValueError):
+                name, _, _ = mirror.parse_filename(filename)
+                counts[name] = counts.get(name, 0) + 1
         return indexhttp.render_home(counts.items())
 
     def _project(self, name: str) -> str | None:
@@ -309,11 +311,11 @@ class IndexApp:
             if not token.allows(name):
                 raise _refuse(indexhttp.Status.FORBIDDEN,
                               f"token {token.id!r} may not upload {name}")
-            metadata = _metadata(upload)
             refusal = indexhttp.check_upload(upload.filename, upload.fields,
-                                             metadata, upload.digests)
+                                             upload.digests)
             if refusal is not None:
                 raise _Refused(refusal)
+            _check_metadata(upload)
             message = self._publish(upload, name)
             status = indexhttp.Status.OK
         except _Refused as exc:
@@ -382,11 +384,11 @@ class IndexApp:
     def _publish(self, upload: _Upload, name: str) -> str:
         """Add the checked file through ``--add``'s code; the message."""
         with self._upload_lock:
-            existing = _existing(self.mirror, upload)
-            if existing is not None:
-                return existing
             try:
                 with self.mirror.locked():
+                    existing = _existing(self.mirror, upload)
+                    if existing is not None:
+                        return existing
                     mirrordir.add_files([upload.path], self.mirror)
                     self.mirror.write_project(name)
             except errors.InputError as exc:
@@ -418,19 +420,24 @@ def _existing(target: mirrordir.MirrorDir, upload: _Upload) -> str | None:
     """An upload of a file the mirror has: done if it is the same file.
 
     Files in an index never change (as on PyPI): another file of the
-    same name is refused, the same one again is accepted (twine's
-    ``--skip-existing`` and retries rely on that) and nothing is written.
+    same name is refused (409, where ``--add`` says the same as bad
+    input), the same one again is accepted (twine's ``--skip-existing``
+    and retries rely on that) and nothing is written.  What the mirror
+    never published (a stray file) or finds damaged is ``add_files``'
+    to replace.  Call with the mirror locked (its records are fresh).
 
     :raises _Refused: a different file of that name is published.
     """
-    path = os.path.join(target.packages, upload.filename)
-    if not os.path.exists(path):
+    known = target.record(upload.filename)
+    if known is None:
         return None
-    if mirrordir.sha256_of(path) != upload.digests["sha256"]:
+    if known.sha256 != upload.digests["sha256"]:
         raise _refuse(indexhttp.Status.CONFLICT,
                       f"File already exists: {upload.filename} is "
                       "published with other content; files never "
                       "change, release a new version instead")
+    if not target.intact(upload.filename):
+        return None
     return f"{upload.filename} is already there (same file)"
 
 
@@ -469,12 +476,15 @@ def _save(source: typing.BinaryIO, path: str) -> tuple[int, dict[str, str]]:
     return size, {k: h.hexdigest() for k, h in hashers.items()}
 
 
-def _metadata(upload: _Upload) -> str:
+def _check_metadata(upload: _Upload) -> None:
+    """The mirror's own check (as ``--add``'s), before taking its lock."""
     try:
-        return mirrordir.read_metadata(upload.path)
+        mirrordir.checked_metadata(upload.path, upload.filename)
     except errors.InputError as exc:
-        raise _refuse(indexhttp.Status.BAD_REQUEST,
-                      f"{upload.filename}: {exc.msg}") from None
+        message = exc.msg
+        if not message.startswith(upload.filename):
+            message = f"{upload.filename}: {message}"
+        raise _refuse(indexhttp.Status.BAD_REQUEST, message) from None
 
 
 def _status(code: int, reason: str | None = None) -> str:

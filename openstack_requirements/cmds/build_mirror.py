@@ -27,6 +27,7 @@ from typing import TextIO
 from openstack_requirements.cmds import _cli
 
 if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import constraints
     from openstack_requirements import targets
     from openstack_requirements import wheelbuild
 
@@ -50,7 +51,9 @@ The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
 data-requires-python, plus PEP 691 index.json) and MIRROR_DIR/packages/.
 Runs only add files; pages are regenerated from the files on disk and
 replaced atomically.  --add FILE... publishes wheels or sdists of your
-own.  -r FILE mirrors what FILE asks for and its dependencies instead of
+own.  --also NAME===VERSION (or --extra-pins FILE) mirrors releases the
+pins leave out (setuptools, certifi): check-mirror says which.
+-r FILE mirrors what FILE asks for and its dependencies instead of
 every pin.  Exit 0 all pins served, 1 some pin has no file on the index
 (or, with -r, a needed name is not pinned), 2 bad input, 3 a download or
 build failed.  --best-effort (a development wheelhouse: as many as
@@ -77,6 +80,14 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-url", metavar="URL",
                         help="simple index to mirror from (default: "
                         "PyPI); also used for build dependencies")
+    parser.add_argument("--also", action="append", default=[],
+                        metavar="NAME===VERSION",
+                        help="mirror this release too, beside the pins "
+                        "(repeatable): what check-mirror finds missing, "
+                        "e.g. setuptools for pbr-based packages")
+    parser.add_argument("--extra-pins", metavar="FILE",
+                        help="a constraints file of more releases to "
+                        "mirror, as --also")
     parser.add_argument("--add", nargs="+", metavar="FILE",
                         help="copy these wheels or sdists into the mirror")
     parser.add_argument("--best-effort", action="store_true",
@@ -109,16 +120,20 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     target = mirrordir.MirrorDir(args.output)
     env = interpreters.clean_env(os.environ)
     pins: list[constraints.Pin] = []
+    also: list[constraints.Pin] = []
     probed: list[targets.Interpreter] = []
     roots: list[list[mirror.Wanted]] = []
     if args.constraints:
         pins = constraints.pins(_cli.read_doc(args.constraints))
+        also = _also(args)
+        pins = also + pins  # an --also pin wins over the file's
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
         probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
         if wanted is not None:
-            roots = [mirror.roots(wanted, i.env) for i in probed]
+            roots = [mirror.roots(wanted, i.env)
+                     + [(p.canonical, ()) for p in also] for i in probed]
     if args.add:
         mirrordir.check_files(args.add, target)
     # -- I/O below this line
@@ -151,6 +166,13 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
                  f"{u.requirer} needs {u.name}, which")
         print(f"{where} is not pinned in {args.constraints}; not mirrored "
               f"for {u.interpreter.label}", file=out)
+    if args.constraints and also:
+        print("added by --also/--extra-pins: "
+              + ", ".join(str(p) for p in also), file=out)
+    if target.strays:
+        print(f"{len(target.strays)} stray file(s) in {target.packages} "
+              "not published (name and metadata never checked): "
+              + ", ".join(target.strays[:5]), file=out)
     code = _summary(out, probed, outcomes)
     code = code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
     if args.best_effort:
@@ -200,6 +222,18 @@ def _report_json(
                                 if o.status is status]
                  for status in wheelbuild.Status}
     _cli.report_json(out, findings, added=list(added), **by_status)
+
+
+def _also(args: argparse.Namespace) -> list[constraints.Pin]:
+    """The --also and --extra-pins releases, as pins."""
+    from openstack_requirements import constraints
+    from openstack_requirements import reqfile
+
+    text = "".join(f"{value}\n" for value in args.also)
+    found = constraints.pins(reqfile.parse(text, "--also")) if text else []
+    if args.extra_pins:
+        found += constraints.pins(_cli.read_doc(args.extra_pins))
+    return found
 
 
 def _best_effort(out: TextIO, outcomes: Sequence[wheelbuild.Outcome],

@@ -65,6 +65,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--dry-run", action="store_true",
                         help="write nothing; print a unified diff")
+    parser.add_argument("--raise-floors", metavar="LOWER_CONSTRAINTS",
+                        help="also raise each floor below the version of "
+                        "LOWER_CONSTRAINTS (check-floors --all -o) to it; "
+                        "never lowers one")
     parser.add_argument("--all", metavar="PROJECTS_ROOT",
                         help="sync every project of projects.txt found "
                         "under PROJECTS_ROOT")
@@ -164,6 +168,8 @@ def _sync_one(
     for finding in proj.skipped:
         print(f"warning: {finding}", file=out)
     plan = sync.plan(proj, central, options)
+    if args.raise_floors:
+        plan = _raise_floors(plan, proj.root, args.raise_floors)
     if args.verbose:
         for section in proj.sections():
             print(f"Syncing {proj.path(section.label)}", file=out)
@@ -182,6 +188,24 @@ def _sync_one(
     if args.dry_run:
         out.writelines(sync.unified_diff(f) for f in plan.changed)
     return sync.exit_code(plan, args.dry_run), len(plan.changed)
+
+
+def _raise_floors(plan: sync.Plan, root: str, path: str) -> sync.Plan:
+    """*plan* with the floors then raised to the working set at *path*."""
+    import dataclasses
+
+    from openstack_requirements import constraints
+    from openstack_requirements import floors
+    from openstack_requirements import project
+
+    working = floors.working_set(
+        constraints.pins(_cli.read_doc(path), strict=False))
+    synced = project.from_texts({f.file: f.new for f in plan.files}, root)
+    raised = {f.file: f for f in floors.raise_floors(synced, working).files}
+    return dataclasses.replace(plan, files=tuple(
+        dataclasses.replace(f, new=raised[f.file].new,
+                            changes=f.changes + raised[f.file].changes)
+        if f.file in raised else f for f in plan.files))
 
 
 def _line(finding: errors.Finding) -> int:

@@ -251,6 +251,8 @@ class TestHostileInput(base.TestCase):
                 "-c", p, "-o", self.mirror, "--index-url", NOWHERE]),
             ("check-mirror", lambda p: ["-c", p, "--index-url", NOWHERE]),
             ("cap-requirements", lambda p: ["-c", p, self.project]),
+            ("bisect-constraints", lambda p: [p, up, "--", "true"]),
+            ("bisect-constraints", lambda p: [up, p, "--", "true"]),
             ("list-cruft", lambda p: [
                 "--root", self.dir, "--source", self.source,
                 "--global", p]),
@@ -276,6 +278,10 @@ class TestHostileInput(base.TestCase):
              lambda: ["--reqs", src, proj]),
             ("check-constraints", os.path.join(proj, "requirements.txt"),
              lambda: ["-u", self.upper, "-g", self.good, proj]),
+            ("check-floors", os.path.join(src, "global-requirements.txt"),
+             lambda: ["--source", src, "--index-url", NOWHERE, proj]),
+            ("check-floors", os.path.join(proj, "requirements.txt"),
+             lambda: ["--source", src, "--index-url", NOWHERE, proj]),
         ]
 
     def project_slots(self) -> list[tuple[str, list[str]]]:

@@ -36,8 +36,12 @@ from openstack_requirements.tests import localindex
 
 
 def _snapshot(root: str) -> dict[str, bytes]:
-    """Every file of packages/ and simple/ with its content."""
+    """Every file of packages/, simple/ and the manifest: contents."""
     found = {}
+    manifest = os.path.join(root, mirrordir.MANIFEST)
+    if os.path.exists(manifest):
+        with open(manifest, "rb") as f:
+            found[mirrordir.MANIFEST] = f.read()
     for top in (simpleapi.PACKAGES, simpleapi.SIMPLE):
         for folder, _, files in os.walk(os.path.join(root, top)):
             for name in files:
@@ -221,6 +225,21 @@ class TestPublish(ServerTestCase):
         self.assertEqual(before, _snapshot(self.root))
 
 
+class TestStray(ServerTestCase):
+
+    def test_upload_replaces_a_file_the_mirror_never_published(self) -> None:
+        wheel = localindex.make_wheel(self.src, "alpha", "1.0")
+        stray = os.path.join(self.root, "packages", os.path.basename(wheel))
+        with open(stray, "wb") as f:
+            f.write(b"copied in by hand")
+        status, _, body = self.request("/")
+        self.assertNotIn(b"/project/alpha/", body)  # strays are not shown
+        self.assertEqual(200, self.upload_file(wheel)[0])
+        self.assertEqual(mirrordir.sha256_of(wheel),
+                         mirrordir.sha256_of(stray))
+        self.assertEqual([os.path.basename(wheel)], self.listed("alpha"))
+
+
 class TestHostile(ServerTestCase):
     """Each refused upload leaves packages/ and simple/ as they were."""
 
@@ -255,8 +274,9 @@ class TestHostile(ServerTestCase):
         shutil.copyfile(localindex.make_wheel(self.make_dir(), "alpha",
                                               "1.0"), fake)
         status, text = self.upload_file(fake)
-        self.assert_refused(status, 400, text, "beta-1.0-py3-none-any.whl "
-                            "is beta, but METADATA says name alpha")
+        self.assert_refused(status, 400, text, "beta-1.0-py3-none-any.whl: "
+                            "its metadata says alpha 1.0 but the filename "
+                            "says beta 1.0: a renamed file is refused")
 
     def test_error_version_differs_from_the_form(self) -> None:
         other = localindex.make_wheel(self.src, "alpha", "2.0")
