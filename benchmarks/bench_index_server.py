@@ -92,7 +92,9 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
-        files = len(os.listdir(os.path.join(mirror, "packages")))
+        # Wheels and sdists; not the PEP 658 .metadata files beside them.
+        files = sum(not f.endswith(".metadata")
+                    for f in os.listdir(os.path.join(mirror, "packages")))
     print(f"{args.uploaders} uploaders, {args.readers} readers, "
           f"{result.seconds:.1f} s, serve-index --threads {args.threads}")
     print(f"{'':<10} {'requests':>8} {'req/s':>9} {'p50 ms':>8} "
