@@ -168,9 +168,14 @@ def read_blacklist(path: str | None) -> tuple[frozenset[str], str]:
 
 
 def labelled(path: str) -> str:
-    """*path* and the start of its sha256, for headers and artifacts."""
+    """*path*'s file name and the start of its sha256.
+
+    For headers and artifacts: where the file was is a detail of the
+    run, not a fact of the output (see generate-constraints'
+    ``--json-report``).
+    """
     digest = hashlib.sha256(fileio.read_bytes(path)).hexdigest()[:16]
-    return f"{path} (sha256 {digest})"
+    return f"{os.path.basename(path)} (sha256 {digest})"
 
 
 def spellings(paths: Iterable[str | None]) -> dict[str, str]:

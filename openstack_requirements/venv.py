@@ -78,14 +78,21 @@ class IndexOptions:
         return not self.no_index and self.index_url.rstrip("/") in (
             "", PYPI_SIMPLE)
 
-    def describe(self) -> str:
+    def describe(self, local_paths: bool = True) -> str:
+        """The options in words.
+
+        A local ``--find-links`` directory is ``find-links (local
+        directory)`` unless *local_paths*.
+        """
         parts = []
         if self.no_index:
             parts.append("--no-index")
         elif self.index_url:
             parts.append(self.index_url)
         parts += [f"extra {url}" for url in self.extra_index_urls]
-        parts += [f"find-links {link}" for link in self.find_links]
+        parts += [f"find-links {link}" if local_paths or "://" in link
+                  else "find-links (local directory)"
+                  for link in self.find_links]
         if self.offline:
             parts.append("offline (uv cache)")
         return ", ".join(parts)
@@ -430,6 +437,17 @@ def install_and_freeze(
                          *index.pip_args()]
                 if session.run(tools, "install: setuptools wheel") != 0:
                     _fail(session, installer.value, python, log_path)
+            # What upgrading pip, setuptools and wheel pulled in (wheel
+            # needs packaging) is the tool's, not the list's: it goes
+            # before the list is installed, so it is pinned only if the
+            # list needs it, at the version the list's install picks.
+            tooling: list[str] = []
+            session.run(freeze_cmd, "install", stdout=tooling)
+            brought = [pin.name for pin in constraints.parse_freeze(
+                "".join(tooling), f"pip freeze ({python})")]
+            if brought and session.run(
+                    [*pip, "uninstall", "-y", *brought], "install") != 0:
+                _fail(session, installer.value, python, log_path)
             if session.run(cmd, "install",
                            _watch_pip(_count_requirements(requirements))) != 0:
                 _fail(session, installer.value, python, log_path)

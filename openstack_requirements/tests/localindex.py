@@ -580,13 +580,19 @@ class ServedIndex(fixtures.Fixture):
 
     The real command and the real waitress server, on 127.0.0.1.  A
     token allowed to upload anything is made first (``token``); the
-    tokens file is ``tokens`` and the upload log ``log``.
+    tokens file is ``tokens`` and the upload log ``log``.  The children
+    run beside the mirror with *pythonpath* (``TestCase.child_env``'s),
+    never in the checkout.
     """
 
-    def __init__(self, mirror: str, *options: str) -> None:
+    def __init__(self, mirror: str, *options: str,
+                 pythonpath: str | None = None) -> None:
         super().__init__()
         self.mirror = mirror
         self.options = options
+        self.env = pip_env()
+        if pythonpath:
+            self.env["PYTHONPATH"] = pythonpath
 
     def _setUp(self) -> None:
         os.makedirs(self.mirror, exist_ok=True)
@@ -597,7 +603,7 @@ class ServedIndex(fixtures.Fixture):
             [sys.executable, "-m", "openstack_requirements.cmds.serve_index",
              self.mirror, "--port", "0", "--threads", "4", *self.options],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env=pip_env())
+            env=self.env, cwd=os.path.dirname(self.mirror))
         self.addCleanup(self._stop)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -623,7 +629,8 @@ class ServedIndex(fixtures.Fixture):
             argv += ["--project", project]
         result = subprocess.run(
             [sys.executable, "-m", "openstack_requirements.cmds.index_tokens",
-             *argv], capture_output=True, text=True, check=True)
+             *argv], capture_output=True, text=True, check=True,
+            env=self.env, cwd=os.path.dirname(self.mirror))
         return result.stdout.strip()
 
     def log_records(self) -> list[dict[str, object]]:

@@ -570,7 +570,8 @@ class TestInterrupted(MirrorTestCase):
             [sys.executable, "-c", code, "-c", new, "-o", self.out,
              "--index-url", self.index, "-p", sys.executable, "--jobs", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd=base.REPO_DIR)
+            start_new_session=True, env=self.child_env(),
+            cwd=self.make_dir())
         self.addCleanup(proc.wait)
         self.addCleanup(proc.stdout.close)
         # Wait until the run is midway: alpha 1.0 published, slow's build

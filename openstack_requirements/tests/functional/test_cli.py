@@ -126,7 +126,8 @@ class TestConsoleScripts(base.TestCase):
             )
             result = subprocess.run(
                 [sys.executable, "-c", code], capture_output=True,
-                text=True, check=True, cwd=base.REPO_DIR)
+                text=True, check=True, env=self.child_env(),
+                cwd=self.make_dir())
             self.assertEqual("0 []", result.stdout.strip(), name)
 
 
@@ -143,7 +144,7 @@ class TestNoPkgResources(base.TestCase):
         )
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True,
-            check=True, cwd=base.REPO_DIR)
+            check=True, env=self.child_env(), cwd=self.make_dir())
         self.assertEqual("False", result.stdout.strip())
 
     def test_no_source_mentions_pkg_resources_import(self) -> None:
@@ -192,8 +193,11 @@ class TestReadme(base.TestCase):
             self.assertNotIn(f"{name}\n{'-' * len(name)}\n\nNot implemented",
                              text)
 
-    def test_ci_runs_the_readme_test_command(self) -> None:
+    def test_ci_runs_the_readme_commands_in_a_fresh_clone(self) -> None:
         ci = base.read(base.repo_file(".ci/run"))
-        self.assertIn(":name: test-command", ci)
-        self.assertIn(":name: test-command",
-                      base.read(base.repo_file("README.rst")))
+        readme = base.read(base.repo_file("README.rst"))
+        for name in ("quickstart-command", "test-command"):
+            self.assertIn(f"$(block {name})", ci)
+            self.assertEqual(1, readme.count(f":name: {name}\n"), name)
+        self.assertIn("git clone", ci)
+        self.assertLess(ci.index('-c "$quickstart"'), ci.index('-c "$tests"'))

@@ -59,7 +59,9 @@ class ServerTestCase(base.TestCase):
         self.src = self.make_dir()
         self.root = os.path.join(self.make_dir(), "mirror")
         self.index = self.useFixture(
-            localindex.ServedIndex(self.root, *self.options))
+            localindex.ServedIndex(
+                self.root, *self.options,
+                pythonpath=self.child_env()["PYTHONPATH"]))
 
     def request(
         self, path: str, method: str = "GET", body: bytes | None = None,
@@ -106,7 +108,7 @@ class ServerTestCase(base.TestCase):
             argv += ["-u", "__token__", "-p", token]
         return subprocess.run([*argv, *paths], capture_output=True,
                               text=True, env=localindex.pip_env(),
-                              timeout=120)
+                              cwd=self.src, timeout=120)
 
     def uv_publish(self, token: str | None,
                    *paths: str) -> subprocess.CompletedProcess[str]:
@@ -116,7 +118,7 @@ class ServerTestCase(base.TestCase):
             argv += ["--token", token]
         return subprocess.run([*argv, *paths], capture_output=True,
                               text=True, env=localindex.pip_env(),
-                              timeout=120)
+                              cwd=self.src, timeout=120)
 
     def listed(self, name: str) -> list[str]:
         path = os.path.join(self.root, "simple", name, "index.html")
@@ -185,7 +187,7 @@ class TestPublish(ServerTestCase):
              "--no-cache", "--python", sys.executable, "--target", target,
              "--index-url", index_url, "gamma==1.5"],
             capture_output=True, text=True, env=localindex.pip_env(),
-            timeout=120)
+            cwd=self.src, timeout=120)
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertTrue(os.path.exists(os.path.join(target, "gamma_mod.py")))
 
@@ -212,7 +214,7 @@ class TestPublish(ServerTestCase):
         subprocess.run(
             [sys.executable, "-m", "openstack_requirements.cmds.index_tokens",
              "--file", self.index.tokens, "revoke", "tests"], check=True,
-            capture_output=True)
+            capture_output=True, env=self.index.env, cwd=self.src)
         self.assertEqual(403, self.upload_file(wheel)[0])
 
     def test_same_file_again_is_accepted_and_changes_nothing(self) -> None:
@@ -431,7 +433,8 @@ class TestRead(ServerTestCase):
 
     def test_private_index_needs_a_token_to_read(self) -> None:
         private = self.useFixture(localindex.ServedIndex(
-            self.root + "-private", "--private"))
+            self.root + "-private", "--private",
+            pythonpath=self.child_env()["PYTHONPATH"]))
         url = private.url + "/simple/"
         caught = self.assertRaises(urllib.error.HTTPError,
                                    urllib.request.urlopen, url, timeout=30)

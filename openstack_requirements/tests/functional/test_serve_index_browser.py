@@ -62,7 +62,8 @@ class TestUploadForm(base.TestCase):
             self.skipTest("selenium is not installed (test-requirements)")
         self.src = self.make_dir()
         self.root = os.path.join(self.make_dir(), "mirror")
-        self.index = self.useFixture(localindex.ServedIndex(self.root))
+        self.index = self.useFixture(localindex.ServedIndex(
+            self.root, pythonpath=self.child_env()["PYTHONPATH"]))
         options = webdriver.ChromeOptions()
         options.binary_location = found[0]
         for flag in FLAGS:
