@@ -24,7 +24,11 @@ import os
 import typing
 
 if typing.TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
+    from openstack_requirements import advisories
     from openstack_requirements import indexclient
+    from openstack_requirements import releases
 
 CACHE_ENV = "OPENSTACK_REQUIREMENTS_CACHE_DIR"
 INDEX_ENV = "OPENSTACK_REQUIREMENTS_INDEX_URL"
@@ -100,3 +104,41 @@ def client(args: argparse.Namespace) -> indexclient.Client:
     return indexclient.Client(index_url=index, timeout=args.timeout,
                               retries=args.retries,
                               cache_dir=cache_dir(args))
+
+
+def fetch(
+    client: indexclient.Client, keys: Sequence[tuple[str, str]],
+    names: Sequence[str], jobs: int,
+) -> tuple[dict[tuple[str, str], list[advisories.Advisory]],
+           dict[str, releases.Project], list[str]]:
+    """Advisories per (name, version), projects per name, failures.
+
+    *jobs* requests at a time; a release or project the index does not
+    have is left out (not a failure).
+    """
+    from concurrent import futures
+
+    from openstack_requirements import errors
+    from openstack_requirements import indexclient
+
+    found: dict[tuple[str, str], list[advisories.Advisory]] = {}
+    projects: dict[str, releases.Project] = {}
+    failed: list[str] = []
+    with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        by_key = {key: pool.submit(client.advisories, *key) for key in keys}
+        by_name = {name: pool.submit(client.project, name) for name in names}
+        for key, job in by_key.items():
+            try:
+                found[key] = job.result()
+            except indexclient.ProjectNotFoundError:
+                pass  # not on this index: nothing known about it
+            except errors.ToolError as exc:
+                failed.append(f"{key[0]} {key[1]}: {exc}")
+        for name, pjob in by_name.items():
+            try:
+                projects[name] = pjob.result()
+            except indexclient.ProjectNotFoundError:
+                pass
+            except errors.ToolError as exc:
+                failed.append(f"{name}: {exc}")
+    return found, projects, failed

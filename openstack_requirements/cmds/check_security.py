@@ -16,16 +16,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
 from openstack_requirements.cmds import _jsonapi
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import advisories
-    from openstack_requirements import indexclient
-    from openstack_requirements import releases
 
 PROG = "check-security"
 EXAMPLE = "check-security --ignore PYSEC-2017-94='not reachable: no AES'"
@@ -75,38 +69,6 @@ def _ignore(given: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _fetch(
-    client: indexclient.Client, keys: Sequence[tuple[str, str]],
-    names: Sequence[str], jobs: int,
-) -> tuple[dict[tuple[str, str], list[advisories.Advisory]],
-           dict[str, releases.Project], list[str]]:
-    """Advisories per (name, version), projects per name, failures."""
-    from concurrent import futures
-
-    from openstack_requirements import errors
-    from openstack_requirements import indexclient
-
-    found: dict[tuple[str, str], list[advisories.Advisory]] = {}
-    projects: dict[str, releases.Project] = {}
-    failed: list[str] = []
-    with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        by_key = {key: pool.submit(client.advisories, *key) for key in keys}
-        by_name = {name: pool.submit(client.project, name) for name in names}
-        for key, job in by_key.items():
-            try:
-                found[key] = job.result()
-            except indexclient.ProjectNotFoundError:
-                pass  # not on this index: nothing known about it
-            except errors.ToolError as exc:
-                failed.append(f"{key[0]} {key[1]}: {exc}")
-        for name, pjob in by_name.items():
-            try:
-                projects[name] = pjob.result()
-            except errors.RequirementsError as exc:
-                failed.append(f"{name}: {exc}")
-    return found, projects, failed
-
-
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
@@ -132,9 +94,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     keys = sorted({(pin.canonical, pin.version) for pin in pins})
     client = _jsonapi.client(args)
     # -- I/O below this line
-    found, _, failed = _fetch(client, keys, [], args.jobs)
+    found, _, failed = _jsonapi.fetch(client, keys, [], args.jobs)
     hit = sorted({name for (name, _), advs in found.items() if advs})
-    _, projects, more = _fetch(client, [], hit, args.jobs)
+    _, projects, more = _jsonapi.fetch(client, [], hit, args.jobs)
     failed += more
     affected, accepted = advisories.check(
         pins, found, projects, specifiers, holds, ignore)

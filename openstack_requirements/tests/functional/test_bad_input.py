@@ -251,6 +251,10 @@ class TestHostileInput(base.TestCase):
                 "--global", p, "--upper", up, "--index-url", NOWHERE]),
             ("check-security", lambda p: [
                 "--global", good, "--upper", p, "--index-url", NOWHERE]),
+            ("health-report", lambda p: [
+                "--global", p, "--upper", up, "--index-url", NOWHERE]),
+            ("health-report", lambda p: [
+                "--global", good, "--upper", p, "--index-url", NOWHERE]),
             ("build-wheel-mirror", lambda p: [
                 "-c", p, "-o", self.mirror, "--index-url", NOWHERE]),
             ("check-mirror", lambda p: ["-c", p, "--index-url", NOWHERE]),
