@@ -1,0 +1,122 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Time what-broke, check-security and health-report over the shipped
+lists, cold (empty cache) and warm (the cache of the cold run).
+
+Run: python benchmarks/bench_health.py [--runs N]
+Targets (issue #16): health-report <= 30 s cold and <= 3 s warm; warm
+what-broke and check-security <= 3 s.  The index is a loopback JSON API
+(tests/localindex.IndexServer) serving, for every pinned name, a copy of
+the recorded ``requests`` document (163 releases, 78 KB: a large
+project) and a per-release document without advisories, so the figures
+are the toolkit's own work (requests, cache, parsing, rendering), not
+PyPI's latency.  Each command runs as a fresh process, as CI runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+from openstack_requirements import constraints  # noqa: E402
+from openstack_requirements import lists  # noqa: E402
+from openstack_requirements.tests import localindex  # noqa: E402
+
+COLD_TARGET_S, WARM_TARGET_S = 30.0, 3.0
+
+
+def _index(root: str) -> int:
+    """Write the documents for every shipped pin; how many pins."""
+    with open(os.path.join(localindex.REVIEW_FILES, "requests.json"),
+              encoding="utf-8") as f:
+        template = json.load(f)
+    pins = constraints.pins(lists.read_doc(
+        os.path.join(REPO, lists.UPPER_CONSTRAINTS)), strict=False)
+    for pin in pins:
+        doc = dict(template, info=dict(template["info"], name=pin.name))
+        doc["releases"] = dict(doc["releases"])
+        doc["releases"].setdefault(pin.version, [])
+        with open(os.path.join(root, pin.canonical + ".json"), "w",
+                  encoding="utf-8") as f:
+            json.dump(doc, f)
+        os.makedirs(os.path.join(root, pin.canonical), exist_ok=True)
+        with open(os.path.join(root, pin.canonical, pin.version + ".json"),
+                  "w", encoding="utf-8") as f:
+            json.dump({"info": {"name": pin.name}, "vulnerabilities": []}, f)
+    return len(pins)
+
+
+def _run(argv: list[str]) -> float:
+    t0 = time.perf_counter()
+    result = subprocess.run(argv, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if result.returncode not in (0, 1):
+        sys.exit(f"{argv} failed ({result.returncode}):\n"
+                 f"{result.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3,
+                        help="warm runs per command (median)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "index")
+        os.mkdir(root)
+        count = _index(root)
+        server = localindex.IndexServer(root)
+        server.setUp()
+        try:
+            out = os.path.join(tmp, "health.html")
+            commands = {
+                "what-broke": ["--since", "2026-01-01"],
+                "check-security": [],
+                "health-report": ["-o", out],
+            }
+            print(f"{datetime.date.today()}, {platform.node()}: "
+                  f"{os.cpu_count()} cores, Python "
+                  f"{platform.python_version()}; {count} pins of the "
+                  "shipped upper-constraints.txt, loopback JSON API")
+            print(f"{'command':<16}{'cold s':>8}{'warm s':>8}"
+                  f"{'cold/warm':>11}  targets")
+            for name, rest in commands.items():
+                cache = os.path.join(tmp, f"cache-{name}")
+                script = os.path.join(os.path.dirname(sys.executable), name)
+                argv = [script, "--index-url", server.url,
+                        "--cache-dir", cache, *rest]
+                cold = _run(argv)
+                warm = statistics.median(_run(argv)
+                                         for _ in range(args.runs))
+                target = (f"cold <= {COLD_TARGET_S:.0f} s, " if
+                          name == "health-report" else "")
+                print(f"{name:<16}{cold:>8.2f}{warm:>8.2f}"
+                      f"{cold / warm:>10.1f}x  {target}warm <= "
+                      f"{WARM_TARGET_S:.0f} s")
+        finally:
+            server.cleanUp()
+
+
+if __name__ == "__main__":
+    main()
