@@ -169,4 +169,5 @@ def provenance(
         requirements=joined("requirements"),
         blacklist=blacklist,
         index=joined("index"),
+        holds=joined("holds"),
     )

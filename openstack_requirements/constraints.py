@@ -230,6 +230,7 @@ class Provenance:
     requirements: str = ""
     blacklist: str = ""
     index: str = ""
+    holds: str = ""  # the holds file's label, "" when there is none
 
 
 # -- parsing ---------------------------------------------------------------
@@ -653,6 +654,8 @@ def header(provenance: Provenance, freezes: Sequence[Freeze]) -> str:
     if provenance.requirements:
         lines.append(f"# requirements: {provenance.requirements}")
     lines.append(f"# blacklist: {provenance.blacklist or 'none'}")
+    if provenance.holds:
+        lines.append(f"# holds: {provenance.holds}")
     on = _copied_on(freezes)
     for freeze in sorted(freezes, key=lambda f: (
             targets.python_key(f.python_version), f.platform)):

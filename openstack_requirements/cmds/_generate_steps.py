@@ -71,16 +71,30 @@ def prepare(
         holds=read_holds(args).constraints_text())
 
 
+def holds_path(args: argparse.Namespace) -> str | None:
+    """``--holds``, or holds.txt beside ``-r``; None for none."""
+    from openstack_requirements import lists
+
+    return (lists.holds_beside(args.requirements) if args.holds is None
+            else args.holds or None)
+
+
+def holds_label(args: argparse.Namespace) -> str:
+    """The holds file's name and hash for headers, or "" without one."""
+    from openstack_requirements import lists
+
+    path = holds_path(args)
+    return lists.labelled(path) if path and read_holds(args) else ""
+
+
 def read_holds(args: argparse.Namespace) -> holds.Holds:
-    """``--holds``, or holds.txt beside ``-r``; checked.
+    """The holds (:func:`holds_path`), checked.
 
     :raises ParseError: a line of the holds file is not a hold.
     """
     from openstack_requirements import lists
 
-    path = (lists.holds_beside(args.requirements) if args.holds is None
-            else args.holds or None)
-    return lists.read_holds(path).require_valid()
+    return lists.read_holds(holds_path(args)).require_valid()
 
 
 def kept_back(

@@ -217,7 +217,8 @@ def _generate(args: argparse.Namespace, out: TextIO,
             installer=installer, exclude_newer=index.exclude_newer,
             requirements=lists.labelled(args.requirements),
             blacklist=blacklist_label,
-            index=index.describe(local_paths=False))
+            index=index.describe(local_paths=False),
+            holds=steps.holds_label(args))
         spellings = (steps.resolve_spellings(
             args.requirements, args.output, args.diff)
             if targets.resolve else None)
@@ -266,6 +267,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
         "exclude_newer": index.exclude_newer,
         "index": index.describe(local_paths=False),
         "requirements": lists.labelled(args.requirements),
+        "holds": steps.holds_label(args),
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
           f"{freeze.python_version}", file=sys.stderr)

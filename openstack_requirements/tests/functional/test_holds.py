@@ -21,6 +21,7 @@ import json
 import os
 import sys
 
+from openstack_requirements.cmds import generate
 from openstack_requirements.cmds import validate
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
@@ -63,10 +64,17 @@ class TestGenerateHonoursHolds(test_generate.GenerateTestCase):
         self.assertEqual([("Tiny.Lib", "1.0", "2.0")],
                          [(h["name"], h["version"], h["otherwise"])
                           for h in held])
+        # The header names the holds file; without --diff the held
+        # pins are said on stderr.
+        code, out, err = self.generate("-p", PYTHON, "--method", "resolve")
+        self.assertIn("# holds: holds.txt (sha256 ", out)
+        self.assertIn("Tiny.Lib===1.0", out)
+        self.assertIn("held back  Tiny.Lib 1.0 (would be 2.0)", err)
         # --holds '' turns them off.
         code, out, err = self.generate(
             "-p", PYTHON, "--method", "resolve", "--holds", "")
         self.assertIn("Tiny.Lib===2.0", out)
+        self.assertNotIn("# holds:", out)
 
     def test_install_keeps_the_held_release_out(self) -> None:
         holds = self.write(self.dir, "elsewhere/holds.txt", HOLD)
@@ -79,6 +87,18 @@ class TestGenerateHonoursHolds(test_generate.GenerateTestCase):
             "2099-01-01)\n", out)
         code, out, err = self.generate("-p", sys.executable, "--holds", "")
         self.assertIn("Tiny.Lib===2.0", out)
+
+    def test_freeze_artifacts_carry_the_holds_to_combine(self) -> None:
+        self.write(self.dir, "holds.txt", HOLD)
+        artifact = os.path.join(self.dir, "freeze.json")
+        code, out, err = self.run_main(generate.main, [
+            "freeze", "-p", PYTHON, "--method", "resolve", "-r", self.reqs,
+            "--no-index", "--find-links", self.index, "-o", artifact])
+        self.assertEqual(0, code, err)
+        code, out, err = self.run_main(generate.main, ["combine", artifact])
+        self.assertEqual(0, code, err)
+        self.assertIn("# holds: holds.txt (sha256 ", out)
+        self.assertIn("Tiny.Lib===1.0", out)
 
     def test_error_a_bad_hold_stops_before_any_work(self) -> None:
         self.write(self.dir, "holds.txt", "Tiny.Lib>=2.0  # reason=x "
