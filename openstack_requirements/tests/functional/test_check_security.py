@@ -111,3 +111,11 @@ class TestCheckSecurity(base.TestCase):
         code, out, err = self.check("--ignore", "PYSEC-2099-1")
         self.assertEqual(2, code)
         self.assertIn("--ignore 'PYSEC-2099-1': write ID=REASON", err)
+
+    def test_error_failed_lookups_exit_3(self) -> None:
+        self.index.script("safe-lib", "500")
+        code, out, err = self.check()
+        self.assertEqual(3, code, err)
+        self.assertIn("failed: safe-lib 1.0: ", out)
+        # The rest is still reported.
+        self.assertIn("Vuln.Lib===1.0", out)
