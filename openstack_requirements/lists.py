@@ -13,7 +13,8 @@
 """Find and read the central lists for every command. Files.
 
 The central lists (global-requirements.txt, upper-constraints.txt,
-blacklist.txt or denylist.txt, projects.txt, backports.txt) sit together
+blacklist.txt or denylist.txt, projects.txt, backports.txt, and the
+optional holds.txt) sit together
 in one directory: the copy shipped with this package, or a directory a
 command is given (``--source``, ``--reqs``).  A command may also name one
 list's file directly (``--global``, ``--upper``, ``-b``).  Every path comes
