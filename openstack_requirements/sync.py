@@ -379,6 +379,48 @@ def _implied_cap(minimum: _Minimum) -> str | None:
     return "<" + ".".join(map(str, release))
 
 
+def _above(minimum: Sequence[str], others: Sequence[str]) -> list[str]:
+    """*others* without the exclusions the floor *minimum* rules out.
+
+    ``!=2.1.0`` says nothing next to ``>=5.8.0``; the gate only needs a
+    project's exclusions to be a subset of the central ones, so those
+    are left out.  An exclusion at the floor itself (``>=V,!=V``) stays,
+    and so does every cap.
+    """
+    floors = [Specifier(spec) for spec in minimum]
+
+    def ruled_out(spec: str) -> bool:
+        if not spec.startswith("!=") or not floors:
+            return False
+        version = spec[2:].strip()
+        if version.endswith(".*"):  # every version of the prefix
+            try:
+                release = list(Version(version[:-2]).release)
+            except InvalidVersion:
+                return False
+            release[-1] += 1
+            top = Version(".".join(map(str, release)) + ".dev0")
+            return any(not floor.contains(top, prereleases=True)
+                       and floor.operator in (">=", ">")
+                       and Version(floor.version) >= top
+                       for floor in floors)
+        try:
+            parsed = Version(version)
+        except InvalidVersion:
+            return False
+        return any(not floor.contains(parsed, prereleases=True)
+                   for floor in floors)
+
+    return [spec for spec in others if not ruled_out(spec)]
+
+
+def _meaningful(specifiers: Iterable[str]) -> list[str]:
+    """*specifiers*, sorted, without exclusions their floor rules out."""
+    lower, others = _split(",".join(s.replace(" ", "") for s in specifiers))
+    floors = [op + version for op, version in lower]
+    return sorted(floors + _above(floors, others))
+
+
 def _excluded(version: str, others: Iterable[str]) -> str | None:
     """The central specifier that excludes exactly *version*, if any."""
 
@@ -436,7 +478,7 @@ def _rebuild(
                     found.extend(_report_minimum(
                         own_min, holder, entry, others, section,
                         central_list))
-            spec = ",".join(minimum + others)
+            spec = ",".join(minimum + _above(minimum, others))
         req = entry.req.replace(
             extras=tuple(extras) if extras else entry.req.extras,
             specifier=spec)
@@ -537,7 +579,7 @@ def _same(
         old.canonical == req.canonical
         and sorted(map(requirement.canonical_name, old.extras))
         == sorted(map(requirement.canonical_name, req.extras))
-        and sorted(old.specifiers) == sorted(req.specifiers)
+        and _meaningful(old.specifiers) == _meaningful(req.specifiers)
         and _norm_marker(old) == _norm_marker(req)
     )
 
