@@ -26,6 +26,12 @@ excludes exactly that version (``>=V,!=V`` still means "above V"), which
 is reported so that the project raises it.  A project pin or compatible
 release becomes its minimum (``==V``, ``~=V``, ``==V.*`` -> ``>=V``), also
 reported: the central list carries no caps, so the cap they implied goes.
+A central exclusion the project's floor already rules out (``!=2.1.0``
+next to ``>=5.8.0``) is left out: the gate only asks a project's
+exclusions to be a subset of the central ones.  One at the floor itself
+and every cap stay, and a line that still carries the redundant ones is
+in sync.  A rewritten line is written whole in the central style, comment
+spacing included; a change of the comment alone is reported as such.
 """
 
 from __future__ import annotations
