@@ -17,8 +17,9 @@ blacklist.txt or denylist.txt, projects.txt, backports.txt, and the
 optional holds.txt) sit together in one directory: the copy shipped
 with this package, or a directory a command is given (``--source``,
 ``--reqs``).  A command may also name one list's file directly
-(``--global``, ``--upper``, ``-b``).  Every path comes in explicitly: the commands (``cmds``) read the environment and the
-working directory, this module only the files it is told about.
+(``--global``, ``--upper``, ``-b``).  Every path comes in explicitly:
+the commands (``cmds``) read the environment and the working directory,
+this module only the files it is told about.
 """
 
 from __future__ import annotations
