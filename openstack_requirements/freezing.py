@@ -260,7 +260,7 @@ def run(
                     freeze, index, os.path.join(
                         options.log_dir,
                         f"python{freeze.python_version}-lock.log"),
-                    env, cancel, uv) for freeze in made]
+                    env, cancel, uv, from_cache=True) for freeze in made]
             return made, []
         except venv.InstallError:
             # A universal resolve also covers Pythons newer than every
@@ -294,8 +294,8 @@ def run(
                 label, options.requirements, index, log, env, cancel, uv,
                 options.python_platform, report)
             return runner.lock(freeze, index, lock_log, env, cancel, uv,
-                               python_platform=options.python_platform
-                               ) if options.lock else freeze
+                               python_platform=options.python_platform,
+                               from_cache=True) if options.lock else freeze
         log = os.path.join(options.log_dir,
                            f"python{label}-{options.installer.value}.log")
         freeze = runner.install_and_freeze(
@@ -305,7 +305,8 @@ def run(
             report("lock: files of the pinned releases")
             freeze = runner.lock(
                 freeze, index, lock_log, env, cancel, uv,
-                python=targets.interpreters[position].path)
+                python=targets.interpreters[position].path,
+                from_cache=options.installer is interpreters.Installer.UV)
         return freeze
 
     freezes: list[constraints.Freeze] = []

@@ -576,6 +576,7 @@ def lock(
     uv: interpreters.Uv,
     python: str = "",
     python_platform: str = "",
+    from_cache: bool = False,
 ) -> constraints.Freeze:
     """*freeze* with the files (URL, SHA-256) of each pinned release.
 
@@ -584,6 +585,12 @@ def lock(
     interpreter *python* (an install) or the freeze's Python version
     and *python_platform* (a resolve), from the same index options.
     Every version must come back as pinned.
+
+    With *from_cache* (after a uv install or resolve) it first runs
+    ``--offline``: the index pages uv has just read, file hashes
+    included, are in its cache, so the files are those the installer
+    saw, and nothing is fetched; if that fails (a page not cached), it
+    asks the index.
 
     :raises InstallError: uv failed.
     :raises ToolError: uv locked another version than the pin.
@@ -604,8 +611,13 @@ def lock(
                  if python_platform else []),
                *index.uv_args(), pins_path]
         out: list[str] = []
-        if session.run(cmd, "lock", stdout=out) != 0:
-            _fail(session, "uv", label, log_path)
+        code = 1
+        if from_cache:
+            code = session.run(cmd + ["--offline"], "lock", stdout=out)
+        if code != 0:
+            out = []
+            if session.run(cmd, "lock", stdout=out) != 0:
+                _fail(session, "uv", label, log_path)
     found = companions.read_uv_pylock("".join(out), f"uv lock ({label})")
     pins = []
     for pin in freeze.pins:

@@ -212,4 +212,3 @@ class TestRequiresAndFiles(base.TestCase):
                                 "f.json")
         self.assertIn("'files' of 'a': each must have an http(s) or file "
                       "'url'", str(exc))
-

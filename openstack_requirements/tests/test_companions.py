@@ -90,3 +90,8 @@ class TestCompanions(base.TestCase):
     def test_error_read_uv_pylock_not_toml(self) -> None:
         self.assertRaises(errors.ParseError, companions.read_uv_pylock,
                           "[[packages", "uv")
+
+    def test_toml_strings_survive_anything(self) -> None:
+        value = 'a"b\\c\n\x7f\u2028\u00e9\U0001f600'
+        self.assertEqual({"k": value}, tomlkit.parse(
+            "k = " + companions._toml(value) + "\n").unwrap())

@@ -25,7 +25,7 @@ from openstack_requirements import artifact
 from openstack_requirements.cmds import generate
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
-from openstack_requirements.tests.functional import test_generate
+from openstack_requirements.tests.functional import test_generate  # noqa: H306
 
 OLD, NEW = test_generate.OLD, test_generate.NEW
 #: What upper-constraints.txt pins for each Python version.
