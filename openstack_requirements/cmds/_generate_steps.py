@@ -109,7 +109,13 @@ def check_propose(args: argparse.Namespace) -> None:
         raise errors.InputError(
             "--propose needs -o: the upper-constraints.txt of a git "
             "checkout of the requirements repository")
-    gitrepo.require_clean(gitrepo.toplevel(args.output))
+    root = gitrepo.toplevel(args.output)
+    if args.companions and os.path.relpath(
+            os.path.abspath(args.companions), root).startswith(os.pardir):
+        raise errors.InputError(
+            f"--companions {args.companions}: with --propose it must be "
+            f"inside the checkout {root}, to be committed")
+    gitrepo.require_clean(root)
 
 
 def finish(
