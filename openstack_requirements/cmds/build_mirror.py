@@ -134,14 +134,14 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output:
         raise errors.InputError("give the mirror directory with -o "
                                 "MIRROR_DIR")
+    if args.prune and not args.constraints:
+        raise errors.InputError("--prune needs -c: it keeps what the pins "
+                                "name")
     if not (args.constraints or args.add or args.remove
             or args.publish):
         raise errors.InputError("give -c upper-constraints.txt to mirror "
                                 "its pins, --add FILE... to publish "
                                 "files, --remove or --publish")
-    if args.prune and not args.constraints:
-        raise errors.InputError("--prune needs -c: it keeps what the pins "
-                                "name")
     if (args.keep_last or args.keep_newer_than) and not args.prune:
         raise errors.InputError("--keep-last and --keep-newer-than go "
                                 "with --prune")
