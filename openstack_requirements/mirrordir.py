@@ -231,6 +231,7 @@ class MirrorDir:
         self._records: dict[str, Record] = {}
         self._checked: dict[tuple[str, int, int], bool] = {}
         self._removing: set[str] = set()
+        self._dirty = True  # the manifest may not say what _records do
         #: Files in packages/ that the mirror never took in.
         self.strays: list[str] = []
 
@@ -303,6 +304,7 @@ class MirrorDir:
             self._by_name = by_name
             self._removing = removing - set(self._records)
             self.strays = strays
+            self._dirty = True
 
     def _from_pages(self) -> dict[str, Record]:
         """Records of a mirror made before the manifest: its pages'."""
@@ -421,15 +423,19 @@ class MirrorDir:
             if filename in self.strays:
                 self.strays.remove(filename)
             self._removing.discard(filename)
+            self._dirty = True
             self.save()  # recorded as soon as it is there: not a stray
         return True
 
     def save(self) -> None:
         """Write the manifest (only when it changed)."""
         with self._lock:
+            if not self._dirty:
+                return  # each page write saves: no O(n) render each time
             fileio.atomic_write(os.path.join(self.root, MANIFEST),
                                 render_manifest(self._records,
                                                 self._removing))
+            self._dirty = False
 
     def remove(self, filenames: Iterable[str]) -> list[str]:
         """Unpublish *filenames*, then delete them; those that were there.
@@ -458,6 +464,7 @@ class MirrorDir:
                 gone.append(filename)
             if not gone:
                 return []
+            self._dirty = True
             self.save()
         self._delete_removed(names)
         return gone
@@ -475,6 +482,7 @@ class MirrorDir:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(path)
             self._removing.clear()
+            self._dirty = True
             self.save()
 
     def write_project(self, name: str) -> None:
