@@ -389,6 +389,13 @@ class PublishReader(threading.Thread):
             raise
 
     def run(self) -> None:
+        try:
+            self._walk()
+        except BaseException as exc:  # shown by the test, not lost
+            self.failures.append(f"the reader stopped: {exc!r}")
+            raise
+
+    def _walk(self) -> None:
         while not self.stop.is_set():
             root = self.get(self.url + "/simple/")
             for name in simpleapi.parse_root((root or b"").decode()):
