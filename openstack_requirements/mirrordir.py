@@ -622,10 +622,15 @@ def publish(source: MirrorDir, dest: str) -> Published:
     wanted |= {f + METADATA_SUFFIX for f in records if os.path.isfile(
         os.path.join(source.packages, f + METADATA_SUFFIX))}
     with _held(dest, "another publish is writing this directory"):
-        for entry in os.listdir(packages):
-            if _is_temp(entry):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(packages, entry))
+        for directory in (packages, simple):
+            for entry in os.listdir(directory):
+                if entry.startswith(PARTIAL):  # a killed publish's
+                    path = os.path.join(directory, entry)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        with contextlib.suppress(OSError):
+                            os.unlink(path)
         # 1. the files
         for entry in sorted(wanted):
             src = os.path.join(source.packages, entry)
@@ -647,11 +652,23 @@ def publish(source: MirrorDir, dest: str) -> Published:
                        if os.path.isfile(os.path.join(
                            source.simple, e, simpleapi.PAGE)))
         for name in names:
-            os.makedirs(os.path.join(simple, name), exist_ok=True)
+            directory = os.path.join(simple, name)
+            if not os.path.isdir(directory):
+                # A new project's directory arrives whole: a static
+                # server would list a half-made one as a page.
+                work = tempfile.mkdtemp(prefix=PARTIAL, dir=simple)
+                for page in (simpleapi.JSON_PAGE, simpleapi.PAGE):
+                    src = os.path.join(source.simple, name, page)
+                    if os.path.isfile(src):
+                        shutil.copyfile(src, os.path.join(work, page))
+                        pages.append(f"{simpleapi.SIMPLE}/{name}/{page}")
+                os.chmod(work, 0o755)
+                os.rename(work, directory)
+                continue
             for page in (simpleapi.JSON_PAGE, simpleapi.PAGE):
                 src = os.path.join(source.simple, name, page)
                 if os.path.isfile(src) and fileio.atomic_write(
-                        os.path.join(simple, name, page),
+                        os.path.join(directory, page),
                         fileio.read_text(src)):
                     pages.append(f"{simpleapi.SIMPLE}/{name}/{page}")
         # 3. the manifest, 4. the root page last
@@ -667,11 +684,12 @@ def publish(source: MirrorDir, dest: str) -> Published:
         # 5. what the source no longer has: pages, then files
         for entry in sorted(os.listdir(simple)):
             path = os.path.join(simple, entry)
-            if entry not in names and os.path.isdir(path):
+            if entry not in names and os.path.isdir(path) and (
+                    not entry.startswith(".")):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(f"{simpleapi.SIMPLE}/{entry}/")
         for entry in sorted(os.listdir(packages)):
-            if entry not in wanted:
+            if entry not in wanted and not entry.startswith("."):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(packages, entry))
                 removed.append(entry)
