@@ -121,6 +121,13 @@ def main() -> None:
     check, check_code, check_text = _run(
         "check_mirror", ["-c", subset, "-p", args.python, "--mirror", out,
                          "--verify-hashes"], env)
+    # The installability proof (presence, sizes, the Requires-Dist walk
+    # and, when nothing is missing, uv's resolve against the mirror
+    # alone) on the pins that were mirrored; the second run is warm.
+    proof_argv = ["-c", served, "-p", args.python, "--mirror", out]
+    _run("check_mirror", proof_argv, env)
+    proof, proof_code, proof_text = _run("check_mirror", proof_argv, env)
+    proof_lines = proof_text.strip().splitlines()
     print(f"cold build  : {cold:8.1f} s  exit {code}  "
           f"{summary[-1] if summary else text[-300:]}")
     print(f"warm rerun  : {warm:8.1f} s  exit {warm_code}  "
@@ -132,6 +139,11 @@ def main() -> None:
     print(f"size on disk: {size / 2**20:8.1f} MiB in {files} files")
     print(f"check-mirror: {check:8.1f} s  exit {check_code}  (the subset, "
           f"--verify-hashes) {check_text.strip().splitlines()[-1]}")
+    print(f"check-mirror installability proof, warm: {proof:5.2f} s  exit "
+          f"{proof_code}  (pins mirrored) "
+          f"{proof_lines[-1] if proof_lines else ''}")
+    for line in proof_lines[:-1][:20]:
+        print("  proof: " + line[:200])
     for line in problems:
         print("  " + line)
     shutil.rmtree(work, ignore_errors=True)

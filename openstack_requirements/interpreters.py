@@ -32,6 +32,7 @@ import shutil
 import subprocess
 
 import packaging
+from packaging import tags as pkg_tags
 import uv as uv_package
 
 from openstack_requirements import conflicts
@@ -216,6 +217,25 @@ def probe(
         raise errors.InputError(
             f"the interpreter {python!r} ({path}) failed to report its "
             f"tags (Python 3.9 or newer is needed): {error}")
+    return found
+
+
+def for_targets(specs: Sequence[str]) -> list[targets.Interpreter]:
+    """The ``--target PYVERSION[:PLATFORM]`` interpreters, not probed.
+
+    A spec without PLATFORM takes this machine's platform tags.
+
+    :raises InputError: a malformed spec or an unknown platform.
+    """
+    host: list[str] = []
+    found = []
+    for spec in specs:
+        if ":" not in spec and not host:
+            host = list(pkg_tags.platform_tags())  # reads libc's version
+        try:
+            found.append(targets.target(spec, host))
+        except ValueError as exc:
+            raise errors.InputError(str(exc)) from None
     return found
 
 

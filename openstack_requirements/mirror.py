@@ -276,8 +276,9 @@ def choose(
 
     The wheel whose best tag comes earliest in the interpreter's tag
     list wins; without a compatible wheel an sdist serves (it can be
-    built).  Files that Requires-Python excludes do not count.  Yanked
-    files count: PEP 592 lets an exact pin install a yanked release.
+    built), except on a target without an interpreter (``virtual``).
+    Files that Requires-Python excludes do not count.  Yanked files
+    count: PEP 592 lets an exact pin install a yanked release.
     """
     full_version = interpreter.env.get(
         "python_full_version", interpreter.python_version)
@@ -318,11 +319,16 @@ def choose(
             best = (rank, f)
     if best is not None:
         return Choice(pin, best[1], Kind.WHEEL)
-    if sdist is not None:
+    if sdist is not None and not interpreter.virtual:
         return Choice(pin, sdist, Kind.SDIST)
     if not versioned:
         return Choice(pin, None, None,
                       f"no file of version {pin.version}")
+    if sdist is not None:
+        return Choice(pin, None, None,
+                      f"no wheel for {interpreter.python_version} "
+                      f"{interpreter.platform}; sdists are not built for "
+                      "targets without an interpreter")
     reasons = []
     if other_tags:
         shown = ", ".join(sorted(other_tags)[:6])

@@ -46,6 +46,9 @@ constraints file whose marker holds for it gets a wheel in the mirror:
 one already there is kept, else the index's best compatible wheel is
 downloaded (hash checked), else the sdist is downloaded and built in
 isolation (uv build, or pip wheel with --installer pip), in parallel.
+--target 3.13:manylinux_2_28_x86_64 (repeatable) mirrors for a Python
+and platform this machine has no interpreter for: wheels only, and a
+pin with only an sdist counts as missing for it.
 A failed build is reported with its error lines and the rest goes on.
 
 The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
@@ -76,6 +79,13 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--python", action="append", default=[],
                         metavar="PYTHON",
                         help="interpreter to mirror for (repeatable)")
+    parser.add_argument("--target", action="append", default=[],
+                        metavar="PYVERSION[:PLATFORM]",
+                        help="a Python version and wheel platform tag this "
+                        "machine has no interpreter for, e.g. "
+                        "3.13:manylinux_2_28_x86_64 (repeatable; "
+                        "default platform: this machine's): wheels only, "
+                        "an sdist-only pin counts as missing")
     parser.add_argument("-o", "--output", metavar="MIRROR_DIR",
                         help="the mirror directory (created if needed)")
     parser.add_argument("--jobs", type=int, metavar="N",
@@ -148,6 +158,8 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if args.keep_last < 0:
         raise errors.InputError("--keep-last must be 0 or more")
     newer_than = _date(args.keep_newer_than)
+    if args.target and not args.constraints:
+        raise errors.InputError("--target needs -c: it mirrors the pins")
     if args.requirements and not args.constraints:
         raise errors.InputError("-r needs -c: it selects among the pins")
     if args.jobs is not None and args.jobs < 1:
@@ -164,8 +176,9 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
         pins = also + pins  # an --also pin wins over the file's
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
-        pythons = args.python or [sys.executable]
+        pythons = args.python or ([] if args.target else [sys.executable])
         probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
+        probed += interpreters.for_targets(args.target)
         if wanted is not None:
             roots = [mirror.roots(wanted, i.env)
                      + [(p.canonical, ()) for p in also] for i in probed]

@@ -43,9 +43,12 @@ Check that every pin has an installable file on an index or mirror.
 
 For each interpreter (-p, repeatable; default: this one) each pin whose
 marker holds for it needs a wheel whose tags the interpreter supports, or
-an sdist, allowed by its Requires-Python.  The index is read through its
-simple API (PEP 691 JSON or PEP 503 HTML): --index-url URL (PyPI, a
-served mirror) or --mirror DIR (a mirror made by build-wheel-mirror).
+an sdist, allowed by its Requires-Python.  --target
+3.13:manylinux_2_28_x86_64 (repeatable) checks for a Python and platform
+without an interpreter here: it needs a wheel (an sdist is not enough).
+The index is read through its simple API (PEP 691 JSON or PEP 503
+HTML): --index-url URL (PyPI, a served mirror) or --mirror DIR (a
+mirror made by build-wheel-mirror).
 A --mirror is always checked for listed files that are missing or whose
 size is not the one their page gives, and for stray files no page lists;
 --verify-hashes also checks files against the #sha256= of their links:
@@ -75,6 +78,13 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--python", action="append", default=[],
                         metavar="PYTHON",
                         help="interpreter to check for (repeatable)")
+    parser.add_argument("--target", action="append", default=[],
+                        metavar="PYVERSION[:PLATFORM]",
+                        help="a Python version and wheel platform tag this "
+                        "machine has no interpreter for, e.g. "
+                        "3.13:manylinux_2_28_x86_64 (repeatable; "
+                        "default platform: this machine's): wheels only, "
+                        "an sdist-only pin counts as missing")
     parser.add_argument("--verify-hashes", action="store_true",
                         help="fetch files and compare their sha256")
     parser.add_argument("--coverage", action="store_true",
@@ -123,8 +133,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         index = simpleindex.Client(args.index_url)
         where = args.index_url
     env = interpreters.clean_env(os.environ)
-    probed = [interpreters.probe(p, env, need_tags=True)
-              for p in args.python or [sys.executable]]
+    pythons = args.python or ([] if args.target else [sys.executable])
+    probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
+    probed += interpreters.for_targets(args.target)
     names = {pin.canonical for i in probed
              for pin in mirror.applicable(pins, i.env)}
     pages = simpleindex.fetch_pages(index, names)
@@ -199,6 +210,7 @@ def _installable(
     from openstack_requirements import mirror
     from openstack_requirements import procs
     from openstack_requirements import simpleindex
+    from openstack_requirements import targets
     from openstack_requirements import venv
 
     findings = []
@@ -229,7 +241,10 @@ def _installable(
                 venv.resolve(interpreter.python_version, wanted,
                              venv.IndexOptions(index_url=index.url),
                              os.path.join(work, "resolve.log"), env,
-                             procs.Cancel(), uv)
+                             procs.Cancel(), uv,
+                             python_platform=targets.uv_platform(
+                                 interpreter.platform)
+                             if interpreter.virtual else "")
             except venv.InstallError as exc:
                 failure: buildlog.Failure = exc.failure
                 chain = " -> ".join(failure.chain)

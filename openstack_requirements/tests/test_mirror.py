@@ -130,6 +130,23 @@ class TestChoose(base.TestCase):
         self.assertEqual("foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
                          choice.file.filename)
 
+    def test_target_without_interpreter_is_not_served_by_an_sdist(
+            self) -> None:
+        target = targets.target("3.13:manylinux_2_28_x86_64")
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+            "foo-1.0.tar.gz"), target)
+        self.assertEqual((None, None), (choice.file, choice.kind))
+        self.assertEqual("no wheel for 3.13 manylinux_2_28_x86_64; sdists "
+                         "are not built for targets without an interpreter",
+                         choice.reason)
+        choice = mirror.choose(pin("foo===1.0"), files(
+            "foo-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+            "foo-1.0.tar.gz"), target)
+        self.assertEqual("foo-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+                         choice.file.filename)
+
     def test_sdist_when_no_wheel_fits(self) -> None:
         choice = mirror.choose(pin("foo===1.0"), files(
             "foo-1.0-cp39-cp39-win_amd64.whl", "foo-1.0.tar.gz",

@@ -51,3 +51,88 @@ class TestPythonKey(base.TestCase):
 
     def test_error_not_a_version(self) -> None:
         self.assertRaises(ValueError, targets.python_key, "3.x")
+
+
+class TestTarget(base.TestCase):
+    """An Interpreter for a Python version and platform, not probed."""
+
+    def test_this_machine_as_a_target_has_its_tags_and_markers(self) -> None:
+        import sys
+
+        from packaging import markers
+        from packaging import tags
+
+        own = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        if sys.implementation.name != "cpython" or hasattr(
+                sys, "gettotalrefcount"):
+            self.skipTest("needs a release build of CPython")
+        host = [str(p) for p in tags.platform_tags()]
+        found = targets.target(own, host)
+        self.assertEqual(tuple(str(t) for t in tags.sys_tags()), found.tags)
+        real = markers.default_environment()
+        for key in ("python_version", "sys_platform", "platform_machine",
+                    "platform_system", "os_name", "implementation_name",
+                    "platform_python_implementation"):
+            self.assertEqual(real[key], found.env[key], key)  # type: ignore
+        self.assertEqual(f"{own}.0", found.env["python_full_version"])
+        self.assertTrue(found.virtual)
+        # Named by its best manylinux tag, spelled out it gives the same.
+        if found.platform.startswith("manylinux_"):
+            spelled = targets.target(f"{own}:{found.platform}")
+            self.assertEqual(found.tags, spelled.tags)
+            self.assertEqual(f"--target {own}:{found.platform} ({own})",
+                             spelled.label)
+
+    def test_manylinux_chain_with_legacy_aliases(self) -> None:
+        # Not x86_64: manylinux_2_17 (manylinux2014) is the oldest.
+        self.assertEqual(
+            ["linux_aarch64"]
+            + [f"manylinux_2_{m}_aarch64" for m in range(28, 16, -1)]
+            + ["manylinux2014_aarch64"],
+            targets.platform_chain("manylinux_2_28_aarch64"))
+        chain = targets.platform_chain("manylinux2014_x86_64")
+        self.assertEqual(["linux_x86_64", "manylinux_2_17_x86_64",
+                          "manylinux2014_x86_64", "manylinux_2_16_x86_64"],
+                         chain[:4])
+        self.assertEqual(["manylinux2010_x86_64"],
+                         [p for p in chain if p.startswith("manylinux2010")])
+        self.assertEqual("manylinux1_x86_64", chain[-1])
+        self.assertEqual(["linux_x86_64", "musllinux_1_1_x86_64",
+                          "musllinux_1_0_x86_64"],
+                         targets.platform_chain("musllinux_1_1_x86_64"))
+        self.assertEqual(["win_amd64", "a_b"],
+                         targets.platform_chain("win_amd64,a_b"))
+
+    def test_other_version_and_platform(self) -> None:
+        found = targets.target("3.13:win_amd64")
+        self.assertEqual(("cp313-cp313-win_amd64", "cp313-abi3-win_amd64"),
+                         found.tags[:2])
+        self.assertIn("py3-none-any", found.tags)
+        self.assertNotIn("cp312-cp312-win_amd64", found.tags)
+        self.assertEqual(
+            {"python_version": "3.13", "python_full_version": "3.13.0",
+             "sys_platform": "win32", "platform_system": "Windows",
+             "os_name": "nt", "platform_machine": "AMD64"},
+            {k: found.env[k] for k in (
+                "python_version", "python_full_version", "sys_platform",
+                "platform_system", "os_name", "platform_machine")})
+        mac = targets.target("3.12:macosx_11_0_arm64")
+        self.assertEqual(("darwin", "arm64"), (mac.env["sys_platform"],
+                                               mac.env["platform_machine"]))
+        self.assertEqual("cp312-cp312-macosx_11_0_arm64", mac.tags[0])
+        self.assertEqual("aarch64-apple-darwin",
+                         targets.uv_platform(mac.platform))
+        self.assertEqual("x86_64-manylinux_2_17",
+                         targets.uv_platform("manylinux_2_24_x86_64"))
+        self.assertEqual("x86_64-manylinux_2_28",
+                         targets.uv_platform("manylinux_2_28_x86_64"))
+
+    def test_bad_specs(self) -> None:
+        for spec, message in (
+                ("3.x", "give a Python version as 3.Y"),
+                ("2.7:win_amd64", "give a Python version as 3.Y"),
+                ("3.13:sunos_sparc", "unknown platform tag 'sunos_sparc'"),
+                ("3.13", "give the platform")):
+            with self.subTest(spec):
+                self.assertRaisesRegex(ValueError, message, targets.target,
+                                       spec)

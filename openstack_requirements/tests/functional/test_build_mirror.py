@@ -743,3 +743,128 @@ class TestYankedAndSerial(MirrorTestCase):
                                         os.path.join(self.tmp, "site"),
                                         "alpha===1.0")
         self.assertEqual(0, result.returncode, result.stderr)
+
+
+#: A Python version the running interpreter is not, and its ABI tag.
+OTHER = "3.13" if sys.version_info[:2] != (3, 13) else "3.12"
+OTHER_ABI = "cp" + OTHER.replace(".", "")
+OWN_ABI = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+TARGET = f"{OTHER}:manylinux_2_28_x86_64"
+
+
+class TestTargetWithoutInterpreter(MirrorTestCase):
+    """--target: a Python version this machine's interpreter is not."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        flat = self.make_dir()
+        # alpha: a binary wheel for the target and one for this Python;
+        # beta: pure; gamma: an sdist only.
+        localindex.make_wheel(flat, "alpha", "1.0",
+                              tag=f"{OTHER_ABI}-{OTHER_ABI}-"
+                              "manylinux_2_17_x86_64",
+                              requires=["beta"])
+        localindex.make_wheel(flat, "alpha", "1.0",
+                              tag=f"{OWN_ABI}-{OWN_ABI}-"
+                              "manylinux_2_17_x86_64")
+        localindex.make_wheel(flat, "beta", "2.0")
+        localindex.make_sdist(flat, "gamma", "3.0")
+        self.flat_index = self.useFixture(localindex.FlatIndex(flat, {})).url
+
+    def test_target_gets_its_wheels_and_sdist_only_pins_are_missing(
+            self) -> None:
+        label = f"--target {TARGET} ({OTHER})"
+        uc = self.constraints("alpha===1.0\nbeta===2.0\ngamma===3.0\n")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--index-url", self.flat_index, "-c", uc,
+            "--target", TARGET])
+        self.assertEqual(1, code, out + err)
+        self.assertIn(f"downloaded alpha===1.0 for {label}: alpha-1.0-"
+                      f"{OTHER_ABI}-{OTHER_ABI}-manylinux_2_17_x86_64.whl\n",
+                      out)
+        self.assertIn(
+            f"{uc}:3: gamma===3.0 has no file on the index for {label}: "
+            f"no wheel for {OTHER} manylinux_2_28_x86_64; sdists are not "
+            "built for targets without an interpreter\n", out)
+        self.assertIn(f"{label}: 3 pins: 0 present, 2 downloaded, 0 built, "
+                      "1 missing, 0 failed\n", out)
+        # Only the target's files: no wheel for this Python, no sdist.
+        self.assertEqual(
+            [f"alpha-1.0-{OTHER_ABI}-{OTHER_ABI}-manylinux_2_17_x86_64.whl",
+             "beta-2.0-py3-none-any.whl"],
+            distributions(os.path.join(self.out, "packages")))
+
+        # check-mirror agrees, sdist-only counted missing for the target.
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "--target", TARGET])
+        self.assertEqual(1, code, out + err)
+        self.assertEqual([
+            f"{uc}:3: gamma===3.0 has no installable file on {self.out} for "
+            f"{label}: no project 'gamma' on it",
+            f"3 pins checked on {self.out} for 1 interpreter(s): 1 "
+            "problem(s)"], out.splitlines())
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--index-url", self.flat_index, "--target", TARGET,
+            "--coverage", "--json"])
+        self.assertEqual(0, code, out + err)
+        [report] = json.loads(out)["targets"]
+        self.assertEqual(
+            (OTHER, "manylinux_2_28_x86_64", 2, 0, 1, ["gamma===3.0"]),
+            (report["python"], report["platform"], report["wheel"],
+             report["sdist"], report["missing"], report["not-served"]))
+
+        # Without gamma the installability proof passes: the metadata
+        # walk and uv's resolve for that version and platform.
+        served_uc = self.constraints("alpha===1.0\nbeta===2.0\n", "ok.txt")
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", served_uc, "--mirror", self.out, "--target", TARGET])
+        self.assertEqual((0, ""), (code, err), out)
+        # This machine's own interpreter is not served by that mirror.
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", served_uc, "--mirror", self.out, "-p", sys.executable])
+        self.assertEqual(1, code, out + err)
+        self.assertIn("alpha===1.0 has no installable file", out)
+        self.install_with_pyenv(served_uc)
+
+    def install_with_pyenv(self, uc: str) -> None:
+        """Install from the mirror with a real interpreter of OTHER."""
+        import platform
+        import subprocess
+
+        if platform.machine() != "x86_64":
+            self.skipTest("the target's wheels are for x86_64")
+        try:
+            prefix = subprocess.run(
+                ["pyenv", "prefix", OTHER], capture_output=True, text=True,
+                timeout=60)
+        except OSError:
+            self.skipTest(f"no pyenv to find a Python {OTHER}")
+        python = os.path.join(prefix.stdout.strip(), "bin", "python3")
+        if prefix.returncode != 0 or not os.path.exists(python):
+            self.skipTest(f"no pyenv Python {OTHER}: {prefix.stderr}")
+        served = self.useFixture(localindex.DirectoryServer(self.out)).url
+        site = os.path.join(self.tmp, "site")
+        result = subprocess.run(
+            [python, "-m", "pip", "install", "--no-cache-dir",
+             "--only-binary", ":all:", "--target", site, "-c", uc,
+             "--index-url", served + "/simple", "alpha"],
+            capture_output=True, text=True, env=localindex.pip_env(),
+            timeout=300)
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertIn("Successfully installed alpha-1.0 beta-2.0",
+                      result.stdout)
+
+
+class TestTargetSpec(base.TestCase):
+    def test_bad_target_is_input_error(self) -> None:
+        tmp = self.make_dir()
+        uc = self.write(tmp, "uc.txt", "alpha===1.0\n")
+        for spec, message in (
+                ("3.x", "--target '3.x': give a Python version as 3.Y"),
+                ("3.13:solaris_sparc", "unknown platform tag "
+                 "'solaris_sparc'")):
+            code, out, err = self.run_main(build_mirror.main, [
+                "-o", os.path.join(tmp, "m"), "-c", uc, "--target", spec])
+            self.assertEqual(2, code, out + err)
+            self.assertIn(message, err)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "m")))
