@@ -563,3 +563,53 @@ def pip_install(index_url: str, constraints: str, target: str,
          "--target", target, "-c", constraints, "--index-url", index_url,
          *names], capture_output=True, text=True, env=pip_env(),
         timeout=300)
+
+
+def wheel_of_installed(directory: str, name: str) -> str:
+    """Repack the installed distribution *name* as a wheel in *directory*.
+
+    For tests that install into a fresh venv with no network: the
+    dependencies come from this environment, as real wheels (files from
+    its RECORD, scripts under ``.data/scripts``; console scripts are made
+    again from entry_points.txt by the installer).
+    """
+    import importlib.metadata
+
+    dist = importlib.metadata.distribution(name)
+    info = dist._path  # type: ignore[attr-defined]  # the .dist-info dir
+    site = os.path.dirname(info)
+    with open(os.path.join(info, "WHEEL"), encoding="utf-8") as f:
+        tags = [line.split(":", 1)[1].strip().split("-") for line in f
+                if line.startswith("Tag:")]
+    # The compressed tag set of the filename: py2.py3-none-any.
+    tag = "-".join(".".join(dict.fromkeys(parts)) for parts in zip(*tags))
+    project, version = _dist(dist.metadata["Name"]), dist.version
+    entry_scripts = {ep.name for ep in dist.entry_points
+                     if ep.group in ("console_scripts", "gui_scripts")}
+    files: dict[str, bytes] = {}
+    for item in dist.files or ():
+        path = str(item)
+        full = os.path.normpath(os.path.join(site, path))
+        if path.endswith((".pyc", "/RECORD", "/INSTALLER", "/REQUESTED",
+                          "/direct_url.json")) or not os.path.isfile(full):
+            continue
+        if path.startswith(".."):
+            script = os.path.basename(path)
+            if script in entry_scripts or "/bin/" not in path:
+                continue
+            path = f"{project}-{version}.data/scripts/{script}"
+        with open(full, "rb") as f:
+            files[path] = f.read()
+    record_name = f"{os.path.basename(info)}/RECORD"
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n"
+                     for path, data in files.items())
+    files[record_name] = (record + f"{record_name},,\n").encode()
+    out = os.path.join(directory, f"{project}-{version}-{tag}.whl")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in files.items():
+            info_ = zipfile.ZipInfo(member)
+            info_.external_attr = 0o755 << 16 if ".data/scripts/" in member \
+                else 0o644 << 16
+            info_.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info_, data)
+    return out
