@@ -582,7 +582,8 @@ def wheel_of_installed(directory: str, name: str) -> str:
         tags = [line.split(":", 1)[1].strip().split("-") for line in f
                 if line.startswith("Tag:")]
     # The compressed tag set of the filename: py2.py3-none-any.
-    tag = "-".join(".".join(dict.fromkeys(parts)) for parts in zip(*tags))
+    tag = "-".join(".".join(dict.fromkeys(parts)) for parts in
+                   zip(*tags, strict=True))
     project, version = _dist(dist.metadata["Name"]), dist.version
     entry_scripts = {ep.name for ep in dist.entry_points
                      if ep.group in ("console_scripts", "gui_scripts")}
@@ -608,8 +609,45 @@ def wheel_of_installed(directory: str, name: str) -> str:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in files.items():
             info_ = zipfile.ZipInfo(member)
-            info_.external_attr = 0o755 << 16 if ".data/scripts/" in member \
-                else 0o644 << 16
+            # A regular file (pip checks S_ISREG) with or without exec bits.
+            mode = 0o100755 if ".data/scripts/" in member else 0o100644
+            info_.external_attr = mode << 16
             info_.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info_, data)
     return out
+
+
+def release_copy(tmp: str, tag: str) -> str:
+    """A bare git repository of this working tree, its commit tagged *tag*.
+
+    Ready to serve over git's "dumb" HTTP protocol (static files).
+    """
+    source = os.path.join(tmp, "toolkit")
+    shutil.copytree(base.REPO_DIR, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".tox", "*.egg-info", "__pycache__", ".hypothesis",
+        ".stestr", "build", "dist", "AUTHORS", "ChangeLog"))
+    git = ["git", "-c", "user.name=test", "-c", "user.email=t@example.org",
+           "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"],
+                 ["tag", "-a", "-m", tag, tag]):
+        subprocess.run(git + args, cwd=source, check=True,
+                       capture_output=True)
+    bare = os.path.join(tmp, "served", "toolkit.git")
+    subprocess.run(["git", "clone", "-q", "--bare", source, bare],
+                   check=True, capture_output=True)
+    subprocess.run(["git", "update-server-info"], cwd=bare, check=True)
+    return bare
+
+
+def wheelhouse(tmp: str, *extra: str) -> str:
+    """This environment's runtime and build dependencies, as wheels.
+
+    Enough to install the toolkit into a fresh venv with no index; *extra*
+    names more installed distributions to repack.
+    """
+    house = os.path.join(tmp, "wheelhouse")
+    os.makedirs(house, exist_ok=True)
+    for name in ("pip", "pbr", "setuptools", "packaging", "parsley",
+                 "tomlkit", "uv", *extra):
+        wheel_of_installed(house, name)
+    return house

@@ -98,46 +98,12 @@ def setup_cfg_version() -> str:
     raise AssertionError("setup.cfg has no version")
 
 
-def release_copy(tmp: str, tag: str) -> str:
-    """A bare git repository of the working tree, its commit tagged *tag*.
-
-    Ready to serve over git's "dumb" HTTP protocol (static files).
-    """
-    source = os.path.join(tmp, "toolkit")
-    shutil.copytree(base.REPO_DIR, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".tox", "*.egg-info", "__pycache__", ".hypothesis",
-        ".stestr", "build", "dist", "AUTHORS", "ChangeLog"))
-    git = ["git", "-c", "user.name=test", "-c", "user.email=t@example.org",
-           "-c", "init.defaultBranch=main"]
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"],
-                 ["tag", "-a", "-m", tag, tag]):
-        subprocess.run(git + args, cwd=source, check=True,
-                       capture_output=True)
-    bare = os.path.join(tmp, "served", "toolkit.git")
-    subprocess.run(["git", "clone", "-q", "--bare", source, bare],
-                   check=True, capture_output=True)
-    subprocess.run(["git", "update-server-info"], cwd=bare, check=True)
-    return bare
-
-
-def wheelhouse(tmp: str) -> str:
-    """This environment's runtime and build dependencies, as wheels."""
-    import importlib.metadata
-
-    house = os.path.join(tmp, "wheelhouse")
-    os.mkdir(house)
-    names = {"pip", "pbr", "setuptools", "packaging", "parsley", "tomlkit",
-             "uv"}
-    for name in sorted(names):
-        localindex.wheel_of_installed(house, name)
-    assert importlib.metadata.version("pbr")
-    return house
-
-
 class TestDocumentedInstall(base.TestCase):
-    """doc/source/install.rst's command installs this toolkit, at its
-    version, from a copy of the repository (no index: dependencies come
-    from a wheelhouse of this environment)."""
+    """doc/source/install.rst's command installs this toolkit.
+
+    At its version, from a copy of the repository served over HTTP (no
+    index: dependencies come from a wheelhouse of this environment).
+    """
 
     def test_install_command_installs_this_toolkit(self) -> None:
         tmp = self.make_dir()
@@ -147,7 +113,7 @@ class TestDocumentedInstall(base.TestCase):
             "install-command")
         self.assertIn(f"@{version}\"", command)
         self.assertNotRegex(command, BARE_NAME)
-        bare = release_copy(tmp, version)
+        bare = localindex.release_copy(tmp, version)
         server = self.useFixture(localindex.DirectoryServer(
             os.path.dirname(bare)))
         bindir = os.path.join(tmp, "bin")
@@ -156,7 +122,7 @@ class TestDocumentedInstall(base.TestCase):
         env = {"PATH": bindir + ":/usr/bin:/bin", "HOME": tmp,
                "TOOLKIT_REPO": f"{server.url}/toolkit.git",
                "PIP_CONFIG_FILE": "/dev/null", "PIP_NO_INDEX": "1",
-               "PIP_FIND_LINKS": wheelhouse(tmp),
+               "PIP_FIND_LINKS": localindex.wheelhouse(tmp),
                "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", command],
                                 cwd=tmp, env=env, capture_output=True,
