@@ -10,13 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The argparse parser of every console script, for sphinx-argparse.
+"""Sphinx directive ``.. command-help:: NAME``: a command's ``--help``.
 
-Each command builds its parser inside ``main``; this module runs ``main``
-and catches the parser at the moment it starts parsing, so the reference
-pages show exactly what ``--help`` shows and cannot drift from it.  One
-function per console script of ``setup.cfg`` (``validate-constraints`` ->
-``validate_constraints()``), as ``.. argparse:: :func:`` wants.
+Each command builds its argparse parser inside ``main``; this extension
+runs ``main`` and catches the parser at the moment it starts parsing,
+then renders its help (and that of each subcommand) as a literal block.
+So the reference pages show exactly what ``--help`` shows and cannot
+drift from it.  The commands are the console scripts of ``setup.cfg``.
 """
 
 from __future__ import annotations
@@ -70,13 +70,45 @@ def parser(script: str) -> argparse.ArgumentParser:
     raise RuntimeError(f"{script}: main() returned without parsing")
 
 
-def _factory(script: str):  # type: ignore[no-untyped-def]
-    def build() -> argparse.ArgumentParser:
-        return parser(script)
+def help_texts(script: str) -> list[tuple[str, str]]:
+    """``(prog, --help text)`` of *script* and of each subcommand."""
+    top = parser(script)
+    parsers = [top]
+    for action in top._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parsers += list(action.choices.values())
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "79"  # the same text on every terminal
+    try:
+        return [(p.prog, p.format_help()) for p in parsers]
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
 
-    build.__name__ = script.replace("-", "_")
-    return build
 
+def setup(app):  # type: ignore[no-untyped-def]
+    from docutils import nodes
+    from sphinx.util.docutils import SphinxDirective
 
-for _script in console_scripts():
-    globals()[_script.replace("-", "_")] = _factory(_script)
+    class CommandHelp(SphinxDirective):
+        required_arguments = 1
+
+        def run(self) -> list[nodes.Node]:
+            script = self.arguments[0]
+            if script not in console_scripts():
+                raise self.error(f"{script} is not a console script of "
+                                 "setup.cfg")
+            self.env.note_dependency(SETUP_CFG)
+            result: list[nodes.Node] = []
+            for prog, text in help_texts(script):
+                result.append(nodes.paragraph(
+                    "", "", nodes.literal("", f"{prog} --help")))
+                block = nodes.literal_block(text, text)
+                block["language"] = "text"
+                result.append(block)
+            return result
+
+    app.add_directive("command-help", CommandHelp)
+    return {"parallel_read_safe": True, "version": "1"}
