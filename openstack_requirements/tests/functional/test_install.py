@@ -112,6 +112,9 @@ class TestDocumentedInstall(base.TestCase):
             os.path.join(base.REPO_DIR, "doc", "source", "install.rst"),
             "install-command")
         self.assertIn(f"@{version}\"", command)
+        # The README shows the same command.
+        self.assertIn(f"\n   {command}\n",
+                      base.read(base.repo_file("README.rst")))
         self.assertNotRegex(command, BARE_NAME)
         bare = localindex.release_copy(tmp, version)
         server = self.useFixture(localindex.DirectoryServer(
