@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -38,86 +37,11 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+from openstack_requirements.tests import synthetic  # noqa: E402
+
 TARGET_S = 5.0
-
-
-def _central_names() -> list[str]:
-    names = []
-    with open(os.path.join(REPO, "global-requirements.txt"),
-              encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name = line
-                for stop in "<>=!~;[ ":
-                    name = name.split(stop, 1)[0]
-                names.append(name)
-    return sorted(set(names))
-
-
-def _lines(rng: random.Random, names: list[str], n: int) -> list[str]:
-    out = []
-    for name in rng.sample(names, n):
-        low = f">={rng.randint(1, 9)}.{rng.randint(0, 20)}.0"
-        out.append(name + (low if rng.random() < 0.8 else ""))
-    return out
-
-
-def _project(root: str, index: int, names: list[str]) -> None:
-    rng = random.Random(index)
-    os.makedirs(os.path.join(root, "doc"))
-
-    def write(rel: str, text: str) -> None:
-        with open(os.path.join(root, rel), "w", encoding="utf-8") as f:
-            f.write(text)
-
-    write("requirements.txt", "# runtime\n" + "".join(
-        line + "  # Apache-2.0\n" for line in _lines(rng, names, 12)))
-    write("test-requirements.txt", "".join(
-        line + "\n" for line in _lines(rng, names, 6)))
-    write("doc/requirements.txt", "".join(
-        line + "\n" for line in _lines(rng, names, 3)))
-    extras = "".join(
-        f"{extra} =\n" + "".join(f"  {line}\n"
-                                 for line in _lines(rng, names, 3))
-        for extra in ("db", "cache"))
-    write("setup.cfg", f"[metadata]\nname = project{index}\n\n[files]\n"
-          f"packages =\n    project{index}\n\n[extras]\n{extras}\n"
-          "[entry_points]\nconsole_scripts =\n"
-          f"    project{index} = project{index}.cmd:main\n")
-
-    def array(n: int) -> str:
-        return "[\n" + "".join(f'    "{line}",\n'
-                               for line in _lines(rng, names, n)) + "]"
-
-    write("pyproject.toml",
-          '[build-system]\nrequires = ["pbr>=6.0.0"]\n'
-          'build-backend = "pbr.build"\n\n'
-          f'[project]\nname = "project{index}"\ndynamic = ["version"]\n'
-          f"dependencies = {array(5)}\n\n"
-          f"[project.optional-dependencies]\nmysql = {array(2)}\n\n"
-          f"[dependency-groups]\ntest = {array(4)}\n")
-
-
-def _build(base: str, count: int) -> tuple[str, str]:
-    names = _central_names()
-    source = os.path.join(base, "source")
-    os.makedirs(source)
-    for name in ("global-requirements.txt", "blacklist.txt"):
-        shutil.copy(os.path.join(REPO, name), source)
-    blacklisted = set()
-    with open(os.path.join(REPO, "blacklist.txt"), encoding="utf-8") as f:
-        blacklisted = {line.strip().lower() for line in f
-                       if line.strip() and not line.startswith("#")}
-    names = [n for n in names if n.lower() not in blacklisted]
-    root = os.path.join(base, "pristine")
-    with open(os.path.join(source, "projects.txt"), "w",
-              encoding="utf-8") as f:
-        for index in range(count):
-            f.write(f"openstack/project{index}\n")
-            _project(os.path.join(root, "openstack", f"project{index}"),
-                     index, names)
-    return source, root
 
 
 def _command() -> list[str]:
@@ -148,7 +72,7 @@ def main() -> None:
     print(f"date: {datetime.date.today()}  cpus: {os.cpu_count()}  "
           f"python: {sys.version.split()[0]}  projects: {args.projects}")
     with tempfile.TemporaryDirectory() as base:
-        source, pristine = _build(base, args.projects)
+        source, pristine = synthetic.build(base, args.projects)
         files = sum(len(names) for _, _, names in os.walk(pristine))
         print(f"synthetic tree: {files} files")
         command = _command() + ["--source", source]

@@ -154,8 +154,7 @@ def load(text: str, source: str) -> Artifact:
 
 
 def provenance(
-    artifacts: Sequence[Artifact], *, command: str, date: str,
-    blacklist: str,
+    artifacts: Sequence[Artifact], *, blacklist: str,
 ) -> constraints.Provenance:
     """How a file combined from *artifacts* was made: their fields."""
 
@@ -164,8 +163,6 @@ def provenance(
                                 - {""}))
 
     return constraints.Provenance(
-        command=command,
-        date=date,
         method=joined("method") or "install",
         installer=joined("installer"),
         exclude_newer=joined("exclude_newer"),

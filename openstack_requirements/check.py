@@ -163,7 +163,7 @@ def check_line(
     gsrc = lists.global_doc.source
     if line.kind is reqfile.Kind.INVALID:
         return [errors.Finding(source, line.lineno,
-                               f"{line.error}; fix the line", "invalid")]
+                               f"{line.error}; fix the line", errors.INVALID)]
     req = line.req
     if req is None:
         if line.kind is reqfile.Kind.URL:
@@ -464,7 +464,7 @@ def check_against_constraints(
         if line.kind is reqfile.Kind.INVALID:
             findings.append(errors.Finding(
                 source, line.lineno, f"{line.error}; fix the line",
-                "invalid"))
+                errors.INVALID))
             continue
         req = line.req
         if req is None or req.url or req.canonical in blacklist:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import dataclasses
 
 EXIT_OK = 0
@@ -26,10 +27,32 @@ EXIT_INTERRUPTED = 128 + 2
 EXIT_BROKEN_PIPE = 128 + 13
 
 
+#: The code of a finding that a line cannot be parsed at all.
+INVALID = "invalid"
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    """The one exit-code rule of every command that reports findings.
+
+    A line that cannot be parsed is bad input (:data:`EXIT_USAGE`, 2)
+    even when it is reported beside other findings; well-formed input
+    that breaks the policy is :data:`EXIT_FINDINGS` (1); else 0.
+    """
+    codes = {finding.code for finding in findings}
+    if INVALID in codes:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if codes else EXIT_OK
+
+
 class RequirementsError(Exception):
     """Base class: the command cannot continue."""
 
     exit_code = EXIT_USAGE
+
+
+#: How much of a malformed line a message quotes: a huge line (a
+#: minified blob, a binary file) must not flood the terminal.
+QUOTE_LIMIT = 200
 
 
 class ParseError(RequirementsError):
@@ -44,8 +67,11 @@ class ParseError(RequirementsError):
 
     def __str__(self) -> str:
         text = f"{self.source}:{self.lineno}: {self.msg}"
-        if self.line.strip():
-            text += f"\n    {self.line}"
+        line = self.line
+        if len(line) > QUOTE_LIMIT:
+            line = f"{line[:QUOTE_LIMIT]}... ({len(line)} characters)"
+        if line.strip():
+            text += f"\n    {line}"
         return text
 
 

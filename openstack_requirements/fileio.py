@@ -47,6 +47,25 @@ def _describe(mode: int) -> str:
     return "not a regular file"
 
 
+def present(path: str) -> bool:
+    """Whether anything (a dangling symlink too) is at *path*.
+
+    Only "no such file" is absence: a directory on the way that cannot
+    be searched, a symlink loop on the way or an I/O error is an error,
+    so that an optional input is never skipped because it is unreadable.
+
+    :raises InputError: *path* cannot be looked up.
+    """
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot look it up: {exc.strerror}", source=path) from exc
+    return True
+
+
 def read_bytes(path: str) -> bytes:
     """Bytes of the regular file *path*.
 

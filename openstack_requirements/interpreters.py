@@ -34,6 +34,7 @@ import subprocess
 import packaging
 import uv as uv_package
 
+from openstack_requirements import conflicts
 from openstack_requirements import errors
 from openstack_requirements import targets
 
@@ -81,6 +82,21 @@ except Exception as exc:
 print(json.dumps(report))
 """
 _EXAMPLE = "give a path or a name on PATH (e.g. -p python3.12)"
+
+# Run by an interpreter whose installed distributions are wanted (``-I``,
+# our packaging on its path for the marker environment): name, version
+# and Requires-Dist of each, as importlib.metadata finds them.
+_INSTALLED = """\
+import importlib.metadata, json, sys
+sys.path.append(sys.argv[1])
+from packaging import markers
+dists = []
+for dist in importlib.metadata.distributions():
+    name = (dist.metadata.get_all("Name") or [""])[0]
+    if name:
+        dists.append([name, dist.version, list(dist.requires or ())])
+print(json.dumps({"env": markers.default_environment(), "dists": dists}))
+"""
 
 
 class Installer(enum.Enum):
@@ -201,6 +217,40 @@ def probe(
             f"the interpreter {python!r} ({path}) failed to report its "
             f"tags (Python 3.9 or newer is needed): {error}")
     return found
+
+
+def installed(
+    python: str, env: Mapping[str, str]
+) -> tuple[dict[str, str], list[conflicts.Distribution]]:
+    """The marker environment of *python* and what it has installed.
+
+    What :func:`dependents.graph` is made of.
+
+    :param env: the environment, already through :func:`clean_env`.
+    :raises InputError: *python* is not found or not a working Python 3.
+    :raises ToolError: it hangs.
+    """
+    path = probe(python, env).path
+    pkg_root = os.path.dirname(os.path.dirname(packaging.__file__))
+    command = (path, "-I", "-c", _INSTALLED, pkg_root)
+    try:
+        result = _run(command, env, timeout=PROBE_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise errors.ToolError(
+            f"the interpreter {python!r} ({path}) did not list its "
+            f"distributions within {PROBE_TIMEOUT}s",
+            (path, "-I", "-c", "<installed>")) from exc
+    try:
+        data = json.loads(result.stdout)
+        return ({str(k): str(v) for k, v in data["env"].items()},
+                [conflicts.Distribution(str(name), str(version),
+                                        tuple(str(r) for r in requires))
+                 for name, version, requires in data["dists"]])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise errors.ToolError(
+            f"the interpreter {python!r} ({path}) failed to list its "
+            "distributions", (path, "-I", "-c", "<installed>"),
+            result.stderr) from exc
 
 
 def _interpreter(

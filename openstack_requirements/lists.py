@@ -81,12 +81,23 @@ def locate_shipped(prefixes: Iterable[str]) -> str:
 
 
 def blacklist_in(directory: str) -> str | None:
-    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``."""
+    """``blacklist.txt`` or, as the reference names it, ``denylist.txt``.
+
+    Anything at either name counts as there (a symlink loop, an
+    unreadable file), so that reading it reports why it cannot be read.
+
+    :raises InputError: the directory cannot be searched.
+    """
     for name in BLACKLIST_NAMES:
         path = os.path.join(directory, name)
-        if os.path.exists(path):
+        if fileio.present(path):
             return path
     return None
+
+
+def optional(path: str) -> str | None:
+    """*path* when anything is there (see :func:`fileio.present`)."""
+    return path if fileio.present(path) else None
 
 
 def pick(given: str | None, name: str, directory: Callable[[], str]) -> str:
@@ -106,6 +117,28 @@ def pick_blacklist(
     None when the directory has neither blacklist.txt nor denylist.txt.
     """
     return given if given is not None else blacklist_in(directory())
+
+
+def validate_files(directory: str) -> tuple[str, str, str]:
+    """The global list, constraints and blacklist under *directory*.
+
+    What validate-constraints checks when given a directory: an
+    upstream-style repository names its blacklist ``denylist.txt``.
+
+    :raises InputError: *directory* is not a directory or has neither
+        blacklist.txt nor denylist.txt.
+    """
+    if not os.path.isdir(directory):
+        raise errors.InputError(
+            "is not a directory; give the directory that holds the "
+            "central lists, or the three files", source=directory)
+    blacklist = blacklist_in(directory)
+    if blacklist is None:
+        raise errors.InputError(
+            f"no {' or '.join(BLACKLIST_NAMES)} here; add one (it may "
+            "be empty) or name the three files", source=directory)
+    return (os.path.join(directory, GLOBAL_REQUIREMENTS),
+            os.path.join(directory, UPPER_CONSTRAINTS), blacklist)
 
 
 def read_doc(path: str) -> reqfile.RequirementsFile:
@@ -135,9 +168,14 @@ def read_blacklist(path: str | None) -> tuple[frozenset[str], str]:
 
 
 def labelled(path: str) -> str:
-    """*path* and the start of its sha256, for headers and artifacts."""
+    """*path*'s file name and the start of its sha256.
+
+    For headers and artifacts: where the file was is a detail of the
+    run, not a fact of the output (see generate-constraints'
+    ``--json-report``).
+    """
     digest = hashlib.sha256(fileio.read_bytes(path)).hexdigest()[:16]
-    return f"{path} (sha256 {digest})"
+    return f"{os.path.basename(path)} (sha256 {digest})"
 
 
 def spellings(paths: Iterable[str | None]) -> dict[str, str]:
@@ -189,7 +227,7 @@ def read_check_lists(reqs: str) -> Lists:
     return Lists(
         global_doc,
         read_names(blacklist_in(reqs)),
-        read_names(backports if os.path.exists(backports) else None),
+        read_names(optional(backports)),
     )
 
 

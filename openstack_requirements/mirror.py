@@ -22,6 +22,7 @@ an index are :mod:`openstack_requirements.simpleapi`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -131,8 +132,16 @@ def dependencies(
     A dependency of an extra counts when that extra is in *extras*.
     Malformed lines are skipped, as pip skips them.
     """
+    return [(requirement.canonical_name(req.name), _extras(req.extras))
+            for req in requires(metadata, env, extras)]
+
+
+def requires(
+    metadata: str, env: Mapping[str, str], extras: Iterable[str] = ()
+) -> list[pep508.Requirement]:
+    """The ``Requires-Dist`` requirements of *metadata* that hold in *env*."""
     msg = email.parser.HeaderParser().parsestr(metadata)
-    wanted = []
+    found = []
     for text in msg.get_all("Requires-Dist") or ():
         try:
             req = pep508.Requirement(str(text))
@@ -142,9 +151,8 @@ def dependencies(
                 req.marker.evaluate(dict(env, extra=extra))
                 for extra in ("", *extras)):
             continue
-        wanted.append((requirement.canonical_name(req.name),
-                       _extras(req.extras)))
-    return wanted
+        found.append(req)
+    return found
 
 
 # -- filenames -------------------------------------------------------
@@ -188,6 +196,27 @@ def parse_filename(filename: str) -> tuple[str, str, Kind]:
             "sdist (name-version.tar.gz or .zip)"
         ) from exc
     return str(name), str(version), kind
+
+
+def disagreement(filename: str, metadata: str) -> str | None:
+    """Why *filename* and its core *metadata* do not agree, or None.
+
+    The name and version a file is published under (its filename, so
+    its page) must be the ones its METADATA (PKG-INFO) declares: a
+    wheel renamed to another project or version is refused.
+    """
+    name, version, _ = parse_filename(filename)
+    msg = email.parser.HeaderParser().parsestr(metadata)
+    meta_name = str(msg.get("Name") or "").strip()
+    meta_version = str(msg.get("Version") or "").strip()
+    if not meta_name or not meta_version:
+        return "its metadata has no Name or no Version"
+    if requirement.canonical_name(meta_name) != name or not same_version(
+            meta_version, version):
+        return (f"its metadata says {meta_name} {meta_version} but the "
+                f"filename says {name} {version}: a renamed file is "
+                "refused")
+    return None
 
 
 def wheel_tags(filename: str) -> frozenset[str]:
@@ -409,3 +438,215 @@ def check(
                 chosen.setdefault(choice.file.url, choice.file)
     findings.sort(key=lambda f: (f.lineno or 0, f.message))
     return findings, list(chosen.values())
+
+
+# -- installability --------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Unserved:
+    """A dependency the index cannot satisfy, and who needs it."""
+
+    chain: tuple[str, ...]  # "pin===1.0", ..., the requirement itself
+    reason: str
+
+
+def unserved(
+    all_pins: Sequence[constraints.Pin],
+    interpreter: targets.Interpreter,
+    pages: Mapping[str, Sequence[simpleapi.File] | None],
+    metadata: Callable[[simpleapi.File], str | None],
+) -> tuple[list[Unserved], set[str]]:
+    """Every dependency of the served pins that the index cannot serve.
+
+    Walks the ``Requires-Dist`` of each served file (markers evaluated
+    for *interpreter*): a pinned dependency must be pinned within its
+    specifier; an unpinned one (setuptools for pbr, certifi for
+    requests) needs a version on the index that fits and has a file
+    for the interpreter.  Each is reported once with the shortest chain
+    from a pin that nothing else needs.
+
+    :param pages: project pages by canonical name (None: not there).
+    :param metadata: the core metadata of a file (None: unknown, its
+        dependencies are not followed).
+    :returns: what is unserved, and the names of projects whose pages
+        were needed but not in *pages* (fetch them and call again).
+    """
+    pinned = {p.canonical: p for p in applicable(all_pins, interpreter.env)}
+    Node = tuple[str, str]  # (canonical name, version)
+    served: dict[Node, simpleapi.File] = {}
+    for pin in pinned.values():
+        choice = choose(pin, pages.get(pin.canonical) or (), interpreter)
+        if choice.file is not None:
+            served[(pin.canonical, pin.version)] = choice.file
+    edges: dict[Node, list[tuple[pep508.Requirement, Node | None, str]]] = {}
+    need_pages: set[str] = set()
+    todo = list(served)
+    while todo:
+        node = todo.pop()
+        if node in edges:
+            continue
+        text = metadata(served[node])
+        edges[node] = []
+        for req in requires(text or "", interpreter.env):
+            dep = requirement.canonical_name(req.name)
+            pinned_dep = pinned.get(dep)
+            if pinned_dep is not None:
+                target: Node | None = (dep, pinned_dep.version)
+                why = ""
+                if not req.specifier.contains(pinned_dep.version,
+                                              prereleases=True):
+                    target, why = None, (f"pinned at {pinned_dep.version}, "
+                                         f"outside {req.specifier}")
+                elif target not in served:
+                    target = None  # reported as a missing pin already
+                    continue
+            elif dep not in pages:
+                need_pages.add(dep)
+                continue
+            else:
+                target, why = _best(dep, req, pages[dep], interpreter)
+                if target is not None and target not in served:
+                    served[target] = _chosen(target, pages[dep],
+                                             interpreter)
+            edges[node].append((req, target, why))
+            if target is not None:
+                todo.append(target)
+    if need_pages:
+        return [], need_pages
+    # Chains from the pins nothing needs, breadth first.
+    needed = {t for links in edges.values() for _, t, _ in links if t}
+    starts = [n for n in served if n in edges and n not in needed
+              and n[0] in pinned] + [n for n in served if n in edges]
+    parent: dict[Node, Node | None] = {}
+    for start in starts:
+        if start in parent:
+            continue
+        parent[start] = None
+        queue = [start]
+        while queue:
+            node = queue.pop(0)
+            for _, target, _ in edges.get(node, ()):
+                if target is not None and target not in parent:
+                    parent[target] = node
+                    queue.append(target)
+
+    def chain(node: Node) -> tuple[str, ...]:
+        path: list[str] = []
+        at: Node | None = node
+        while at is not None:
+            path.append(f"{at[0]}==={at[1]}")
+            at = parent.get(at)
+        return tuple(reversed(path))
+
+    found: dict[tuple[str, str], Unserved] = {}
+    for node in sorted(edges):
+        for req, target, why in edges[node]:
+            if target is None:
+                key = (requirement.canonical_name(req.name), why)
+                new = Unserved(chain(node) + (str(req),), why)
+                old = found.get(key)
+                if old is None or len(new.chain) < len(old.chain):
+                    found[key] = new
+    return sorted(found.values(), key=lambda u: u.chain[-1]), set()
+
+
+def _files_by_version(
+    name: str, files: Sequence[simpleapi.File] | None
+) -> dict[str, list[simpleapi.File]]:
+    by_version: dict[str, list[simpleapi.File]] = {}
+    for f in files or ():
+        try:
+            file_name, file_version, _ = parse_filename(f.filename)
+        except ValueError:
+            continue
+        if file_name == name:
+            by_version.setdefault(file_version, []).append(f)
+    return by_version
+
+
+def _best(
+    name: str, req: pep508.Requirement,
+    files: Sequence[simpleapi.File] | None,
+    interpreter: targets.Interpreter,
+) -> tuple[tuple[str, str] | None, str]:
+    """The newest version of unpinned *name* that serves *req*."""
+    if files is None:
+        return None, f"not pinned, and no project {name!r} on the index"
+    by_version = _files_by_version(name, files)
+    fitting = sorted((v for v in by_version
+                      if req.specifier.contains(v, prereleases=True)),
+                     key=versions.Version, reverse=True)
+    for version in fitting:
+        pin = constraints.Pin(name, version)
+        if choose(pin, by_version[version], interpreter).file is not None:
+            return (name, version), ""
+    return None, (f"not pinned, and no version on the index fits "
+                  f"{req.specifier or 'it'} for {interpreter.label}")
+
+
+def _chosen(node: tuple[str, str], files: Sequence[simpleapi.File] | None,
+            interpreter: targets.Interpreter) -> simpleapi.File:
+    choice = choose(constraints.Pin(*node), files or (), interpreter)
+    assert choice.file is not None
+    return choice.file
+
+
+# -- coverage ----------------------------------------------------------
+
+
+def coverage(
+    all_pins: Sequence[constraints.Pin],
+    interpreters: Sequence[targets.Interpreter],
+    pages: Mapping[str, Sequence[simpleapi.File] | None],
+) -> dict[str, object]:
+    """How the index serves the pins, per target, and its size by project.
+
+    Per interpreter (Python version, platform): how many pins are served
+    by a wheel, by an sdist only, or not at all (with their names).
+    Sizes are those the pages give (PEP 700 ``size``); a file without
+    one counts 0 and is counted in ``unsized``.
+    """
+    targets_report = []
+    for interpreter in interpreters:
+        counts = {"wheel": 0, "sdist": 0, "missing": 0}
+        missing = []
+        for pin in applicable(all_pins, interpreter.env):
+            choice = choose(pin, pages.get(pin.canonical) or (), interpreter)
+            if choice.kind is None:
+                counts["missing"] += 1
+                missing.append(str(pin))
+            else:
+                counts[choice.kind.value] += 1
+        targets_report.append({
+            "python": interpreter.python_version,
+            "platform": interpreter.platform,
+            "interpreter": interpreter.label,
+            **counts, "not-served": missing,
+        })
+    sizes: dict[str, int] = {}
+    unsized = 0
+    for name, files in pages.items():
+        for f in files or ():
+            if f.size is None:
+                unsized += 1
+            sizes[name] = sizes.get(name, 0) + (f.size or 0)
+    return {"targets": targets_report,
+            "size": sum(sizes.values()), "unsized-files": unsized,
+            "projects": dict(sorted(sizes.items(),
+                                    key=lambda kv: (-kv[1], kv[0])))}
+
+
+def render_coverage(report: Mapping[str, object], top: int = 10) -> str:
+    """The text form of :func:`coverage`."""
+    lines = []
+    for t in report["targets"]:  # type: ignore[attr-defined]
+        lines.append(f"{t['interpreter']} on {t['platform']}: "
+                     f"{t['wheel']} pins as wheels, {t['sdist']} as sdists "
+                     f"only, {t['missing']} not served")
+    projects: dict[str, int] = report["projects"]  # type: ignore[assignment]
+    lines.append(f"size: {int(str(report['size'])) / 1e6:.1f} MB in "
+                 f"{len(projects)} projects; largest:")
+    for name, size in list(projects.items())[:top]:
+        lines.append(f"  {name}: {size / 1e6:.1f} MB")
+    return "\n".join(lines) + "\n"

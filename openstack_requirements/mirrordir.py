@@ -24,15 +24,19 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import pathlib
+import re
 import shutil
 import tarfile
 import tempfile
 import threading
+import time
 import zipfile
 
 from openstack_requirements import errors
@@ -53,12 +57,13 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
-def read_metadata(path: str) -> str:
+def read_metadata(path: str, filename: str | None = None) -> str:
     """Core metadata text of a wheel (METADATA) or sdist (PKG-INFO).
 
+    :param filename: what the file is (a temp file's path says nothing).
     :raises InputError: not a readable archive holding metadata.
     """
-    name = os.path.basename(path)
+    name = filename or os.path.basename(path)
     try:
         if name.endswith(mirror.WHEEL) or name.endswith(".zip"):
             with zipfile.ZipFile(path) as archive:
@@ -86,13 +91,113 @@ def read_metadata(path: str) -> str:
         source=path)
 
 
+#: The mirror's record of every file it publishes (see :class:`Record`).
+MANIFEST = "manifest.json"
+#: Suffix of the PEP 658 core metadata file served next to a wheel.
+METADATA_SUFFIX = ".metadata"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    """What the mirror knows of one file it publishes.
+
+    Written when the file arrives and never changed after: pages carry
+    this hash, so a file altered since (a bad copy, a flipped byte) is
+    not blessed with a new one.  ``size`` and ``mtime_ns`` let a run
+    tell an untouched file without hashing it.  ``origin`` says where it
+    came from: ``index`` (the URL), ``url``, ``sha256`` upstream,
+    ``upload-time`` and ``last-serial`` as the index gave them, or
+    ``built-from`` (the sdist) or ``added`` (``--add``).
+    """
+
+    sha256: str
+    size: int | None = None
+    mtime_ns: int | None = None
+    upload_time: str | None = None
+    requires_python: str | None = None
+    metadata_sha256: str | None = None
+    origin: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        doc: dict[str, object] = {"sha256": self.sha256}
+        for key, value in (("size", self.size), ("mtime_ns", self.mtime_ns),
+                           ("upload-time", self.upload_time),
+                           ("requires-python", self.requires_python),
+                           ("metadata-sha256", self.metadata_sha256)):
+            if value is not None:
+                doc[key] = value
+        if self.origin:
+            doc["origin"] = dict(self.origin)
+        return doc
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, object]) -> Record:
+        def text(key: str) -> str | None:
+            value = doc.get(key)
+            return str(value) if value is not None else None
+
+        def number(key: str) -> int | None:
+            value = doc.get(key)
+            return value if isinstance(value, int) else None
+
+        origin = doc.get("origin")
+        return cls(str(doc["sha256"]), number("size"), number("mtime_ns"),
+                   text("upload-time"), text("requires-python"),
+                   text("metadata-sha256"),
+                   {str(k): str(v) for k, v in origin.items()}
+                   if isinstance(origin, dict) else {})
+
+
+def read_manifest(root: str) -> dict[str, Record] | None:
+    """The records of the mirror *root*; None without a manifest.
+
+    :raises InputError: a manifest that is not one.
+    """
+    path = os.path.join(root, MANIFEST)
+    if not os.path.isfile(path):
+        return None
+    try:
+        doc = json.loads(fileio.read_text(path))
+        return {str(name): Record.from_dict(entry)
+                for name, entry in doc["files"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise errors.InputError(
+            f"not a mirror manifest: {exc}; remove it and rerun "
+            "build-wheel-mirror to rebuild it from the pages",
+            source=path) from exc
+
+
+def render_manifest(records: dict[str, Record]) -> str:
+    doc = {"manifest-version": 1,
+           "files": {name: records[name].as_dict()
+                     for name in sorted(records)}}
+    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+#: A temp file of :func:`fileio.atomic_write` for a page, the manifest
+#: or a metadata file: "." + the name + "." + mkstemp's random part.
+_ATOMIC_TEMP = re.compile(
+    r"\.(?:index\.html|index\.json|manifest\.json|.+\.metadata)\.\w+")
+
+
+def _is_temp(entry: str) -> bool:
+    """What a run writes before renaming it: ours or atomic_write's."""
+    return entry.startswith(PARTIAL) or bool(_ATOMIC_TEMP.fullmatch(entry))
+
+
 class MirrorDir:
     """``simple/`` and ``packages/`` under *root*; pages made from disk.
 
     Files only ever arrive by ``os.replace`` of a complete temp file and
     pages are replaced atomically after the files they list, so a reader
     (or a killed run) never sees a page linking a missing or partial
-    file.
+    file.  Only files that arrived through :meth:`place` (whose name and
+    metadata agree) are published; any other file in ``packages/`` is a
+    stray (:attr:`strays`), never listed.
     """
 
     def __init__(self, root: str) -> None:
@@ -101,17 +206,20 @@ class MirrorDir:
         self.packages = os.path.join(self.root, simpleapi.PACKAGES)
         self.simple = os.path.join(self.root, simpleapi.SIMPLE)
         self._lock = threading.RLock()
-        self._cache: dict[tuple[str, int, int], simpleapi.File] = {}
         self._by_name: dict[str, list[str]] = {}
         self._listed: frozenset[str] = frozenset()
-        self._recorded_files: dict[str, simpleapi.File] = {}
+        self._records: dict[str, Record] = {}
+        self._checked: dict[tuple[str, int, int], bool] = {}
+        #: Files in packages/ that the mirror never took in.
+        self.strays: list[str] = []
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Create the layout and hold the mirror for this run.
 
         A second build on the same mirror is refused rather than
-        interleaved.  Temp files a killed run left are removed.
+        interleaved.  Temp files and directories a killed run left
+        (in the root, packages/ and every page directory) are removed.
         """
         try:
             os.makedirs(self.packages, exist_ok=True)
@@ -131,50 +239,74 @@ class MirrorDir:
                         "mirror; wait for it to finish",
                         source=self.root) from None
                 raise
-            for directory in (self.root, self.packages):
-                for entry in os.listdir(directory):
-                    if entry.startswith(PARTIAL):
-                        path = os.path.join(directory, entry)
-                        if os.path.isdir(path):
-                            shutil.rmtree(path, ignore_errors=True)
-                        else:
-                            with contextlib.suppress(OSError):
-                                os.unlink(path)
+            self._remove_temps()
             self.rescan()
             yield
         finally:
             os.close(fd)
 
+    def _remove_temps(self) -> None:
+        directories = [self.root, self.packages, self.simple]
+        directories += [os.path.join(self.simple, e)
+                        for e in os.listdir(self.simple)
+                        if not e.startswith(".")]
+        for directory in directories:
+            if not os.path.isdir(directory):
+                continue
+            for entry in os.listdir(directory):
+                if not _is_temp(entry):
+                    continue
+                path = os.path.join(directory, entry)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+
     def rescan(self) -> None:
+        records = read_manifest(self.root)
+        if records is None:
+            records = self._from_pages()
         by_name: dict[str, list[str]] = {}
-        for entry in os.listdir(self.packages):
-            if entry.startswith("."):
+        strays = []
+        for entry in sorted(os.listdir(self.packages)):
+            if entry.startswith(".") or entry.endswith(METADATA_SUFFIX):
                 continue
             try:
                 name, _, _ = mirror.parse_filename(entry)
             except ValueError:
+                strays.append(entry)
                 continue
-            by_name.setdefault(name, []).append(entry)
-        recorded = {}
-        for name in by_name:
-            for f in self._recorded(name):
-                if f.sha256:
-                    recorded[f.filename] = f
+            if entry in records:
+                by_name.setdefault(name, []).append(entry)
+            else:
+                strays.append(entry)
         with self._lock:
+            # A file deleted by hand leaves the pages on the next write.
+            self._records = {f: r for f, r in records.items()
+                             if any(f in v for v in by_name.values())}
             self._by_name = by_name
-            self._recorded_files = recorded
+            self.strays = strays
 
-    def _recorded(self, name: str) -> list[simpleapi.File]:
-        """The entries of the project's current JSON page, if readable."""
-        page = os.path.join(self.simple, name, simpleapi.JSON_PAGE)
-        if not os.path.isfile(page):
-            return []
-        try:
-            return simpleapi.parse_project_json(fileio.read_text(page),
-                                                "http://mirror/")
-        except (errors.RequirementsError, ValueError, KeyError,
-                TypeError, AttributeError):
-            return []  # unreadable: hash the files again
+    def _from_pages(self) -> dict[str, Record]:
+        """Records of a mirror made before the manifest: its pages'."""
+        records = {}
+        for name in os.listdir(self.simple):
+            page = os.path.join(self.simple, name, simpleapi.JSON_PAGE)
+            if not os.path.isfile(page):
+                continue
+            try:
+                files = simpleapi.parse_project_json(
+                    fileio.read_text(page), "http://mirror/")
+            except (errors.RequirementsError, ValueError, KeyError,
+                    TypeError, AttributeError):
+                continue  # unreadable: those files are strays
+            for f in files:
+                if f.sha256:
+                    records[f.filename] = Record(
+                        f.sha256, f.size, None, f.upload_time,
+                        f.requires_python, f.metadata_sha256)
+        return records
 
     def names(self) -> list[str]:
         with self._lock:
@@ -184,33 +316,46 @@ class MirrorDir:
         with self._lock:
             return list(self._by_name.get(name, ()))
 
-    def describe(self, filename: str) -> simpleapi.File:
-        """The page entry of ``packages/<filename>`` (hash, metadata).
+    def record(self, filename: str) -> Record | None:
+        with self._lock:
+            return self._records.get(filename)
 
-        A file the mirror's pages already list keeps the hash recorded
-        when it arrived: files in a mirror never change, so a file
-        altered since (a bad copy, tampering) is not blessed with a new
-        hash; pip refuses it and ``check-mirror --verify-hashes``
-        reports it.  This also spares a warm run re-hashing the mirror.
+    def records(self) -> dict[str, Record]:
+        with self._lock:
+            return dict(self._records)
+
+    def intact(self, filename: str) -> bool:
+        """Whether ``packages/<filename>`` is the file its record names.
+
+        Size first; the hash only when size or mtime moved since the
+        file arrived, so a warm run hashes nothing.
         """
-        known = self._recorded_files.get(filename)
-        if known is not None:
-            return simpleapi.File(filename, simpleapi.package_url(filename),
-                                  known.sha256, known.requires_python)
+        known = self.record(filename)
         path = os.path.join(self.packages, filename)
-        info = os.stat(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if known is None:
+            return False
+        if known.size is not None and info.st_size != known.size:
+            return False
+        if known.mtime_ns == info.st_mtime_ns:
+            return True
         key = (filename, info.st_size, info.st_mtime_ns)
-        cached = self._cache.get(key)
-        if cached is None:
-            try:
-                requires = mirror.requires_python(read_metadata(path))
-            except errors.InputError:
-                requires = None
-            cached = simpleapi.File(
-                filename, simpleapi.package_url(filename), sha256_of(path),
-                requires)
-            self._cache[key] = cached
-        return cached
+        if key not in self._checked:
+            self._checked[key] = sha256_of(path) == known.sha256
+        return self._checked[key]
+
+    def describe(self, filename: str) -> simpleapi.File:
+        """The page entry of ``packages/<filename>``: its record's."""
+        known = self.record(filename)
+        assert known is not None, filename
+        return simpleapi.File(
+            filename, simpleapi.package_url(filename), known.sha256,
+            known.requires_python, size=known.size,
+            upload_time=known.upload_time,
+            metadata_sha256=known.metadata_sha256)
 
     def files(self, name: str) -> list[simpleapi.File]:
         return [self.describe(f) for f in self.filenames(name)]
@@ -218,22 +363,54 @@ class MirrorDir:
     def temp_dir(self) -> str:
         return tempfile.mkdtemp(prefix=PARTIAL, dir=self.root)
 
-    def place(self, path: str, filename: str) -> bool:
+    def place(self, path: str, filename: str,
+              origin: dict[str, str] | None = None) -> bool:
         """Move the complete file *path* in as ``packages/<filename>``.
 
-        An existing file of that name is kept (a mirror never changes a
-        published file); False then.
+        An intact file of that name is kept (a mirror never changes a
+        published file); False then.  A stray or damaged file of that
+        name is replaced.  A wheel gets its PEP 658 metadata file.
+
+        :raises InputError: its name and metadata disagree, or it holds
+            no metadata (*path* is removed).
         """
         target = os.path.join(self.packages, filename)
         name, _, _ = mirror.parse_filename(filename)
+        try:
+            metadata = checked_metadata(path, filename)
+        except errors.InputError:
+            os.unlink(path)
+            raise
+        info = os.stat(path)
+        sha256 = sha256_of(path)
+        meta_sha = None
         with self._lock:
-            if os.path.exists(target):
+            if self.intact(filename):
                 os.unlink(path)
                 return False
+            if filename.endswith(mirror.WHEEL):
+                data = metadata.encode("utf-8")
+                meta_sha = hashlib.sha256(data).hexdigest()
+                fileio.atomic_write(target + METADATA_SUFFIX, metadata)
             os.chmod(path, 0o644)
             os.replace(path, target)
-            self._by_name.setdefault(name, []).append(filename)
+            self._records[filename] = Record(
+                sha256, info.st_size, os.stat(target).st_mtime_ns, _now(),
+                mirror.requires_python(metadata), meta_sha,
+                dict(origin or {}))
+            listed = self._by_name.setdefault(name, [])
+            if filename not in listed:
+                listed.append(filename)
+            if filename in self.strays:
+                self.strays.remove(filename)
+            self.save()  # recorded as soon as it is there: not a stray
         return True
+
+    def save(self) -> None:
+        """Write the manifest (only when it changed)."""
+        with self._lock:
+            fileio.atomic_write(os.path.join(self.root, MANIFEST),
+                                render_manifest(self._records))
 
     def write_project(self, name: str) -> None:
         directory = os.path.join(self.simple, name)
@@ -241,12 +418,14 @@ class MirrorDir:
             # Listed under the lock: two versions of one project can land
             # at once, and the later write must list both.
             files = self.files(name)
+            versions = {mirror.parse_filename(f.filename)[1] for f in files}
             os.makedirs(directory, exist_ok=True)
+            self.save()
             # JSON first: the HTML page is what pip reads, and it goes
             # last so that it never lists more than the JSON form.
             fileio.atomic_write(
                 os.path.join(directory, simpleapi.JSON_PAGE),
-                simpleapi.render_project_json(name, files))
+                simpleapi.render_project_json(name, files, versions))
             fileio.atomic_write(os.path.join(directory, simpleapi.PAGE),
                                 simpleapi.render_project(name, files))
             new = name not in self._listed
@@ -264,10 +443,34 @@ class MirrorDir:
                                 simpleapi.render_root(names))
 
     def regenerate(self, names: Iterable[str] | None = None) -> None:
-        """Rewrite the pages of *names* (all projects) and the root."""
+        """Rewrite the pages of *names* (all projects) and the root.
+
+        A project with no file left loses its page (after the root
+        stops naming it).
+        """
         for name in (self.names() if names is None else names):
             self.write_project(name)
         self.write_root()
+        self.save()
+        listed = set(self.names())
+        for entry in os.listdir(self.simple):
+            path = os.path.join(self.simple, entry)
+            if entry not in listed and os.path.isdir(path) and (
+                    not entry.startswith(".")):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def checked_metadata(path: str, filename: str) -> str:
+    """The core metadata of *path*, published as *filename*.
+
+    :raises InputError: unreadable, or its name or version is not the
+        filename's.
+    """
+    metadata = read_metadata(path, filename)
+    why = mirror.disagreement(filename, metadata)
+    if why is not None:
+        raise errors.InputError(f"{filename}: {why}", source=path)
+    return metadata
 
 
 def check_files(
@@ -275,10 +478,14 @@ def check_files(
 ) -> list[tuple[str, str]]:
     """(path, filename) of each file to add that the mirror lacks.
 
-    Reads only: every file is checked before anything is written.
+    Reads only: every file is checked before anything is written.  This
+    is the one way in for files from outside (``--add``, uploads): the
+    filename, the METADATA name and version, and so the page the file
+    goes on, must agree.
 
-    :raises InputError: not a wheel or sdist, unreadable, or a different
-        file of the same name is already in the mirror.
+    :raises InputError: not a wheel or sdist, unreadable, named for
+        another project or version than its metadata says, or a
+        different file of the same name is already in the mirror.
     """
     checked = []
     for path in paths:
@@ -290,21 +497,27 @@ def check_files(
         if not os.path.isfile(path):
             raise errors.InputError("no such file; check the path",
                                     source=path)
-        read_metadata(path)
-        existing = os.path.join(target.packages, filename)
-        if os.path.exists(existing):
-            if sha256_of(existing) != sha256_of(path):
+        checked_metadata(path, filename)
+        known = target.record(filename)
+        if known is None:
+            known = (read_manifest(target.root) or {}).get(filename)
+        if known is not None:
+            if known.sha256 != sha256_of(path):
                 raise errors.InputError(
                     f"the mirror already holds a different "
                     f"{filename}; files in a mirror never change, "
                     "release a new version instead", source=path)
-            continue
+            if target.intact(filename):
+                continue
         checked.append((path, filename))
     return checked
 
 
 def add_files(paths: Sequence[str], target: MirrorDir) -> list[str]:
     """Copy wheels or sdists into the mirror; the filenames that were new.
+
+    Call it with the mirror :meth:`~MirrorDir.locked`; the pages are the
+    caller's to regenerate.
 
     :raises InputError: as :func:`check_files`, before any copy.
     """
@@ -314,27 +527,50 @@ def add_files(paths: Sequence[str], target: MirrorDir) -> list[str]:
         try:
             tmp = os.path.join(work, filename)
             shutil.copyfile(path, tmp)
-            if target.place(tmp, filename):
+            if target.place(tmp, filename, {"added": filename}):
                 added.append(filename)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return added
 
 
-def verify_mirror(root: str) -> list[errors.Finding]:
-    """Check every file that a page of the local mirror *root* lists.
+def _listed(simple: str, name: str) -> tuple[str, list[simpleapi.File]]:
+    """(page path, files) of a project: its JSON form (sizes) if any."""
+    directory = os.path.join(simple, name)
+    json_page = os.path.join(directory, simpleapi.JSON_PAGE)
+    page = os.path.join(directory, simpleapi.PAGE)
+    base = pathlib.Path(os.path.abspath(page)).as_uri()
+    html_files = simpleapi.parse_project(fileio.read_text(page), base)
+    if os.path.isfile(json_page):
+        with contextlib.suppress(ValueError, KeyError, TypeError,
+                                 AttributeError):
+            sizes = {f.filename: f.size for f in simpleapi.parse_project_json(
+                fileio.read_text(json_page), base)}
+            html_files = [dataclasses.replace(f, size=sizes.get(f.filename))
+                          for f in html_files]
+    return page, html_files
 
-    Each must be present and have the sha256 its link carries.
+
+def verify_mirror(root: str, hashes: bool = True) -> list[errors.Finding]:
+    """Check the local mirror *root* against its pages.
+
+    Every file a page lists must be there with the size its JSON page
+    gives (cheap, always) and, with *hashes*, the sha256 of its link;
+    every file in ``packages/`` must be listed (else it is a stray).
     """
     simple = os.path.join(root, simpleapi.SIMPLE)
+    packages = os.path.join(root, simpleapi.PACKAGES)
     findings = []
+    # A file that arrived but whose page a killed run did not write yet
+    # is recorded: not a stray.
+    listed: set[str] = set(read_manifest(root) or ())
     for name in sorted(os.listdir(simple)):
-        page = os.path.join(simple, name, simpleapi.PAGE)
-        if not os.path.isfile(page):
+        if not os.path.isfile(os.path.join(simple, name, simpleapi.PAGE)):
             continue
-        base = pathlib.Path(os.path.abspath(page)).as_uri()
-        for f in simpleapi.parse_project(fileio.read_text(page), base):
+        page, files = _listed(simple, name)
+        for f in files:
             path = transport.file_path(f.url)
+            listed.add(f.filename)
             shown = os.path.relpath(path, root) if path else f.url
             if not f.sha256:
                 findings.append(errors.Finding(
@@ -346,10 +582,28 @@ def verify_mirror(root: str) -> list[errors.Finding]:
                     page, None, f"{shown} is listed but missing (a "
                     "half-synced mirror?); copy it back or rerun "
                     "build-wheel-mirror", "missing-file"))
-            elif f.sha256 and sha256_of(path) != f.sha256:
+                continue
+            size = os.path.getsize(path)
+            if f.size is not None and size != f.size:
+                findings.append(errors.Finding(
+                    page, None, f"{shown} is {size} bytes, its page says "
+                    f"{f.size} (a truncated or corrupted copy); rerun "
+                    "build-wheel-mirror to fetch it again", "size"))
+            elif hashes and f.sha256 and sha256_of(path) != f.sha256:
                 findings.append(errors.Finding(
                     page, None, f"{shown} differs from its page: sha256 "
                     f"{sha256_of(path)}, the page says {f.sha256} (a stale "
-                    "or corrupted copy); replace it from its source",
-                    "hash"))
+                    "or corrupted copy); rerun build-wheel-mirror to "
+                    "fetch it again", "hash"))
+    if os.path.isdir(packages):
+        for entry in sorted(os.listdir(packages)):
+            if entry.startswith(".") or entry in listed or (
+                    entry.endswith(METADATA_SUFFIX)
+                    and entry[:-len(METADATA_SUFFIX)] in listed):
+                continue
+            findings.append(errors.Finding(
+                os.path.join(packages, entry), None,
+                "a stray file: no page lists it; publish it with "
+                "build-wheel-mirror --add (its name and metadata must "
+                "agree) or remove it", "stray"))
     return findings

@@ -25,6 +25,7 @@ import os
 import re
 
 from openstack_requirements import errors
+from openstack_requirements import normalize
 from openstack_requirements import reqfile
 from openstack_requirements.requirement import canonical_name
 from openstack_requirements.requirement import Requirement
@@ -43,7 +44,7 @@ def marker_key(req: Requirement) -> str:
 def _invalid(doc: reqfile.RequirementsFile) -> list[errors.Finding]:
     return [
         errors.Finding(doc.source, line.lineno, line.error or "invalid line",
-                       "invalid")
+                       errors.INVALID)
         for line in doc.invalid()
     ]
 
@@ -193,16 +194,40 @@ PLATFORMS = (
      "os_name": "posix"},
     {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
 )
+#: The platform a constraints file covers when it names none: the
+#: upstream generation job runs on Linux.
+DEFAULT_PLATFORM = "linux"
+
+
+def platform_environment(sys_platform: str) -> dict[str, str]:
+    """The platform marker variables of one ``sys_platform`` value.
+
+    One of :data:`PLATFORMS`, or for another value (``freebsd14``) that
+    value with a POSIX ``os_name``.
+    """
+    for platform in PLATFORMS:
+        if platform["sys_platform"] == sys_platform:
+            return dict(platform)
+    return {"sys_platform": sys_platform,
+            "platform_system": sys_platform.rstrip("0123456789").title(),
+            "os_name": "posix"}
 
 
 def environments(
     python_versions: tuple[str, ...] = PYTHON_VERSIONS,
+    platforms: tuple[str, ...] | None = None,
 ) -> list[dict[str, str]]:
-    """Marker environments to check, one per Python version and platform."""
+    """Marker environments to check, one per Python version and platform.
+
+    *platforms* are ``sys_platform`` values; every one of
+    :data:`PLATFORMS` when None.
+    """
+    names = (platforms if platforms is not None
+             else tuple(p["sys_platform"] for p in PLATFORMS))
     envs = []
     for version in python_versions:
-        for platform in PLATFORMS:
-            env = dict(platform)
+        for name in names:
+            env = platform_environment(name)
             env.update(python_version=version,
                        python_full_version=version + ".0",
                        implementation_name="cpython",
@@ -256,14 +281,17 @@ def check_compatibility(
 
 
 #: Names the central lists need not cover: neither a pin nor a blacklist
-#: entry.  Today the installer tooling: ``pip freeze`` never lists it, so
-#: the generated constraints cannot pin it (the reference lists carry it
-#: the same way).  Not ``constraints.INSTALLER_TOOLING``: that set is what
-#: generate-constraints leaves out of every freeze (it also holds the
-#: long-dead ``distribute``, which a global list naming it must still
-#: cover), while this one is a rule on the lists that will grow other
-#: exemptions.
-COVERAGE_EXEMPT = frozenset({"pip", "setuptools", "wheel"})
+#: entry.  ``pip freeze`` never lists them, so a generated constraints
+#: file cannot pin them: pip, setuptools, wheel and distribute are the
+#: installer tooling it leaves out unless given ``--all``; argparse and
+#: wsgiref are the standard-library names it always leaves out (Python
+#: 2.7 shipped them with metadata).  Upstream's validate job exempts
+#: the same names (and Windows-only ones, which :func:`check_coverage`
+#: tells by their markers instead).  Not ``constraints.INSTALLER_TOOLING``:
+#: that set is what generate-constraints leaves out of every freeze; this
+#: one is a rule on the lists.
+COVERAGE_EXEMPT = frozenset({
+    "pip", "setuptools", "wheel", "distribute", "argparse", "wsgiref"})
 
 
 def check_coverage(
@@ -271,32 +299,36 @@ def check_coverage(
     upper_doc: reqfile.RequirementsFile,
     blacklist_doc: reqfile.RequirementsFile,
     unpinned: frozenset[str] = COVERAGE_EXEMPT,
+    *,
+    envs: Sequence[dict[str, str]] | None = None,
 ) -> list[errors.Finding]:
     """Every global name is pinned or blacklisted, never both.
 
-    Names in *unpinned* may be neither.
+    Names in *unpinned* may be neither, and so may a name whose every
+    line has markers false in each of *envs*, the environments the
+    constraints cover (all of :func:`environments` when None): a Linux
+    generation cannot pin ``pywin32;sys_platform=='win32'``.
     """
     pinned = upper_doc.by_name()
     blacklisted = blacklist_doc.by_name()
     findings = []
-    reported: set[str] = set()
-    for line in global_doc.requirements():
-        req = line.req
+    for name, lines in global_doc.by_name().items():
+        if name in unpinned or name in pinned or name in blacklisted:
+            continue
+        expected = [
+            line for line in lines
+            if line.req is not None and _applies_in(line.req, envs)]
+        if not expected:
+            continue
+        req = expected[0].req
         assert req is not None
-        name = req.canonical
-        if name in reported:
-            continue
-        reported.add(name)
-        if name in unpinned:
-            continue
-        if name not in pinned and name not in blacklisted:
-            findings.append(errors.Finding(
-                global_doc.source, line.lineno,
-                f"{req.name} is neither in {upper_doc.source} nor in "
-                f"{blacklist_doc.source}; add a pin "
-                f"'{req.name}===VERSION' or blacklist it",
-                "coverage",
-            ))
+        findings.append(errors.Finding(
+            global_doc.source, expected[0].lineno,
+            f"{req.name} is neither in {upper_doc.source} nor in "
+            f"{blacklist_doc.source}; add a pin "
+            f"'{req.name}===VERSION' or blacklist it",
+            "coverage",
+        ))
     for name, lines in blacklisted.items():
         if name in pinned:
             first = pinned[name][0]
@@ -306,6 +338,67 @@ def check_coverage(
                 f"blacklisted in {blacklist_doc.source}:{lines[0].lineno} "
                 "but pinned here; remove the pin or the blacklist entry",
                 "coverage",
+            ))
+    return sorted(findings, key=lambda f: (f.source != global_doc.source,
+                                           f.lineno or 0))
+
+
+def _applies_in(
+    req: Requirement, envs: Sequence[dict[str, str]] | None
+) -> bool:
+    if req.marker_obj is None:
+        return True
+    return any(_applies(req, env) for env in (
+        envs if envs is not None else environments()))
+
+
+def check_lower_bounds(
+    doc: reqfile.RequirementsFile,
+) -> list[errors.Finding]:
+    """No specifier of the global list sets a floor.
+
+    The policy since 2018: the global list carries exclusions (and
+    caps), each project its own lower bound.  Upstream's job looks for
+    ``>=`` only; every operator of :data:`LOWER_BOUND_OPERATORS` sets a
+    floor, so each is reported.
+    """
+    findings = []
+    for line in doc.requirements():
+        req = line.req
+        assert req is not None
+        floors = [spec for spec in req.specifiers
+                  if spec.startswith(LOWER_BOUND_OPERATORS)]
+        if floors:
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                f"{req.name} has a lower bound ({','.join(floors)}); the "
+                "global list carries exclusions only, each project "
+                "keeps its own floor: remove it",
+                "lower-bound",
+            ))
+    return findings
+
+
+def check_formatting(
+    doc: reqfile.RequirementsFile,
+) -> list[errors.Finding]:
+    """Every requirement line is written as normalize-requirements does.
+
+    No spaces inside the requirement, specifiers in
+    :func:`normalize.specifier_key` order, two spaces before the
+    comment.  The marker may keep its own spelling, as upstream's
+    uniform-formatting check allows (``;sys_platform!='win32'``).
+    """
+    findings = []
+    for line in doc.requirements():
+        normal = normalize.normalize_line(line, markers=False)
+        if normal.raw != line.raw:
+            findings.append(errors.Finding(
+                doc.source, line.lineno,
+                f"not uniformly formatted; write it as "
+                f"{normal.text.strip()!r} (normalize-requirements "
+                f"{doc.source} --save)",
+                "formatting",
             ))
     return findings
 

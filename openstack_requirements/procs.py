@@ -26,10 +26,12 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 import contextlib
+import errno
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from typing import TextIO
@@ -110,8 +112,9 @@ class Session:
 
     def run(self, cmd: Sequence[str], phase: str,
             watch: Callable[[str], str | None] | None = None,
-            stdout: list[str] | None = None) -> int:
-        """Run *cmd*; every line goes to the log.
+            stdout: list[str] | None = None,
+            cwd: str | None = None) -> int:
+        """Run *cmd* (in *cwd*); every line goes to the log.
 
         *watch* maps a line to a new phase text.  With *stdout*, stdout
         is collected apart from the log.
@@ -126,7 +129,7 @@ class Session:
                 list(cmd), env=self.env, text=True, errors="replace",
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE if stdout is not None
-                else subprocess.STDOUT, start_new_session=True)
+                else subprocess.STDOUT, start_new_session=True, cwd=cwd)
         except OSError as exc:
             raise errors.ToolError(
                 f"cannot run {cmd[0]}: {exc.strerror}", tuple(cmd)
@@ -166,6 +169,64 @@ class Session:
         if self.cancel.cancelled.is_set():
             raise KeyboardInterrupt
         return code
+
+
+# Runs a command tied to this process: in a process group of its own
+# that is killed as soon as the process that started it dies, even by
+# SIGKILL (the kernel's PR_SET_PDEATHSIG sends this wrapper SIGTERM).
+_TIED = """\
+import ctypes, os, signal, subprocess, sys
+def die(*_):
+    os.killpg(0, signal.SIGKILL)
+signal.signal(signal.SIGTERM, die)
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    die()
+sys.exit(subprocess.call(sys.argv[2:]))
+"""
+
+
+def run_tied(
+    cmd: Sequence[str], cwd: str, env: Mapping[str, str], timeout: float,
+    cancel: Cancel | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run *cmd* to the end, output captured, tied to this process.
+
+    Unlike :func:`subprocess.run`, nothing it starts outlives it: on a
+    timeout, a :class:`Cancel`, or this process dying (SIGKILL
+    included, on Linux) its whole process group is killed, so a killed
+    ``build-wheel-mirror`` leaves no ``uv build`` behind.
+
+    :raises subprocess.TimeoutExpired: it ran longer than *timeout*.
+    :raises OSError: it cannot be started.
+    """
+    if not os.access(cmd[0], os.X_OK) and shutil.which(
+            cmd[0], path=env.get("PATH")) is None:
+        raise FileNotFoundError(errno.ENOENT, "no such executable", cmd[0])
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-c", _TIED, str(os.getpid()), *cmd],
+        cwd=cwd, env=dict(env), text=True, errors="replace",
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True)
+    if cancel is not None:
+        cancel.add(proc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop(proc, signal.SIGKILL)
+        proc.communicate()
+        raise
+    finally:
+        if proc.poll() is None:
+            stop(proc, signal.SIGKILL)
+            proc.wait()
+        stop(proc, signal.SIGKILL)  # what outlived the command
+        if cancel is not None:
+            cancel.discard(proc)
+    return subprocess.CompletedProcess(list(cmd), proc.returncode, out, err)
 
 
 def remove_tree(path: str) -> None:

@@ -11,7 +11,7 @@
 # under the License.
 
 """A project's requirement files: locate, read, split into sections.
-Files (and git, a process, for ``committed=True``).
+Files (and git, a process, for ``commit=REV``).
 
 The one reader of a project: ``update-requirements`` edits what it
 returns and ``check-requirements``/``check-constraints`` check it.  Each
@@ -19,7 +19,7 @@ file kind is parsed one way -- pip files by :mod:`reqfile`, setup.cfg
 ``[extras]`` by :mod:`setupcfg`, pyproject.toml by :mod:`pyproject` -- and
 every requirement comes back with its file, section and line number.
 :func:`from_texts` is pure; :func:`read` reads the files on disk or, with
-``committed=True``, as committed at git ``HEAD``.
+``commit=REV``, as committed at that git revision.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import subprocess
 
 from openstack_requirements import errors
 from openstack_requirements import fileio
+from openstack_requirements import policy
 from openstack_requirements import pyproject
 from openstack_requirements import reqfile
 from openstack_requirements import requirement
@@ -106,16 +107,23 @@ class Section:
     @property
     def title(self) -> str:
         """``proj/setup.cfg [extras] db``: the section in a message."""
+        return self._titled(self.source)
+
+    @property
+    def where(self) -> str:
+        """``setup.cfg [extras] db``: :attr:`title` from the project's top."""
+        return self._titled(self.file)
+
+    def _titled(self, path: str) -> str:
         if self.kind == EXTRA:
-            return f"{self.source} [extras] {self.key}"
+            return f"{path} [extras] {self.key}"
         if self.kind == OPTIONAL:
-            return f"{self.source} [project.optional-dependencies] " \
-                   f"{self.key}"
+            return f"{path} [project.optional-dependencies] {self.key}"
         if self.kind == DEPENDENCIES:
-            return f"{self.source} [project] dependencies"
+            return f"{path} [project] dependencies"
         if self.kind == GROUP:
-            return f"{self.source} [dependency-groups] {self.key}"
-        return self.source
+            return f"{path} [dependency-groups] {self.key}"
+        return path
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -269,26 +277,33 @@ def _check_root(root: str) -> None:
             if not os.path.lexists(root)
             else "is not a directory; give the project's top directory",
             source=root)
+    try:  # searching it: an unreadable directory is not an empty project
+        os.stat(os.path.join(root, os.curdir))
+    except OSError as exc:
+        raise errors.InputError(
+            f"cannot read the directory: {exc.strerror}",
+            source=root) from exc
 
 
-def read(root: str, committed: bool = False) -> Project:
+def read(root: str, commit: str | None = None) -> Project:
     """Read the requirement files of the project at *root*.
 
-    With *committed*, the files as committed at git ``HEAD`` of *root*
-    (what CI sees; see :func:`read_git`).  Otherwise the files on disk: a
-    file that is a symlink leading out of *root* is not read (it is
-    listed in ``skipped``), nor is a second name for a file already read.
+    With *commit*, the files as committed at that git revision of *root*
+    (what CI sees: ``HEAD``; see :func:`read_git`).  Otherwise the files
+    on disk: a file that is a symlink leading out of *root* is not read
+    (it is listed in ``skipped``), nor is a second name for a file
+    already read.
     Never runs setup.py.
 
     :raises InputError: *root* is not a directory, or a file is unreadable.
-    :raises ToolError: with *committed*, git failed.
+    :raises ToolError: with *commit*, git failed.
     :raises ParseError: a file cannot be parsed at all (TOML syntax, the
         layout of setup.cfg's [extras]); bad requirement lines are
         returned as ``INVALID`` lines instead.
     """
     _check_root(root)
-    if committed:
-        return from_texts(read_git(root), root)
+    if commit is not None:
+        return from_texts(read_git(root, commit=commit), root)
 
     real_root = os.path.realpath(root)
     texts: dict[str, str] = {}
@@ -296,8 +311,8 @@ def read(root: str, committed: bool = False) -> Project:
     seen: dict[str, str] = {}
     for rel in FILES:
         path = os.path.join(root, rel)
-        if not os.path.lexists(path):
-            continue
+        if not fileio.present(path):  # an unreadable directory is not
+            continue                  # an empty project
         real = os.path.realpath(path)
         if not _inside(real, real_root):
             skipped.append(errors.Finding(
@@ -314,11 +329,34 @@ def read(root: str, committed: bool = False) -> Project:
     return from_texts(texts, root, tuple(skipped))
 
 
+def locate(
+    root: str, entry: policy.ProjectEntry, source: str
+) -> str | errors.Finding | None:
+    """The checkout of a projects.txt *entry* under *root*, if any.
+
+    The first of :meth:`policy.ProjectEntry.candidates` that is a
+    directory; None when none is.  A finding (on *source*, the
+    projects.txt, at the entry's line) when the directory leads out of
+    *root* through a symlink: it is not read.
+    """
+    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
+                 None)
+    if found is None:
+        return None
+    real = os.path.realpath(found)
+    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
+        return errors.Finding(
+            source, entry.lineno, f"{found} leads to {real}, outside "
+            f"{root}; skipped it", code="project-outside")
+    return found
+
+
 def read_git(
     root: str,
     run: Callable[[list[str]], bytes] | None = None,
+    commit: str = "HEAD",
 ) -> dict[str, str]:
-    """Texts of the project files as committed at ``HEAD`` of *root*.
+    """Texts of the project files as committed at *commit* of *root*.
 
     :raises ParseError: a file is not UTF-8.
     :raises ToolError: git failed (*root* is not a git work tree, or has
@@ -327,12 +365,15 @@ def read_git(
 
     if run is None:
         run = _git
+    if commit.startswith("-"):  # never an option to git
+        raise errors.InputError(
+            f"{commit!r} is not a revision; give e.g. HEAD", source=root)
     listing = run(["git", "-C", root, "ls-tree", "-z", "--name-only",
-                   "HEAD", "--", *FILES])
+                   commit, "--", *FILES])
     texts = {}
     for name in listing.decode("utf-8", "replace").split("\0"):
         if name:
-            data = run(["git", "-C", root, "show", f"HEAD:{name}"])
+            data = run(["git", "-C", root, "show", f"{commit}:{name}"])
             texts[name] = fileio.decode(data, os.path.join(root, name))
     return texts
 
@@ -346,6 +387,6 @@ def _git(argv: list[str]) -> bytes:
                                tuple(argv)) from exc
     if result.returncode:
         raise errors.ToolError(
-            "git failed; run with --local to check the files on disk",
+            "git failed; drop --commit to check the files on disk",
             tuple(argv), result.stderr.decode("utf-8", "replace"))
     return result.stdout

@@ -28,10 +28,11 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import re
+import sys
 import typing
 
 import tomlkit
-from tomlkit.exceptions import ParseError as TOMLError
+from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import String
 from tomlkit.items import StringType
 
@@ -40,6 +41,11 @@ from openstack_requirements import reqfile
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     import tomlkit.items
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    tomllib = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -189,11 +195,39 @@ class _Locator:
         return min(found) if found else (start, start)
 
 
-def _toml_error(source: str, text: str, exc: Exception) -> errors.ParseError:
-    lineno = int(getattr(exc, "line", 0) or 0)
+def _strict_error(text: str) -> Exception | None:
+    """What the standard library's reader (pip's and build's) refuses.
+
+    tomlkit accepts a few documents that ``tomllib`` refuses, and the
+    other way round; a file either of them refuses is not TOML.
+    """
+    if tomllib is None:  # pragma: no cover (Python 3.10)
+        return None
+    try:
+        tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError
+        return exc
+    return None
+
+
+def _toml_error(
+    source: str, text: str, exc: Exception, where: Exception | None = None
+) -> errors.ParseError:
+    """ParseError for *exc*, at the line *where* names (else *exc*)."""
+    lineno = int(getattr(where or exc, "line", 0) or 0)
+    found = re.search(r"\(at line (\d+), column \d+\)$", str(where or exc))
+    if found:
+        lineno = int(found[1])
+    elif "(at end of document)" in str(where or exc):
+        lineno = text.count("\n") + (not text.endswith("\n"))
+    lineno = max(lineno, 1)
     physical = text.split("\n")
     line = physical[lineno - 1] if 0 < lineno <= len(physical) else ""
     msg = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)).rstrip(".")
+    msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$",
+                 "", msg).rstrip(".")
+    if isinstance(exc, RecursionError):
+        msg = "nested too deeply"
     msg = msg.replace("Unexpected character: '\\x00'",
                       "unexpected end of file")
     return errors.ParseError(
@@ -280,8 +314,14 @@ def parse(text: str, source: str = "pyproject.toml") -> PyProject:
 
     try:
         doc = tomlkit.parse(text)
-    except TOMLError as exc:
-        raise _toml_error(source, text, exc) from None
+    except TOMLKitError as exc:
+        # Some (KeyAlreadyPresent) carry no line; the strict reader's
+        # message names one.
+        located = None if getattr(exc, "line", None) else _strict_error(text)
+        raise _toml_error(source, text, exc, located) from None
+    strict = _strict_error(text)
+    if strict is not None:
+        raise _toml_error(source, text, strict)
     loc = _Locator(text)
     build = _build_system(doc, source, loc)
     arrays = []

@@ -187,8 +187,18 @@ def _physical_lines(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _logical_lines(text: str) -> Iterator[tuple[int, str, str]]:
-    """Yield (lineno, raw, content) with continuations joined as pip does."""
+#: Why a ``\\`` continuation on the last line is refused: pip would join
+#: it with nothing, but a tool appending a line would join it with that.
+DANGLING = ("the file ends inside a '\\' continuation; remove the "
+            "trailing '\\' or add the line it continues")
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """Yield (lineno, raw, content) with continuations joined as pip does.
+
+    A continuation still open at the end of *text* comes last, with
+    content None.
+    """
     lineno = 0
     first = 0
     raw_parts: list[str] = []
@@ -206,7 +216,7 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str, str]]:
         yield first, "".join(raw_parts), "".join(content_parts)
         raw_parts, content_parts = [], []
     if raw_parts:
-        yield first, "".join(raw_parts), "".join(content_parts)
+        yield first, "".join(raw_parts), None
 
 
 def parse_line(
@@ -315,7 +325,8 @@ def _url_line(lineno: int, raw: str, body: str, comment: str) -> Line:
 def parse(text: str, source: str = "<string>") -> RequirementsFile:
     """Parse the text of a requirements file; never raises on content."""
     lines = tuple(
-        parse_line(lineno, raw, content)
+        parse_line(lineno, raw, content) if content is not None
+        else Line(lineno, raw, Kind.INVALID, error=DANGLING)
         for lineno, raw, content in _logical_lines(text)
     )
     return RequirementsFile(source, lines)

@@ -144,12 +144,20 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _header(line: str) -> str | None:
-    """The section name if *line* is a section header (configparser)."""
+def _header(line: str, source: str, lineno: int) -> str | None:
+    """The section name if *line* is a section header (configparser).
+
+    :raises ParseError: a header that is not closed (``[extras``), which
+        configparser refuses.
+    """
     if not line.startswith("["):
         return None
     end = line.find("]")
-    return line[1:end].strip() if end > 0 else None
+    if end < 0:
+        raise errors.ParseError(
+            source, lineno, line,
+            "the section header is not closed; end it with ']'")
+    return line[1:end].strip()
 
 
 def parse(text: str, source: str = "setup.cfg") -> SetupCfg:
@@ -163,7 +171,7 @@ def parse(text: str, source: str = "setup.cfg") -> SetupCfg:
     start = end = None
     headed = False
     for index, line in enumerate(lines):
-        name = _header(line)
+        name = _header(line, source, index + 1)
         if name is None:
             if not headed and line.strip()[:1] not in ("", "#", ";"):
                 # configparser (and so pbr) refuses the file.

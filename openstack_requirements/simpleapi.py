@@ -49,6 +49,10 @@ class File:
     sha256: str | None = None
     requires_python: str | None = None
     yanked: bool = False
+    size: int | None = None  # PEP 700
+    upload_time: str | None = None  # PEP 700, ISO 8601 UTC
+    #: sha256 of the PEP 658 ``<file>.metadata`` served next to a wheel.
+    metadata_sha256: str | None = None
 
 
 def _href(f: File) -> str:
@@ -75,6 +79,12 @@ def render_project(name: str, files: Iterable[File]) -> str:
         if f.requires_python:
             attrs += (' data-requires-python="'
                       f'{html.escape(f.requires_python)}"')
+        if f.metadata_sha256:
+            # PEP 714 names it data-core-metadata; older pip reads the
+            # PEP 658 name.
+            value = html.escape("sha256=" + f.metadata_sha256)
+            attrs += (f' data-core-metadata="{value}"'
+                      f' data-dist-info-metadata="{value}"')
         if f.yanked:
             attrs += ' data-yanked=""'
         lines.append(f"    <a {attrs}>{html.escape(f.filename)}</a><br>")
@@ -82,8 +92,12 @@ def render_project(name: str, files: Iterable[File]) -> str:
     return "\n".join(lines)
 
 
-def render_project_json(name: str, files: Iterable[File]) -> str:
-    """PEP 691 JSON form of the same page."""
+def render_project_json(name: str, files: Iterable[File],
+                        versions: Iterable[str] = ()) -> str:
+    """PEP 691 JSON form of the same page, with PEP 700's fields.
+
+    :param versions: the project's versions (PEP 700 ``versions``).
+    """
     entries = []
     for f in sorted(files, key=lambda f: f.filename):
         entry: dict[str, object] = {
@@ -95,8 +109,17 @@ def render_project_json(name: str, files: Iterable[File]) -> str:
             entry["requires-python"] = f.requires_python
         if f.yanked:
             entry["yanked"] = True
+        if f.size is not None:
+            entry["size"] = f.size
+        if f.upload_time:
+            entry["upload-time"] = f.upload_time
+        if f.metadata_sha256:
+            meta = {"sha256": f.metadata_sha256}
+            entry["core-metadata"] = meta
+            entry["data-dist-info-metadata"] = meta
         entries.append(entry)
-    doc = {"meta": {"api-version": "1.0"}, "name": name, "files": entries}
+    doc = {"meta": {"api-version": "1.1"}, "name": name,
+           "versions": sorted(set(versions)), "files": entries}
     return json.dumps(doc, indent=1, sort_keys=True) + "\n"
 
 
@@ -151,8 +174,19 @@ class _Links(html.parser.HTMLParser):
             self._open.append(data)
 
 
+def _metadata_hash(value: object) -> str | None:
+    """sha256 of a PEP 658/714 value: "sha256=..." or {"sha256": ...}."""
+    if isinstance(value, dict):
+        found = value.get("sha256")
+        return str(found) if found else None
+    if isinstance(value, str) and value.startswith("sha256="):
+        return value.partition("=")[2] or None
+    return None
+
+
 def _file_from_url(url: str, text: str, requires: str | None,
-                   yanked: bool, sha256: str | None = None) -> File:
+                   yanked: bool, sha256: str | None = None,
+                   **extra: object) -> File:
     plain, _, fragment = url.partition("#")
     if sha256 is None and fragment:
         values = urllib.parse.parse_qs(fragment).get("sha256")
@@ -161,7 +195,8 @@ def _file_from_url(url: str, text: str, requires: str | None,
     filename = path.rsplit("/", 1)[-1]
     if "%" in filename:
         filename = urllib.parse.unquote(filename)
-    return File(filename or text, plain, sha256, requires or None, yanked)
+    return File(filename or text, plain, sha256, requires or None, yanked,
+                **extra)  # type: ignore[arg-type]
 
 
 def parse_project(text: str, base_url: str) -> list[File]:
@@ -176,7 +211,10 @@ def parse_project(text: str, base_url: str) -> list[File]:
             continue
         files.append(_file_from_url(
             urllib.parse.urljoin(base_url, href), "".join(data).strip(),
-            attrs.get("data-requires-python"), "data-yanked" in attrs))
+            attrs.get("data-requires-python"), "data-yanked" in attrs,
+            metadata_sha256=_metadata_hash(
+                attrs.get("data-core-metadata")
+                or attrs.get("data-dist-info-metadata"))))
     return files
 
 
@@ -198,7 +236,13 @@ def parse_project_json(text: str, base_url: str) -> list[File]:
         files.append(_file_from_url(
             url, str(entry.get("filename", "")),
             entry.get("requires-python"), bool(yanked),
-            hashes.get("sha256")))
+            hashes.get("sha256"),
+            size=entry["size"] if isinstance(entry.get("size"), int)
+            else None,
+            upload_time=entry.get("upload-time") or None,
+            metadata_sha256=_metadata_hash(
+                entry.get("core-metadata")
+                or entry.get("data-dist-info-metadata"))))
     return files
 
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import concurrent.futures
+import hashlib
 import os
 import tempfile
 import urllib.parse
+import zipfile
 
 from openstack_requirements import errors
 from openstack_requirements import simpleapi
@@ -59,17 +61,22 @@ class Client:
         :raises IndexUnavailableError: the index cannot be reached.
         """
         url = self.page_url(name)
-        # A directory on disk has no server to pick its index page.
-        local = (url + simpleapi.PAGE if transport.file_path(url) is not None
-                 else url)
+        # A directory on disk has no server to pick its index page: its
+        # PEP 691 JSON form (sizes, upload times) where there is one.
+        directory = transport.file_path(url)
+        as_json = directory is not None and os.path.isfile(
+            os.path.join(directory, simpleapi.JSON_PAGE))
+        local = (url if directory is None
+                 else url + (simpleapi.JSON_PAGE if as_json
+                             else simpleapi.PAGE))
         try:
             response = self.http.get(local, accept=simpleapi.ACCEPT)
         except transport.NotFoundError:
             return None
         text = response.body.decode("utf-8", "replace")
         try:
-            if response.content_type in (simpleapi.JSON_CONTENT_TYPE,
-                                         "application/json"):
+            if as_json or response.content_type in (
+                    simpleapi.JSON_CONTENT_TYPE, "application/json"):
                 return simpleapi.parse_project_json(text, response.url)
             return simpleapi.parse_project(text, response.url)
         except (ValueError, KeyError, TypeError) as exc:
@@ -98,6 +105,34 @@ class Client:
     def hash_of(self, url: str) -> str:
         """sha256 of the file at *url* (streamed, not kept)."""
         return self.http.sha256(url)
+
+
+def core_metadata(index: Client, f: simpleapi.File) -> str | None:
+    """The core metadata of *f* without fetching the file, or None.
+
+    Its PEP 658 ``.metadata`` file when the page announces one (hash
+    checked).  A wheel in a local mirror without one is read in place.
+    """
+    if f.metadata_sha256:
+        try:
+            body = index.http.get(f.url + ".metadata").body
+        except transport.IndexUnavailableError:
+            return None
+        if hashlib.sha256(body).hexdigest() != f.metadata_sha256:
+            return None
+        return body.decode("utf-8", "replace")
+    path = transport.file_path(f.url)
+    if path is not None and os.path.isfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    if member.endswith(".dist-info/METADATA") and (
+                            member.count("/") == 1):
+                        return archive.read(member).decode("utf-8",
+                                                           "replace")
+        except (OSError, zipfile.BadZipFile):
+            return None
+    return None
 
 
 def fetch_pages(

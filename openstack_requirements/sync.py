@@ -603,6 +603,19 @@ def describe(files: Iterable[Output], dry_run: bool) -> list[str]:
     return lines
 
 
+def changes_as_dicts(
+    files: Iterable[Output]
+) -> list[dict[str, object]]:
+    """The per-file change list of :func:`describe`, for ``--json``."""
+    return [
+        {"path": output.path, "file": output.plan.file,
+         "changes": [{"name": change.name, "old": list(change.old),
+                      "new": list(change.new)}
+                     for change in output.plan.changes]}
+        for output in files if output.plan.changed
+    ]
+
+
 def split_lines(text: str) -> list[str]:
     """*text* split after each ``\\n``, newlines kept.
 

@@ -35,6 +35,7 @@ import platform
 import re
 import sys
 import threading
+import time
 import typing
 
 from packaging import markers
@@ -54,7 +55,10 @@ _Watch = Callable[[str], "str | None"]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class IndexOptions:
-    """pip/uv index options: where packages come from, nothing else."""
+    """pip/uv index options: where packages come from.
+
+    And, for uv's ``resolution``, which of their versions are taken.
+    """
 
     index_url: str = ""
     extra_index_urls: tuple[str, ...] = ()
@@ -64,6 +68,9 @@ class IndexOptions:
     offline: bool = False  # uv only: use nothing but uv's cache
     #: A uv.toml written by :func:`write_uv_config`, or "".
     uv_config: str = ""
+    #: uv only: ``--resolution`` ("lowest-direct" for the floors), or ""
+    #: for uv's default (the highest versions).
+    resolution: str = ""
 
     @property
     def is_pypi(self) -> bool:
@@ -71,14 +78,21 @@ class IndexOptions:
         return not self.no_index and self.index_url.rstrip("/") in (
             "", PYPI_SIMPLE)
 
-    def describe(self) -> str:
+    def describe(self, local_paths: bool = True) -> str:
+        """The options in words.
+
+        A local ``--find-links`` directory is ``find-links (local
+        directory)`` unless *local_paths*.
+        """
         parts = []
         if self.no_index:
             parts.append("--no-index")
         elif self.index_url:
             parts.append(self.index_url)
         parts += [f"extra {url}" for url in self.extra_index_urls]
-        parts += [f"find-links {link}" for link in self.find_links]
+        parts += [f"find-links {link}" if local_paths or "://" in link
+                  else "find-links (local directory)"
+                  for link in self.find_links]
         if self.offline:
             parts.append("offline (uv cache)")
         return ", ".join(parts)
@@ -110,6 +124,8 @@ class IndexOptions:
             args += ["--exclude-newer", self.exclude_newer]
         if self.offline:
             args.append("--offline")
+        if self.resolution:
+            args += ["--resolution", self.resolution]
         return args
 
 
@@ -421,6 +437,17 @@ def install_and_freeze(
                          *index.pip_args()]
                 if session.run(tools, "install: setuptools wheel") != 0:
                     _fail(session, installer.value, python, log_path)
+            # What upgrading pip, setuptools and wheel pulled in (wheel
+            # needs packaging) is the tool's, not the list's: it goes
+            # before the list is installed, so it is pinned only if the
+            # list needs it, at the version the list's install picks.
+            tooling: list[str] = []
+            session.run(freeze_cmd, "install", stdout=tooling)
+            brought = [pin.name for pin in constraints.parse_freeze(
+                "".join(tooling), f"pip freeze ({python})")]
+            if brought and session.run(
+                    [*pip, "uninstall", "-y", *brought], "install") != 0:
+                _fail(session, installer.value, python, log_path)
             if session.run(cmd, "install",
                            _watch_pip(_count_requirements(requirements))) != 0:
                 _fail(session, installer.value, python, log_path)
@@ -532,6 +559,116 @@ def resolve_universal(
         installer=f"{uv.version} pip compile --universal",
         method="resolve",
     ) for version in python_versions]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Installed:
+    """One distribution in a venv: version and ``Requires-Dist`` lines."""
+
+    version: str
+    requires: tuple[str, ...]
+
+
+def installed(venv: str) -> dict[str, Installed]:
+    """Canonical name -> what the venv's ``*.dist-info/METADATA`` says.
+
+    The dependency metadata of the installed wheels, read without
+    starting the venv's Python (see :func:`_names`).
+    """
+    found = {}
+    pattern = os.path.join(venv, "lib", "*", "site-packages",
+                           "*.dist-info", "METADATA")
+    for path in glob.glob(pattern):
+        fields: dict[str, list[str]] = {}
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if not line.strip():
+                        break  # end of the headers
+                    key, _, value = line.partition(":")
+                    fields.setdefault(key.strip().lower(), []).append(
+                        value.strip())
+        except OSError:
+            continue
+        if fields.get("name") and fields.get("version"):
+            found[constraints.Pin(fields["name"][0], "").canonical] = (
+                Installed(fields["version"][0],
+                          tuple(fields.get("requires-dist", ()))))
+    return found
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StepResult:
+    """One install-and-run: did the install work, what did the run say.
+
+    ``failure`` is set when the install failed (the command did not
+    run); ``code`` is the command's exit status otherwise.
+    """
+
+    code: int
+    failure: buildlog.Failure | None
+    installed: Mapping[str, Installed]
+    log: str
+    seconds_install: float = 0.0
+
+
+def install_and_run(
+    python: str,
+    constraints_path: str,
+    requirements: Sequence[str],
+    command: Sequence[str],
+    index: IndexOptions,
+    log_path: str,
+    env: Mapping[str, str],
+    cancel: procs.Cancel,
+    uv: interpreters.Uv,
+    cwd: str | None = None,
+    progress: procs.Progress = lambda phase: None,
+) -> StepResult:
+    """A new venv for *python* (a path) with uv, install, run *command*.
+
+    Installs the files *requirements* under the constraints file
+    *constraints_path*, or the constraints file itself when there are
+    none; then runs *command* with the venv first on ``PATH`` (and as
+    ``VIRTUAL_ENV``), in *cwd*.  The venv lives in a throwaway directory,
+    removed however this ends (Ctrl-C included).  Every line of uv and
+    of the command goes to *log_path*.
+    """
+    with open(log_path, "w", encoding="utf-8") as log, \
+            procs.throwaway_dir("bisect-constraints-") as tmp:
+        child_tmp = os.path.join(tmp, "tmp")
+        os.mkdir(child_tmp)
+        env = dict(env, TMPDIR=child_tmp)
+        session = procs.Session(log, env, cancel, progress)
+        venv = os.path.join(tmp, "venv")
+        venv_python = os.path.join(venv, "bin", "python")
+        if session.run([uv.path, "venv", "--no-config", "--quiet",
+                        "--python", python, venv], "venv") != 0:
+            _fail(session, "uv", python, log_path)
+        wanted = [arg for path in requirements for arg in ("-r", path)]
+        if wanted:
+            wanted += ["-c", constraints_path]
+        else:
+            wanted = ["-r", constraints_path]
+        started = time.monotonic()
+        code = session.run(
+            [uv.path, "pip", "install", "--no-config", "--python",
+             venv_python, *index.uv_args(), *wanted],
+            "install", _watch_uv("install"))
+        seconds = time.monotonic() - started
+        if code != 0:
+            return StepResult(code, buildlog.analyse(
+                "".join(session.text), "uv", python, log_path), {},
+                log_path, seconds)
+        found = installed(venv)
+        bin_dir = os.path.join(venv, "bin")
+        run_env = dict(
+            env, VIRTUAL_ENV=venv,
+            PATH=os.pathsep.join([bin_dir, env.get("PATH", os.defpath)]))
+        runner = procs.Session(log, run_env, cancel, progress)
+        code = runner.run(list(command), "test", cwd=cwd)
+        progress("done")
+    return StepResult(code, None, found, log_path, seconds)
 
 
 def _host_platform() -> str:

@@ -37,9 +37,11 @@ import subprocess
 import sys
 
 from openstack_requirements import constraints
+from openstack_requirements import errors
 from openstack_requirements import interpreters
 from openstack_requirements import mirror
 from openstack_requirements import mirrordir
+from openstack_requirements import procs
 from openstack_requirements import simpleapi
 from openstack_requirements import simpleindex
 from openstack_requirements import targets
@@ -91,9 +93,7 @@ def build_wheel(
     command = build_command(installer, python, sdist, out_dir, index_url,
                             uv_bin)
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, cwd=work,
-            env=dict(env), timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL)
+        result = procs.run_tied(command, work, env, BUILD_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
         raise BuildError(f"build timed out after {BUILD_TIMEOUT}s") from exc
     except OSError as exc:
@@ -279,7 +279,9 @@ class Builder:
         for interpreter in job.interpreters:
             have = mirror.compatible_wheels(
                 pin, self.target.files(pin.canonical), interpreter)
-            if have:
+            # A file that is not the one recorded when it arrived (a
+            # flipped byte, a truncated copy) is fetched or built again.
+            if have and self.target.intact(have[0].filename):
                 outcomes.append(Outcome(pin, interpreter, Status.PRESENT,
                                         have[0].filename))
                 continue
@@ -308,9 +310,18 @@ class Builder:
         try:
             f = choice.file
             local = os.path.join(self.target.packages, f.filename)
-            if not os.path.exists(local):
+            if not self.target.intact(f.filename):
                 tmp, _ = self.index.download(f, work)
-                self.target.place(tmp, f.filename)
+                origin = {"index": self.index.url, "url": f.url}
+                if f.sha256:
+                    origin["sha256"] = f.sha256
+                if f.upload_time:
+                    origin["upload-time"] = f.upload_time
+                try:
+                    self.target.place(tmp, f.filename, origin)
+                except errors.InputError as exc:
+                    return Outcome(pin, interpreter, Status.FAILED,
+                                   f.filename, str(exc))
             if choice.kind is mirror.Kind.WHEEL:
                 self.target.write_project(pin.canonical)
                 return Outcome(pin, interpreter, Status.DOWNLOADED,
@@ -325,7 +336,12 @@ class Builder:
                 return Outcome(pin, interpreter, Status.FAILED,
                                f.filename, str(exc), tuple(exc.lines))
             filename = os.path.basename(wheel)
-            self.target.place(wheel, filename)
+            try:
+                self.target.place(wheel, filename, {
+                    "built-from": f.filename, "index": self.index.url})
+            except errors.InputError as exc:
+                return Outcome(pin, interpreter, Status.FAILED, filename,
+                               str(exc))
             self.target.write_project(pin.canonical)
             return Outcome(pin, interpreter, Status.BUILT, filename)
         finally:

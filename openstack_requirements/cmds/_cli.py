@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 import contextlib
 import os
@@ -34,11 +35,58 @@ from typing import TYPE_CHECKING
 from openstack_requirements import errors
 
 if TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import dependents
     from openstack_requirements import reqfile
 
 
 class NotImplementedYet(errors.RequirementsError):
     exit_code = errors.EXIT_USAGE
+
+
+#: The distribution whose version ``--version`` prints.
+DISTRIBUTION = "openstack-requirements"
+#: Commands that run uv: their ``--version`` names the uv they would use.
+USES_UV = ("generate-constraints", "build-wheel-mirror")
+
+
+def version_text(prog: str) -> str:
+    """What ``PROG --version`` prints.
+
+    The package version, as ``importlib.metadata`` reports it, and the
+    uv version for the commands that run uv.
+    """
+    from importlib import metadata
+
+    try:
+        version = metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        version = "(not installed: no package metadata)"
+    lines = [f"{prog} {version}"]
+    if prog in USES_UV:
+        from openstack_requirements import interpreters
+
+        try:
+            uv = interpreters.find_uv(os.environ)
+            lines.append(f"{uv.version} ({uv.path})")
+        except errors.ToolError as exc:
+            lines.append(f"uv: {exc.msg}")
+    return "\n".join(lines)
+
+
+class _Version(argparse.Action):
+    """``--version``: print :func:`version_text` and exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, argparse.SUPPRESS, nargs=0,
+                         default=argparse.SUPPRESS,
+                         help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(version_text(parser.prog))
+        parser.exit()
 
 
 def parser_for(
@@ -49,6 +97,7 @@ def parser_for(
 ) -> argparse.ArgumentParser:
     """An argparse parser whose --help ends with one real invocation."""
     parser = argparse.ArgumentParser(**_help(prog, description, example))
+    parser.add_argument("--version", action=_Version)
     add_args(parser)
     return parser
 
@@ -145,14 +194,76 @@ def report(
     return count
 
 
-def report_json(out: TextIO, findings: Sequence[errors.Finding]) -> None:
-    """``{"ok": ..., "findings": [...]}``: the machine form of a report."""
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json``, the one spelling of the machine-readable report."""
+    parser.add_argument("--json", action="store_true",
+                        help="print a machine-readable report (JSON) "
+                        "instead; see doc/source/conventions.rst")
+
+
+def report_json(
+    out: TextIO, findings: Sequence[errors.Finding], **extra: object
+) -> None:
+    """The machine form of every command's report, one shape for all.
+
+    ``{"ok": ..., "findings": [...], ...}``: ``ok`` is true without
+    findings, each finding is :meth:`errors.Finding.as_dict` (``source``,
+    ``line``, ``code``, ``message``); a command adds its own keys
+    (*extra*) beside these two, never inside them.
+    """
     import json
 
-    json.dump({"ok": not findings,
-               "findings": [f.as_dict() for f in findings]},
-              out, indent=2)
+    document: dict[str, object] = {
+        "ok": not findings, "findings": [f.as_dict() for f in findings]}
+    document.update(extra)
+    json.dump(document, out, indent=2)
     out.write("\n")
+
+
+def redraws(
+    stream: TextIO, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Whether *stream* may get cursor-control codes (redraw in place).
+
+    The one rule for every command: only a terminal whose ``TERM`` is
+    set and not ``dumb``, and only without ``NO_COLOR`` (no-color.org:
+    set and not empty).  Everything else gets plain lines.
+    """
+    env = os.environ if environ is None else environ
+    return (stream.isatty() and env.get("TERM", "") not in ("", "dumb")
+            and not env.get("NO_COLOR"))
+
+
+def add_projects_args(parser: argparse.ArgumentParser) -> None:
+    """PROJECTS_ROOT and --source: every project of projects.txt."""
+    parser.add_argument("--root", required=True, metavar="PROJECTS_ROOT",
+                        help="directory holding the projects' checkouts "
+                        "(ROOT/namespace/name or ROOT/name), as "
+                        "update-requirements --all takes")
+    parser.add_argument("--source", metavar="DIR",
+                        help="directory holding projects.txt and "
+                        "global-requirements.txt (default: the lists "
+                        "shipped with this package)")
+
+
+def read_index(args: argparse.Namespace) -> dependents.Index:
+    """The reverse-dependency index of ``--root`` and ``--source``."""
+    from openstack_requirements import dependents
+    from openstack_requirements import lists
+
+    source = args.source or shipped_dir()
+    return dependents.read(args.root, os.path.join(source, lists.PROJECTS))
+
+
+def report_index(out: TextIO, index: dependents.Index, verbose: bool) -> None:
+    """The warnings of reading the projects, and which are missing."""
+    for finding in index.findings:
+        print(f"warning: {finding}", file=out)
+    if index.missing:
+        names = (": " + ", ".join(index.missing)) if verbose else \
+            " (-v names them)"
+        print(f"note: {len(index.missing)} project(s) of projects.txt "
+              f"have no checkout{names}", file=out)
 
 
 def env_flag(name: str) -> bool:
@@ -203,6 +314,7 @@ def parser_with_subcommands(
     subcommand is ``(name, description, example, add_args)``.
     """
     parser = _Parser(**_help(prog, description, example))
+    parser.add_argument("--version", action=_Version)
     add_args(parser)
     parser.usage = parser.format_usage().removeprefix("usage: ").rstrip()
     parser.plain_required = [action for action in parser._actions

@@ -36,6 +36,7 @@ if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
     from openstack_requirements import freezing
+    from openstack_requirements import venv
 
 
 def prepare(
@@ -151,6 +152,53 @@ def report(args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
     if args.json_report:
         fileio.atomic_write(args.json_report,
                             artifact.report(freezes, failures, **more))
+
+
+def run_details(
+    command: str, args: argparse.Namespace,
+    targets: freezing.Targets, index: venv.IndexOptions,
+) -> dict[str, object]:
+    """The ``run`` of the ``--json-report``.
+
+    What the header leaves out because it changes from run to run:
+    time, command, paths.
+    """
+    return {
+        "date": now(),
+        "command": command,
+        "cwd": os.getcwd(),
+        "generator": generator(),
+        "requirements": os.path.abspath(args.requirements),
+        "blacklist": os.path.abspath(args.blacklist) if args.blacklist
+        else "",
+        "index": index.describe(),
+        "interpreters": {i.python_version: i.path
+                         for i in targets.interpreters},
+    }
+
+
+def resolve_spellings(
+    requirements: str, *constraints_files: str | None
+) -> dict[str, str]:
+    """How a resolve spells names: as an install does.
+
+    An install writes each name as its distribution's metadata spells it
+    (what ``pip freeze`` prints, and the shipped upper-constraints.txt
+    holds: ``typing_extensions``, not the global list's
+    ``typing-extensions``).  A resolve only knows normalised names, so
+    it takes those spellings from constraints files an install made:
+    *constraints_files* (the old file: ``-o``, ``--diff``) over the
+    shipped upper-constraints.txt; the global list only for a name none
+    of them has.
+    """
+    from openstack_requirements import lists
+
+    try:
+        shipped: str | None = os.path.join(
+            _cli.shipped_dir(), lists.UPPER_CONSTRAINTS)
+    except errors.InputError:
+        shipped = None
+    return lists.spellings([requirements, shipped, *constraints_files])
 
 
 def generator() -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+import io
 import os
 import sys
 import typing
@@ -26,6 +27,7 @@ from typing import TextIO
 from openstack_requirements.cmds import _cli
 
 if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import constraints
     from openstack_requirements import targets
     from openstack_requirements import wheelbuild
 
@@ -49,10 +51,14 @@ The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
 data-requires-python, plus PEP 691 index.json) and MIRROR_DIR/packages/.
 Runs only add files; pages are regenerated from the files on disk and
 replaced atomically.  --add FILE... publishes wheels or sdists of your
-own.  -r FILE mirrors what FILE asks for and its dependencies instead of
+own.  --also NAME===VERSION (or --extra-pins FILE) mirrors releases the
+pins leave out (setuptools, certifi): check-mirror says which.
+-r FILE mirrors what FILE asks for and its dependencies instead of
 every pin.  Exit 0 all pins served, 1 some pin has no file on the index
 (or, with -r, a needed name is not pinned), 2 bad input, 3 a download or
-build failed."""
+build failed.  --best-effort (a development wheelhouse: as many as
+possible) ends with the list of what could not be mirrored and exits 0
+unless the input is bad."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -74,8 +80,21 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-url", metavar="URL",
                         help="simple index to mirror from (default: "
                         "PyPI); also used for build dependencies")
+    parser.add_argument("--also", action="append", default=[],
+                        metavar="NAME===VERSION",
+                        help="mirror this release too, beside the pins "
+                        "(repeatable): what check-mirror finds missing, "
+                        "e.g. setuptools for pbr-based packages")
+    parser.add_argument("--extra-pins", metavar="FILE",
+                        help="a constraints file of more releases to "
+                        "mirror, as --also")
     parser.add_argument("--add", nargs="+", metavar="FILE",
                         help="copy these wheels or sdists into the mirror")
+    parser.add_argument("--best-effort", action="store_true",
+                        help="as many as possible, for a development "
+                        "wheelhouse: list what could not be mirrored at "
+                        "the end and exit 0 all the same")
+    _cli.add_json(parser)
 
 
 def _build(args: argparse.Namespace, out: TextIO) -> int:
@@ -101,24 +120,31 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     target = mirrordir.MirrorDir(args.output)
     env = interpreters.clean_env(os.environ)
     pins: list[constraints.Pin] = []
+    also: list[constraints.Pin] = []
     probed: list[targets.Interpreter] = []
     roots: list[list[mirror.Wanted]] = []
     if args.constraints:
         pins = constraints.pins(_cli.read_doc(args.constraints))
+        also = _also(args)
+        pins = also + pins  # an --also pin wins over the file's
         wanted = (_cli.read_doc(args.requirements) if args.requirements
                   else None)
         pythons = args.python or [sys.executable]
         probed = [interpreters.probe(p, env, need_tags=True) for p in pythons]
         if wanted is not None:
-            roots = [mirror.roots(wanted, i.env) for i in probed]
+            roots = [mirror.roots(wanted, i.env)
+                     + [(p.canonical, ()) for p in also] for i in probed]
     if args.add:
         mirrordir.check_files(args.add, target)
     # -- I/O below this line
     outcomes: list[wheelbuild.Outcome] = []
     unpinned: list[wheelbuild.Unpinned] = []
+    added: list[str] = []
+    report, out = out, io.StringIO() if args.json else out  # JSON: at end
     with target.locked():
         if args.add:
             for filename in mirrordir.add_files(args.add, target):
+                added.append(filename)
                 print(f"added {filename}", file=out)
         if args.constraints:
             index = simpleindex.Client(args.index_url or simpleindex.PYPI)
@@ -140,8 +166,96 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
                  f"{u.requirer} needs {u.name}, which")
         print(f"{where} is not pinned in {args.constraints}; not mirrored "
               f"for {u.interpreter.label}", file=out)
+    if args.constraints and also:
+        print("added by --also/--extra-pins: "
+              + ", ".join(str(p) for p in also), file=out)
+    if target.strays:
+        print(f"{len(target.strays)} stray file(s) in {target.packages} "
+              "not published (name and metadata never checked): "
+              + ", ".join(target.strays[:5]), file=out)
     code = _summary(out, probed, outcomes)
-    return code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
+    code = code or (errors.EXIT_FINDINGS if unpinned else errors.EXIT_OK)
+    if args.best_effort:
+        code = _best_effort(out, outcomes, unpinned)
+    if args.json:
+        _report_json(report, added, outcomes, unpinned,
+                     args.requirements or "")
+    return code
+
+
+def _report_json(
+    out: TextIO,
+    added: Sequence[str],
+    outcomes: Sequence[wheelbuild.Outcome],
+    unpinned: Sequence[wheelbuild.Unpinned],
+    requirements: str,
+) -> None:
+    """The --json report: what was added, downloaded, built and failed.
+
+    Its findings: pins with no file or a failed build, needs that are
+    not pinned.
+    """
+    from openstack_requirements import errors
+    from openstack_requirements import wheelbuild
+
+    def entry(o: wheelbuild.Outcome) -> dict[str, object]:
+        return {"name": o.pin.name, "version": o.pin.version,
+                "python": o.interpreter.label, "file": o.filename,
+                "source": o.pin.source, "line": o.pin.lineno,
+                "message": o.message}
+
+    findings = [
+        errors.Finding(o.pin.source, o.pin.lineno,
+                       f"{o.pin} {o.status.value} for "
+                       f"{o.interpreter.label}: {o.message}",
+                       o.status.value)
+        for o in sorted(outcomes, key=lambda o: o.pin.lineno)
+        if o.status in (wheelbuild.Status.MISSING,
+                        wheelbuild.Status.FAILED)]
+    findings += [
+        errors.Finding(u.requirer.source if u.requirer else requirements,
+                       u.requirer.lineno if u.requirer else None,
+                       f"{u.name} is needed but not pinned; not mirrored "
+                       f"for {u.interpreter.label}", "unpinned")
+        for u in unpinned]
+    by_status = {status.value: [entry(o) for o in outcomes
+                                if o.status is status]
+                 for status in wheelbuild.Status}
+    _cli.report_json(out, findings, added=list(added), **by_status)
+
+
+def _also(args: argparse.Namespace) -> list[constraints.Pin]:
+    """The --also and --extra-pins releases, as pins."""
+    from openstack_requirements import constraints
+    from openstack_requirements import reqfile
+
+    text = "".join(f"{value}\n" for value in args.also)
+    found = constraints.pins(reqfile.parse(text, "--also")) if text else []
+    if args.extra_pins:
+        found += constraints.pins(_cli.read_doc(args.extra_pins))
+    return found
+
+
+def _best_effort(out: TextIO, outcomes: Sequence[wheelbuild.Outcome],
+                 unpinned: Sequence[wheelbuild.Unpinned]) -> int:
+    """The one-line-each list of what is not in the mirror; exit 0."""
+    from openstack_requirements import errors
+    from openstack_requirements import wheelbuild
+
+    lacking = sorted({
+        f"{o.pin} for {o.interpreter.label}: {o.status.value}"
+        for o in outcomes if o.status in (wheelbuild.Status.MISSING,
+                                          wheelbuild.Status.FAILED)
+    } | {f"{u.name} for {u.interpreter.label}: not pinned"
+         for u in unpinned})
+    mirrored = sum(o.status not in (wheelbuild.Status.MISSING,
+                                    wheelbuild.Status.FAILED)
+                   for o in outcomes)
+    print(f"best effort: {mirrored} mirrored, {len(lacking)} could not "
+          "be" + (":" if lacking else ""), file=out)
+    for line in lacking:
+        print(f"    {line}", file=out)
+    return errors.EXIT_OK
 
 
 def _progress(outcome: wheelbuild.Outcome, out: TextIO) -> None:

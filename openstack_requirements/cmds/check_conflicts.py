@@ -49,6 +49,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("xfails", metavar="XFAILS", nargs="?",
                         help="known conflicts: names of requiring "
                         "distributions, one per line")
+    _cli.add_json(parser)
 
 
 def installed() -> list[conflicts.Distribution]:
@@ -86,13 +87,19 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     dists = installed()
     found = conflicts.find(dists, env)
     result = conflicts.report(found, xfails, pins, args.constraints)
+    count = len(conflicts.unique(dists))
+    if args.json:
+        _cli.report_json(
+            out, result.failures,
+            expected=[f.as_dict() for f in result.expected],
+            unused_xfails=list(result.unused_xfails), distributions=count)
+        return errors.exit_code(result.failures)
     _cli.report(out, result.failures)
     for finding in result.expected:
         print(f"xfail: {finding}", file=out)
     for name in result.unused_xfails:
         print(f"note: {name} is in {args.xfails} but has no conflict; "
               "remove it from the xfails file", file=out)
-    count = len(conflicts.unique(dists))
     if result.failures:
         print(f"FAILED: {len(result.failures)} conflict(s) among {count} "
               "installed distribution(s)", file=out)

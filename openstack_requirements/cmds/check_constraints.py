@@ -70,14 +70,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     findings = check.check_against_constraints(
         project, global_doc, upper_doc, names, args.check_global)
     if args.json:
-        import json
-
-        json.dump({"ok": not findings,
-                   "findings": [f.as_dict() for f in findings],
-                   "skipped": [f.as_dict() for f in project.skipped]},
-                  out, indent=2)
-        out.write("\n")
-        return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+        _cli.report_json(out, findings,
+                         skipped=[f.as_dict() for f in project.skipped])
+        return errors.exit_code(findings)
     for skipped in project.skipped:
         print(f"warning: {skipped}", file=out)
     _cli.report(out, findings)
@@ -88,7 +83,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         count = check.count_requirements(project)
         print(f"OK: {count} requirement(s) of {args.project} admit the "
               f"pins in {upper}", file=out)
-    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+    return errors.exit_code(findings)
 
 
 def main(

@@ -20,9 +20,17 @@ import argparse
 from collections.abc import Sequence
 import os
 import sys
+import typing
 from typing import TextIO
 
 from openstack_requirements.cmds import _cli
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from openstack_requirements import constraints
+    from openstack_requirements import errors
+    from openstack_requirements import simpleapi
+    from openstack_requirements import simpleindex
+    from openstack_requirements import targets
 
 PROG = "check-mirror"
 EXAMPLE = (
@@ -38,8 +46,17 @@ marker holds for it needs a wheel whose tags the interpreter supports, or
 an sdist, allowed by its Requires-Python.  The index is read through its
 simple API (PEP 691 JSON or PEP 503 HTML): --index-url URL (PyPI, a
 served mirror) or --mirror DIR (a mirror made by build-wheel-mirror).
+A --mirror is always checked for listed files that are missing or whose
+size is not the one their page gives, and for stray files no page lists;
 --verify-hashes also checks files against the #sha256= of their links:
 every file of a --mirror, or the files serving the pins on --index-url.
+
+Then installability is proven: the dependencies of every served file
+(Requires-Dist, from the PEP 658 metadata files) must be served too,
+each missing one is reported with the chain of pins that needs it (a
+pbr-based package needs setuptools, which pip freeze never pins: add it
+with build-wheel-mirror --also), and uv resolves the whole pin set
+against the index alone for each interpreter (--no-resolve skips that).
 One line per problem; exit 1 if there is any, 3 if the index cannot be
 read."""
 
@@ -57,6 +74,12 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         help="interpreter to check for (repeatable)")
     parser.add_argument("--verify-hashes", action="store_true",
                         help="fetch files and compare their sha256")
+    parser.add_argument("--coverage", action="store_true",
+                        help="report, per interpreter, how many pins are "
+                        "served as wheels, as sdists only or not at all, "
+                        "and the size by project (with --json: as JSON)")
+    parser.add_argument("--no-resolve", action="store_true",
+                        help="skip the uv resolve against the index")
     parser.add_argument("--json", action="store_true",
                         help="print the findings as JSON")
 
@@ -94,10 +117,25 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     names = {pin.canonical for i in probed
              for pin in mirror.applicable(pins, i.env)}
     pages = simpleindex.fetch_pages(index, names)
+    if args.coverage:
+        report = mirror.coverage(pins, probed, pages)
+        if args.json:
+            import json
+
+            json.dump(report, out, indent=2)
+            out.write("\n")
+        else:
+            out.write(mirror.render_coverage(report))
+        return errors.EXIT_OK
     findings, chosen = mirror.check(pins, probed, pages, where)
-    if args.verify_hashes:
-        findings += (mirrordir.verify_mirror(args.mirror) if args.mirror
-                     else simpleindex.verify_remote(index, chosen))
+    if args.mirror:
+        findings += mirrordir.verify_mirror(args.mirror,
+                                            hashes=args.verify_hashes)
+    elif args.verify_hashes:
+        findings += simpleindex.verify_remote(index, chosen)
+    if not findings:
+        findings += _installable(args, pins, probed, index, dict(pages),
+                                 where, env)
     if args.json:
         _cli.report_json(out, findings)
     else:
@@ -108,6 +146,69 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(probed)} interpreter(s): {len(findings)} "
               "problem(s)", file=out)
     return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+
+
+def _installable(
+    args: argparse.Namespace, pins: Sequence[constraints.Pin],
+    probed: Sequence[targets.Interpreter], index: simpleindex.Client,
+    pages: dict[str, list[simpleapi.File] | None], where: str,
+    env: dict[str, str],
+) -> list[errors.Finding]:
+    """Findings for dependencies the index cannot serve, per interpreter.
+
+    Every missing one from the metadata walk; then, if there is none,
+    uv's resolve of the whole pin set against the index alone.
+    """
+    import tempfile
+
+    from openstack_requirements import buildlog
+    from openstack_requirements import errors
+    from openstack_requirements import interpreters
+    from openstack_requirements import mirror
+    from openstack_requirements import procs
+    from openstack_requirements import simpleindex
+    from openstack_requirements import venv
+
+    findings = []
+    for interpreter in probed:
+        while True:
+            missing, more = mirror.unserved(
+                pins, interpreter, pages,
+                lambda f: simpleindex.core_metadata(index, f))
+            if not more:
+                break
+            pages.update(simpleindex.fetch_pages(index, more))
+        for item in missing:
+            findings.append(errors.Finding(
+                args.constraints, None,
+                f"{item.chain[-1]} is not installable from {where} for "
+                f"{interpreter.label} ({item.reason}); needed by: "
+                + " -> ".join(item.chain), "not-installable"))
+    if findings or args.no_resolve:
+        return findings
+    uv = interpreters.find_uv(env)
+    with tempfile.TemporaryDirectory(prefix="check-mirror-") as work:
+        for interpreter in probed:
+            wanted = os.path.join(work, "pins.txt")
+            with open(wanted, "w", encoding="utf-8") as f:
+                f.writelines(f"{p.name}=={p.version}\n" for p in
+                             mirror.applicable(pins, interpreter.env))
+            try:
+                venv.resolve(interpreter.python_version, wanted,
+                             venv.IndexOptions(index_url=index.url),
+                             os.path.join(work, "resolve.log"), env,
+                             procs.Cancel(), uv)
+            except venv.InstallError as exc:
+                failure: buildlog.Failure = exc.failure
+                chain = " -> ".join(failure.chain)
+                findings.append(errors.Finding(
+                    args.constraints, None,
+                    f"uv cannot install the pins from {where} for "
+                    f"{interpreter.label}: {failure.requirement or ''} "
+                    f"{failure.reason}"
+                    + (f"; needed by: {chain}" if chain else ""),
+                    "not-installable"))
+    return findings
 
 
 def main(

@@ -41,9 +41,11 @@ many lines for a name as the global list; no duplicates within a file
 (relaxed on stable/ branches); on the main branch (master or main) the
 project needs a pyproject.toml with a [build-system] table.
 
-Without --local, a SRC_DIR that is the top of a git checkout is checked
-as committed at HEAD (what CI sees); --local checks the files on disk.
-Exit 0 when everything matches, 1 with findings, 2 on bad input."""
+The files on disk are checked, uncommitted changes included, as every
+command reads the working tree; --commit REV checks them as committed
+(what CI does for a proposed change: --commit HEAD).  The summary line
+says which was checked.  Exit 0 when everything matches, 1 with
+findings, 2 on bad input (a line that cannot be parsed included)."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -59,9 +61,12 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "global-requirements.txt, blacklist.txt (or "
                         "denylist.txt) and backports.txt (default: the "
                         "shipped lists)")
+    parser.add_argument("--commit", metavar="REV",
+                        help="check the files as committed at REV (e.g. "
+                        "HEAD) instead of the working tree")
     parser.add_argument("--local", action="store_true",
-                        help="check the files on disk, uncommitted "
-                        "changes included, even in a git checkout")
+                        help="accepted for compatibility: the working "
+                        "tree is the default")
     parser.add_argument("--json", action="store_true",
                         help="print a machine-readable report instead")
     parser.add_argument("--build-backend", metavar="BACKEND",
@@ -80,8 +85,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     reqs = args.reqs if args.reqs is not None else _cli.shipped_dir()
     lists = lists_mod.read_check_lists(reqs)
     src = args.src_dir
-    committed = not args.local and os.path.exists(os.path.join(src, ".git"))
-    project = project_mod.read(src, committed=committed)
+    if args.local and args.commit:
+        raise errors.InputError(
+            "--local (the working tree) and --commit contradict; give one")
+    project = project_mod.read(src, commit=args.commit)
     options = check.Options(branch=args.branch,
                             build_backend=args.build_backend)
     findings = check.check_project(project, lists, options)
@@ -94,30 +101,21 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
         upper = os.path.join(reqs, lists_mod.UPPER_CONSTRAINTS)
         pins = constraints.versions_by_name(
-            _cli.read_doc(upper) if os.path.exists(upper) else None)
+            _cli.read_doc(upper) if lists_mod.optional(upper) else None)
         lists = dataclasses.replace(lists, pins=pins)
         findings = check.check_project(project, lists, options)
     count = check.count_requirements(project)
     files = sorted({s.source for s in project.sections()})
-    what = "committed HEAD" if committed else "files on disk"
+    what = f"committed {args.commit}" if args.commit else "files on disk"
     if not args.json:
         for skipped in project.skipped:
             print(f"warning: {skipped}", file=out)
     if args.json:
-        import json
-
-        json.dump({
-            "ok": not findings,
-            "project": src,
-            "branch": args.branch,
-            "requirements_dir": reqs,
-            "checked": what,
-            "files": files,
-            "requirements": count,
-            "findings": [f.as_dict() for f in findings],
-            "skipped": [f.as_dict() for f in project.skipped],
-        }, out, indent=2)
-        out.write("\n")
+        _cli.report_json(
+            out, findings, project=src, branch=args.branch,
+            requirements_dir=reqs, checked=what, files=files,
+            requirements=count,
+            skipped=[f.as_dict() for f in project.skipped])
     elif findings:
         _cli.report(out, findings)
         print(f"FAILED: {len(findings)} problem(s) in {src} ({what}, "
@@ -126,7 +124,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"OK: {count} requirement(s) in {len(files)} file(s) of "
               f"{src} ({what}, branch {args.branch}) match {reqs}",
               file=out)
-    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+    return errors.exit_code(findings)
 
 
 def main(

@@ -209,19 +209,21 @@ def _generate(args: argparse.Namespace, out: TextIO,
         installer = (", ".join(sorted({f.installer for f in freezes}))
                      if freezes else args.installer)
         provenance = constraints.Provenance(
-            command=_command_line(argv), date=steps.now(),
             method=args.method,
             installer=installer, exclude_newer=index.exclude_newer,
             requirements=lists.labelled(args.requirements),
-            blacklist=blacklist_label, index=index.describe())
-        spellings = (lists.spellings(
-            [args.requirements, args.output, args.diff])
+            blacklist=blacklist_label,
+            index=index.describe(local_paths=False))
+        spellings = (steps.resolve_spellings(
+            args.requirements, args.output, args.diff)
             if targets.resolve else None)
         changes = steps.finish(args, out, freezes, provenance, blacklist,
                                spellings)
         steps.report(args, freezes, [],
                      changes=[c.as_dict() for c in changes],
-                     output=args.output or "")
+                     output=args.output or "",
+                     run=steps.run_details(_command_line(argv), args,
+                                           targets, index))
         return errors.EXIT_OK
     finally:
         if temporary and not keep_logs:
@@ -248,14 +250,14 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     freeze = freezes[0]
     if targets.resolve:
         freeze = freezing.respell(
-            freeze, lists.spellings([args.requirements]))
+            freeze, steps.resolve_spellings(args.requirements))
     fileio.atomic_write(args.output, artifact.dump(freeze, {
         "generator": steps.generator(),
         "date": steps.now(),
         "command": _command_line(argv),
         "host": f"{host.system()} {host.machine()}",
         "exclude_newer": index.exclude_newer,
-        "index": index.describe(),
+        "index": index.describe(local_paths=False),
         "requirements": lists.labelled(args.requirements),
     }))
     print(f"wrote {args.output}: {len(freeze.pins)} pins for Python "
@@ -279,9 +281,7 @@ def _combine(args: argparse.Namespace, out: TextIO,
     blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezes = [each.freeze for each in loaded]
     constraints.check_freezes(freezes, args.freezes)  # names the artifact
-    provenance = artifact.provenance(
-        loaded, command=_command_line(argv), date=steps.now(),
-        blacklist=blacklist_label)
+    provenance = artifact.provenance(loaded, blacklist=blacklist_label)
     steps.finish(args, out, freezes, provenance, blacklist)
     return errors.EXIT_OK
 

@@ -26,7 +26,6 @@ from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import policy
     from openstack_requirements import sync
 
 PROG = "update-requirements"
@@ -52,9 +51,10 @@ projects.txt line (one validate-projects rejects), 2 on bad input."""
 def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", metavar="PROJECT_DIR", nargs="?",
                         help="the project to sync")
-    parser.add_argument("--source", default=".", metavar="DIR",
+    parser.add_argument("--source", metavar="DIR",
                         help="directory holding global-requirements.txt "
-                        "and blacklist.txt (default: .)")
+                        "and blacklist.txt or denylist.txt (default: the "
+                        "shipped lists)")
     parser.add_argument("-s", "--soft-update", action="store_true",
                         help="pass names not in the global list through")
     parser.add_argument("-o", "--output-suffix", default="",
@@ -65,9 +65,14 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--dry-run", action="store_true",
                         help="write nothing; print a unified diff")
+    parser.add_argument("--raise-floors", metavar="LOWER_CONSTRAINTS",
+                        help="also raise each floor below the version of "
+                        "LOWER_CONSTRAINTS (check-floors --all -o) to it; "
+                        "never lowers one")
     parser.add_argument("--all", metavar="PROJECTS_ROOT",
                         help="sync every project of projects.txt found "
                         "under PROJECTS_ROOT")
+    _cli.add_json(parser)
 
 
 def _update(args: argparse.Namespace, out: TextIO) -> int:
@@ -76,6 +81,8 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
     if (args.project is None) == (args.all is None):
         raise errors.InputError(
             "give one PROJECT_DIR, or --all PROJECTS_ROOT; see --help")
+    if args.source is None:  # the one default-lists rule (lists.py)
+        args.source = _cli.shipped_dir()
     central = _read_central(args.source, args.verbose, out)
     options = sync.Options(
         mode=sync.Mode.SOFT if args.soft_update else sync.Mode.HARD,
@@ -83,8 +90,40 @@ def _update(args: argparse.Namespace, out: TextIO) -> int:
         drop_unknown=_cli.env_flag("NON_STANDARD_REQS"),
     )
     if args.all is not None:
+        if args.json:
+            raise errors.InputError(
+                "--json reports one project; run it once per project")
         return _sync_all(args, central, options, out)
+    if args.json:
+        return _sync_json(args.project, central, options, args, out)
     return _sync_one(args.project, central, options, args, out)[0]
+
+
+def _sync_json(
+    root: str,
+    central: sync.Central,
+    options: sync.Options,
+    args: argparse.Namespace,
+    out: TextIO,
+) -> int:
+    """As :func:`_sync_one`, the report as JSON (_cli.report_json)."""
+    from openstack_requirements import fileio
+    from openstack_requirements import project
+    from openstack_requirements import sync
+
+    proj = project.read(root)
+    plan = sync.plan(proj, central, options)
+    files = sync.outputs(plan, args.output_suffix)
+    if not plan.errors:
+        _check_inside(root, files)
+        if not args.dry_run:
+            fileio.write_all([(f.path, f.text) for f in files])
+    _cli.report_json(
+        out, plan.errors, project=root, dry_run=args.dry_run,
+        written=not args.dry_run and not plan.errors,
+        files=sync.changes_as_dicts(files),
+        warnings=[f.as_dict() for f in (*proj.skipped, *plan.warnings)])
+    return sync.exit_code(plan, args.dry_run)
 
 
 def _read_central(source: str, verbose: bool, out: TextIO) -> sync.Central:
@@ -129,6 +168,8 @@ def _sync_one(
     for finding in proj.skipped:
         print(f"warning: {finding}", file=out)
     plan = sync.plan(proj, central, options)
+    if args.raise_floors:
+        plan = _raise_floors(plan, proj.root, args.raise_floors)
     if args.verbose:
         for section in proj.sections():
             print(f"Syncing {proj.path(section.label)}", file=out)
@@ -149,23 +190,22 @@ def _sync_one(
     return sync.exit_code(plan, args.dry_run), len(plan.changed)
 
 
-def _find(
-    root: str, entry: policy.ProjectEntry, source: str
-) -> str | errors.Finding | None:
-    """The project's directory, or None when it is not there.
+def _raise_floors(plan: sync.Plan, root: str, path: str) -> sync.Plan:
+    """*plan* with the floors then raised to the working set at *path*."""
+    import dataclasses
 
-    A finding when the directory leads out of *root* (a symlink).
-    """
-    found = next((c for c in entry.candidates(root) if os.path.isdir(c)),
-                 None)
-    if found is None:
-        return None
-    real = os.path.realpath(found)
-    if not real.startswith(os.path.realpath(root).rstrip(os.sep) + os.sep):
-        return errors.Finding(
-            source, entry.lineno, f"{found} leads to {real}, outside "
-            f"{root}; skipped it", code="project-outside")
-    return found
+    from openstack_requirements import constraints
+    from openstack_requirements import floors
+    from openstack_requirements import project
+
+    working = floors.working_set(
+        constraints.pins(_cli.read_doc(path), strict=False))
+    synced = project.from_texts({f.file: f.new for f in plan.files}, root)
+    raised = {f.file: f for f in floors.raise_floors(synced, working).files}
+    return dataclasses.replace(plan, files=tuple(
+        dataclasses.replace(f, new=raised[f.file].new,
+                            changes=f.changes + raised[f.file].changes)
+        if f.file in raised else f for f in plan.files))
 
 
 def _line(finding: errors.Finding) -> int:
@@ -180,6 +220,7 @@ def _sync_all(
 ) -> int:
     from openstack_requirements import lists
     from openstack_requirements import policy
+    from openstack_requirements import project
     from openstack_requirements import sync
 
     root = args.all
@@ -196,7 +237,7 @@ def _sync_all(
     states: list[sync.ProjectState] = []
     worst = errors.EXIT_OK
     for entry in entries:
-        found = _find(root, entry, source)
+        found = project.locate(root, entry, source)
         if found is None:
             missing.append(entry.name)
             continue

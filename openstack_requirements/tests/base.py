@@ -56,6 +56,27 @@ class TestCase(testtools.TestCase):
             f.write(text)
         return path
 
+    def child_env(self, **overrides: str) -> dict[str, str]:
+        """The environment for a child Python that runs this checkout.
+
+        It imports this checkout's package and sees its shipped lists, and
+        nothing else of the checkout: PYTHONPATH names a directory holding
+        only links to the package and to the top-level ``*.txt`` lists, so
+        an ``.egg-info`` that ``pip install .`` left at the top of the
+        checkout is not installed as far as the child can see.  Run the
+        child with ``cwd=self.make_dir()``, never in the checkout: ``-c``
+        and ``-m`` put the working directory on ``sys.path``.
+        """
+        libs = self.make_dir()
+        os.symlink(PACKAGE_DIR, os.path.join(libs, "openstack_requirements"))
+        for name in os.listdir(REPO_DIR):
+            if name.endswith(".txt"):
+                os.symlink(os.path.join(REPO_DIR, name),
+                           os.path.join(libs, name))
+        env = dict(os.environ, PYTHONPATH=libs)
+        env.update(overrides)
+        return env
+
     def run_main(
         self,
         main: Callable[..., int],

@@ -509,14 +509,20 @@ WHEEL_DIRS = ("/opt/pypi/files", "/opt/wheels")
 
 def real_pip_wheel(minimum: tuple[int, ...]) -> str | None:
     """The newest wheel of a real pip >= *minimum* on this machine."""
+    return real_wheel("pip", minimum)
+
+
+def real_wheel(name: str, minimum: tuple[int, ...] = ()) -> str | None:
+    """The newest pure wheel of a real *name* >= *minimum* here."""
     dirs = [d for d in os.environ.get("OSR_TEST_WHEEL_DIRS", "").split(
         os.pathsep) if d] + list(WHEEL_DIRS)
     found: list[tuple[tuple[int, ...], str]] = []
     for directory in dirs:
         with contextlib.suppress(OSError):
             for filename in os.listdir(directory):
-                match = re.fullmatch(r"pip-(\d+(?:\.\d+)*)-py3-none-any\.whl",
-                                     filename)
+                match = re.fullmatch(
+                    re.escape(name) + r"-(\d+(?:\.\d+)*)-py3-none-any\.whl",
+                    filename)
                 if match:
                     version = tuple(int(p) for p in match[1].split("."))
                     if version >= minimum:
@@ -563,6 +569,58 @@ def pip_install(index_url: str, constraints: str, target: str,
          "--target", target, "-c", constraints, "--index-url", index_url,
          *names], capture_output=True, text=True, env=pip_env(),
         timeout=300)
+
+
+def make_setuptools_sdist(directory: str, name: str, version: str,
+                          requires: Sequence[str] = ()) -> str:
+    """An sdist built by the real setuptools (a build requirement).
+
+    Like a pbr-based project, it needs setuptools from the index to
+    build; *requires* become its ``install_requires``.
+    """
+    dist = _dist(name)
+    top = f"{dist}-{version}"
+    pkg_info = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    members = {
+        "PKG-INFO": pkg_info,
+        "pyproject.toml": textwrap.dedent("""\
+            [build-system]
+            requires = ["setuptools"]
+            build-backend = "setuptools.build_meta"
+            """),
+        "setup.cfg": textwrap.dedent(f"""\
+            [metadata]
+            name = {name}
+            version = {version}
+
+            [options]
+            py_modules = {dist}_mod
+            install_requires =
+            """) + "".join(f"    {r}\n" for r in requires),
+        f"{dist}_mod.py": f"__version__ = {version!r}\n",
+    }
+    path = os.path.join(directory, f"{top}.tar.gz")
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{top}/{member}")
+            info.size = len(data)
+            info.mode = 0o644
+            info.mtime = 1700000000
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def uv_install(index_url: str, constraints: str, target: str,
+               *names: str) -> subprocess.CompletedProcess[str]:
+    """Real ``uv pip install`` from *index_url* alone into *target*."""
+    import uv
+
+    return subprocess.run(
+        [uv.find_uv_bin(), "pip", "install", "--no-config", "--no-cache",
+         "--python", sys.executable, "--target", target, "-c",
+         constraints, "--index-url", index_url, *names],
+        capture_output=True, text=True, env=pip_env(), timeout=300)
 
 
 def wheel_of_installed(directory: str, name: str) -> str:

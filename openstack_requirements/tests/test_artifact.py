@@ -169,23 +169,18 @@ class TestProvenance(base.TestCase):
                           "b.json"),
         ]
         self.assertEqual(constraints.Provenance(
-            command="generate-constraints combine a.json b.json",
-            date="2026-01-01T00:00:00Z",
             method="install",
             installer="uv 0.9.0, uv 0.9.1",
             exclude_newer="x",
             requirements="",
             blacklist="d.txt (sha256 0)",
             index="PyPI",
-        ), artifact.provenance(
-            loaded, command="generate-constraints combine a.json b.json",
-            date="2026-01-01T00:00:00Z", blacklist="d.txt (sha256 0)"))
+        ), artifact.provenance(loaded, blacklist="d.txt (sha256 0)"))
 
     def test_method_defaults_to_install(self) -> None:
         loaded = [artifact.load(json.dumps({
             "format": artifact.FORMAT, "python_version": "3.12",
             "pins": {}}), "a.json")]
-        provenance = artifact.provenance(loaded, command="c", date="d",
-                                         blacklist="")
+        provenance = artifact.provenance(loaded, blacklist="")
         self.assertEqual(("install", ""), (provenance.method,
                                            provenance.installer))

@@ -232,3 +232,25 @@ class TestExitCodes(base.TestCase):
                        for one in _outcomes(value)):
                     literal.append(f"{name}:{node.lineno}")
         self.assertEqual([], literal, "return errors.EXIT_* instead")
+
+
+class TestChildProcesses(base.TestCase):
+
+    def test_no_test_runs_a_child_in_the_checkout(self) -> None:
+        # A child Python in the checkout (its cwd, or the checkout on
+        # PYTHONPATH) sees whatever a build left there, such as the
+        # .egg-info of "pip install .": use TestCase.child_env and a
+        # temp cwd instead.
+        pattern = re.compile(
+            r"cwd=base\.(REPO_DIR|repo_file)"
+            r"|PYTHONPATH[\"']?[=:]\s*base\.REPO_DIR")
+        found = []
+        for folder, _, files in os.walk(base.TESTS_DIR):
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    for lineno, line in enumerate(
+                            base.read(path).split("\n"), 1):
+                        if pattern.search(line):
+                            found.append(f"{name}:{lineno}")
+        self.assertEqual([], found)

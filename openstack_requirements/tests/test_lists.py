@@ -88,7 +88,8 @@ class TestRead(base.TestCase):
     def test_blacklist_and_its_label(self) -> None:
         path = self.write(self.make_dir(), "b.txt", "Six\n")
         digest = hashlib.sha256(b"Six\n").hexdigest()[:16]
-        self.assertEqual((frozenset({"six"}), f"{path} (sha256 {digest})"),
+        # The file name only: where it was is the run's, not the file's.
+        self.assertEqual((frozenset({"six"}), f"b.txt (sha256 {digest})"),
                          lists.read_blacklist(path))
         self.assertEqual((frozenset(), ""), lists.read_blacklist(None))
         self.assertEqual((frozenset(), ""), lists.read_blacklist(""))
@@ -162,3 +163,21 @@ class TestRead(base.TestCase):
         self.assertEqual([f"{path}:2: expected 'namespace/name', found "
                           "'swift'; one project per line, no spaces or "
                           "comments"], [str(f) for f in findings])
+
+
+class TestValidateFiles(base.TestCase):
+    def test_denylist_found(self) -> None:
+        directory = self.make_dir()
+        deny = self.write(directory, "denylist.txt", "")
+        self.assertEqual(
+            (os.path.join(directory, "global-requirements.txt"),
+             os.path.join(directory, "upper-constraints.txt"), deny),
+            lists.validate_files(directory))
+
+    def test_error_not_a_directory(self) -> None:
+        path = self.write(self.make_dir(), "g.txt", "")
+        exc = self.assertRaises(errors.InputError, lists.validate_files,
+                                path)
+        self.assertEqual(
+            f"{path}: is not a directory; give the directory that holds "
+            "the central lists, or the three files", str(exc))

@@ -31,7 +31,24 @@ class TestNormalize(base.TestCase):
                          norm("Foo [b, a] >= 1.0 # MIT\n"))
 
     def test_specifiers_sorted(self) -> None:
-        self.assertEqual("six!=1.2,<2,>=1\n", norm("six>=1,<2,!=1.2\n"))
+        # Floors, then exclusions, then caps, as upstream sorts them.
+        self.assertEqual("six>=1,!=1.2,<2\n", norm("six>=1,<2,!=1.2\n"))
+
+    def test_specifiers_sorted_by_version_not_text(self) -> None:
+        # The shipped and reference lists write them so: 2.9.0 before
+        # 2.17.0, a release candidate before its release.
+        self.assertEqual(
+            "cliff!=2.9.0,!=2.17.0\n", norm("cliff!=2.17.0,!=2.9.0\n"))
+        self.assertEqual("p!=4.0.4,!=4.0.5rc1,!=4.0.5\n",
+                         norm("p!=4.0.5,!=4.0.4,!=4.0.5rc1\n"))
+
+    def test_specifier_not_a_version_sorts_last_in_its_group(self) -> None:
+        self.assertEqual("a!=1.2,==1.*\n", norm("a==1.*,!=1.2\n"))
+
+    def test_marker_spelling_kept_on_request(self) -> None:
+        line = reqfile.parse("x ; sys_platform!='win32' # MIT\n").lines[0]
+        self.assertEqual("x;sys_platform!='win32'  # MIT\n",
+                         normalize.normalize_line(line, markers=False).raw)
 
     def test_marker_normalised_by_packaging(self) -> None:
         self.assertEqual(
@@ -49,7 +66,7 @@ class TestNormalize(base.TestCase):
     def test_normal_text_is_a_fixed_point(self) -> None:
         once = norm("a >=1 , <3;python_version>'3'   #  x\n")
         self.assertEqual(once, norm(once))
-        self.assertEqual('a<3,>=1;python_version > "3"  #  x\n', once)
+        self.assertEqual('a>=1,<3;python_version > "3"  #  x\n', once)
 
 
 class TestNormalizeProperties(base.TestCase):

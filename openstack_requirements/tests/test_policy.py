@@ -10,6 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import os
 import textwrap
 
 from hypothesis import given
@@ -175,6 +176,101 @@ class TestCompatibilityAndCoverage(base.TestCase):
              "u.txt:2: flake8 is blacklisted in b.txt:2 but pinned here; "
              "remove the pin or the blacklist entry"],
             _messages(policy.check_coverage(glob, upper, black)))
+
+
+class TestCoverageByMarkers(base.TestCase):
+    """Real-shaped lists: what a Linux generation can and cannot pin."""
+
+    GLOBAL = """\
+        foo  # MIT
+        PyMI;sys_platform=='win32'  # Apache-2.0
+        wmi;sys_platform=='win32'  # MIT
+        pywin32;sys_platform=='win32'  # PSF
+        argparse  # PSF
+        wsgiref  # PSF
+        futures;python_version=='2.7'  # BSD
+        xattr;sys_platform!='win32'  # MIT
+        """
+
+    def coverage(self, upper: str, envs: list) -> list[str]:
+        return _messages(policy.check_coverage(
+            _doc(self.GLOBAL), _doc(upper, "u.txt"), _doc("", "b.txt"),
+            envs=envs))
+
+    def test_linux_cannot_pin_windows_or_old_python_entries(self) -> None:
+        linux = policy.environments(("3.10", "3.12"), ("linux",))
+        self.assertEqual([], self.coverage("foo===1\nxattr===1\n", linux))
+
+    def test_entry_that_applies_on_linux_still_demanded(self) -> None:
+        linux = policy.environments(("3.12",), ("linux",))
+        self.assertEqual(
+            ["g.txt:8: xattr is neither in u.txt nor in b.txt; add a pin "
+             "'xattr===VERSION' or blacklist it"],
+            self.coverage("foo===1\n", linux))
+
+    def test_covered_windows_demands_windows_entries(self) -> None:
+        both = policy.environments(("3.12",), ("linux", "win32"))
+        self.assertEqual(
+            ["g.txt:2: PyMI is neither in u.txt nor in b.txt; add a pin "
+             "'PyMI===VERSION' or blacklist it",
+             "g.txt:3: wmi is neither in u.txt nor in b.txt; add a pin "
+             "'wmi===VERSION' or blacklist it",
+             "g.txt:4: pywin32 is neither in u.txt nor in b.txt; add a "
+             "pin 'pywin32===VERSION' or blacklist it"],
+            self.coverage("foo===1\nxattr===1\n", both))
+
+    def test_covered_python_demands_its_entries(self) -> None:
+        py27 = policy.environments(("2.7",), ("linux",))
+        self.assertEqual(
+            ["g.txt:7: futures is neither in u.txt nor in b.txt; add a "
+             "pin 'futures===VERSION' or blacklist it"],
+            self.coverage("foo===1\nxattr===1\n", py27))
+
+
+class TestCheckLowerBounds(base.TestCase):
+    def test_floors_reported_exclusions_and_caps_not(self) -> None:
+        self.assertEqual(
+            ["g.txt:1: six has a lower bound (>=1.10); the global list "
+             "carries exclusions only, each project keeps its own floor: "
+             "remove it",
+             "g.txt:3: pbr has a lower bound (~=5.0); the global list "
+             "carries exclusions only, each project keeps its own floor: "
+             "remove it"],
+            _messages(policy.check_lower_bounds(_doc("""\
+                six>=1.10,!=1.11  # MIT
+                foo!=2,<3  # MIT
+                pbr~=5.0  # Apache-2.0
+                """))))
+        self.assertEqual(
+            ["lower-bound"],
+            [f.code for f in policy.check_lower_bounds(_doc("a>1  # M\n"))])
+
+
+class TestCheckFormatting(base.TestCase):
+    def test_unsorted_and_one_space_reported(self) -> None:
+        findings = policy.check_formatting(_doc("""\
+            cliff!=2.17.0,!=2.9.0  # Apache-2.0
+            six # MIT
+            xattr;sys_platform!='win32'  # MIT
+            """))
+        self.assertEqual(
+            ["g.txt:1: not uniformly formatted; write it as "
+             "'cliff!=2.9.0,!=2.17.0  # Apache-2.0' "
+             "(normalize-requirements g.txt --save)",
+             "g.txt:2: not uniformly formatted; write it as "
+             "'six  # MIT' (normalize-requirements g.txt --save)"],
+            _messages(findings))
+        self.assertEqual({"formatting"}, {f.code for f in findings})
+
+    def test_shipped_and_reference_lists_are_uniform(self) -> None:
+        paths = [base.repo_file("global-requirements.txt")]
+        if os.path.isdir(base.REFERENCE_DIR):
+            paths.append(os.path.join(base.REFERENCE_DIR,
+                                      "global-requirements.txt"))
+        for path in paths:
+            doc = reqfile.parse(base.read(path), path)
+            self.assertEqual([], policy.check_formatting(doc), path)
+            self.assertEqual([], policy.check_lower_bounds(doc), path)
 
 
 class TestCheckNames(base.TestCase):

@@ -18,8 +18,10 @@ from collections.abc import Callable
 import io
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
 
 import fixtures
 
@@ -199,3 +201,45 @@ class TestThrowawayDir(base.TestCase):
             os.symlink(outside, os.path.join(site, "pkg-link"))
         self.assertFalse(os.path.lexists(path))
         self.assertEqual(["keep_me"], os.listdir(far_site))
+
+
+class TestRunTied(base.TestCase):
+    def test_killed_parent_leaves_no_child_behind(self) -> None:
+        # What a killed build-wheel-mirror did to its `uv build`: the
+        # parent dies by SIGKILL, and the build it started must go too.
+        tmp = self.make_dir()
+        pid_file = os.path.join(tmp, "pid")
+        child = (f"import os, time; open({pid_file!r}, 'w').write("
+                 "str(os.getpid())); time.sleep(60)")
+        parent = (
+            "import sys\n"
+            "from openstack_requirements import procs\n"
+            f"procs.run_tied([sys.executable, '-c', {child!r}], {tmp!r}, "
+            "{'PATH': '/usr/bin:/bin'}, 120)\n")
+        proc = subprocess.Popen([sys.executable, "-c", parent],
+                                cwd=base.REPO_DIR)
+        self.addCleanup(proc.wait)
+        deadline = time.time() + 30
+        while not os.path.exists(pid_file) or not base.read(pid_file):
+            self.assertLess(time.time(), deadline, "the child never ran")
+            time.sleep(0.05)
+        pid = int(base.read(pid_file))
+        proc.kill()
+        proc.wait()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+        self.fail("the child outlived its killed parent")
+
+    def test_output_and_exit_status(self) -> None:
+        result = procs.run_tied(
+            [sys.executable, "-c", "import sys; print('out'); "
+             "print('err', file=sys.stderr); sys.exit(3)"],
+            self.make_dir(), dict(os.environ), 60)
+        self.assertEqual((3, "out\n", "err\n"),
+                         (result.returncode, result.stdout, result.stderr))

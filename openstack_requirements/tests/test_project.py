@@ -292,7 +292,7 @@ class TestReadGit(base.TestCase):
         self.git(root, "commit", "-q", "-m", "c")
         self.write(root, "requirements.txt", "changed>=1\n")
         self.write(root, "test-requirements.txt", "untracked>=1\n")
-        committed = project.read(root, committed=True)
+        committed = project.read(root, commit="HEAD")
         self.assertEqual(["six", "requests"],
                          [e.line.name for e in committed.requirements()])
         on_disk = project.read(root)
@@ -302,5 +302,5 @@ class TestReadGit(base.TestCase):
     def test_error_not_a_git_checkout(self) -> None:
         root = self.make_dir()
         exc = self.assertRaises(errors.ToolError, project.read, root,
-                                committed=True)
-        self.assertIn("git failed; run with --local", str(exc))
+                                commit="HEAD")
+        self.assertIn("git failed; drop --commit", str(exc))

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pathlib
 import socket
@@ -58,20 +59,30 @@ class TestProject(IndexTestCase):
             "alpha-1.0-py3-none-any.whl",
             client.url.replace("/simple/", "/packages/")
             + "alpha-1.0-py3-none-any.whl",
-            mirrordir.sha256_of(self.wheel), ">=3.9")]
+            mirrordir.sha256_of(self.wheel), ">=3.9",
+            metadata_sha256=mirrordir.sha256_of(os.path.join(
+                self.root, "packages",
+                "alpha-1.0-py3-none-any.whl.metadata")))]
+
+    def project(self, client: simpleindex.Client) -> list[simpleapi.File]:
+        """The page's files, without the PEP 700 fields of JSON pages."""
+        return [dataclasses.replace(f, size=None, upload_time=None)
+                for f in client.project("alpha") or ()]
 
     def test_html_page(self) -> None:
         client = self.serve()
-        self.assertEqual(self.expected(client), client.project("alpha"))
+        self.assertEqual(self.expected(client), self.project(client))
 
     def test_json_page_when_served(self) -> None:
         client = self.serve(negotiate=True)
-        self.assertEqual(self.expected(client), client.project("alpha"))
+        self.assertEqual(os.path.getsize(self.wheel),
+                         client.project("alpha")[0].size)
+        self.assertEqual(self.expected(client), self.project(client))
 
     def test_file_url(self) -> None:
         url = pathlib.Path(self.root, "simple").as_uri()
         client = simpleindex.Client(url, quick())
-        self.assertEqual(self.expected(client), client.project("alpha"))
+        self.assertEqual(self.expected(client), self.project(client))
 
     def test_missing_project_is_none(self) -> None:
         self.assertIsNone(self.serve().project("nowhere"))

@@ -87,7 +87,8 @@ class TestRun(BuilderTestCase):
             (wheelbuild.Status.BUILT, "gamma-3.0-py3-none-any.whl"),
             (outcome.status, outcome.filename))
         self.assertEqual(
-            ["gamma-3.0-py3-none-any.whl", "gamma-3.0.tar.gz"],
+            ["gamma-3.0-py3-none-any.whl",
+             "gamma-3.0-py3-none-any.whl.metadata", "gamma-3.0.tar.gz"],
             sorted(os.listdir(os.path.join(self.out, "packages"))))
         self.assertEqual([], mirrordir.verify_mirror(self.out))
 

@@ -40,10 +40,18 @@ from openstack_requirements.cmds import check_mirror
 from openstack_requirements.tests import base
 from openstack_requirements.tests import localindex
 
+LABEL = f"{sys.executable} ({sys.version_info[0]}.{sys.version_info[1]})"
+
 
 def sha256(path: str) -> str:
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def distributions(packages: str) -> list[str]:
+    """The wheels and sdists in *packages* (not their .metadata)."""
+    return sorted(e for e in os.listdir(packages)
+                  if not e.endswith(mirrordir.METADATA_SUFFIX))
 
 
 class MirrorTestCase(base.TestCase):
@@ -106,7 +114,7 @@ class TestBuildMirror(MirrorTestCase):
         # alpha 0.9 (its marker is false here).
         self.assertEqual(
             ["alpha-1.0-py3-none-any.whl", "gamma-3.0-py3-none-any.whl",
-             "gamma-3.0.tar.gz"], sorted(os.listdir(packages)))
+             "gamma-3.0.tar.gz"], distributions(packages))
         for f in self.page("gamma") + self.page("alpha"):
             self.assertEqual(sha256(os.path.join(packages, f.filename)),
                              f.sha256)
@@ -135,20 +143,17 @@ class TestBuildMirror(MirrorTestCase):
         code, out, err = self.run_main(check_mirror.main, [
             "-c", uc, "--mirror", self.out, "--verify-hashes"])
         self.assertEqual(1, code, out + err)
-        self.assertIn("packages/gamma-3.0-py3-none-any.whl differs from its "
-                      "page", out)
-        # Another run keeps the hash recorded when the file arrived: the
-        # altered file is not blessed with a new one.
+        self.assertIn("packages/gamma-3.0-py3-none-any.whl is 916 bytes, its "
+                      "page says 909", out)
+        # Another run notices the file is not the one it recorded (its
+        # size moved) and builds it again; the page names the new file.
         code, out, err = self.build("-c", uc)
         self.assertEqual(0, code, out + err)
-        self.assertIn("2 present, 0 downloaded", out)
-        self.assertEqual([], [f for f in self.page("gamma")
-                              if f.sha256 == sha256(os.path.join(
-                                  packages, f.filename))
-                              and f.filename.endswith(".whl")])
-        code, out, err = self.run_main(check_mirror.main, [
-            "-c", uc, "--mirror", self.out, "--verify-hashes"])
-        self.assertEqual(1, code, out + err)
+        self.assertIn("1 present, 0 downloaded, 1 built", out)
+        self.assertEqual([], mirrordir.verify_mirror(self.out))
+        result = localindex.pip_install(
+            served + "/simple", uc, os.path.join(self.tmp, "site3"), "gamma")
+        self.assertEqual(0, result.returncode, result.stderr)
 
     def test_second_run_adds_new_version_and_keeps_old(self) -> None:
         old = self.constraints("alpha===0.9\n", "old.txt")
@@ -216,6 +221,26 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn("downloaded alpha===1.0", out)
         self.assertIn("built gamma===3.0", out)
 
+    def test_json_says_what_was_downloaded_built_and_failed(self) -> None:
+        import json
+
+        uc = self.constraints("broken===1.0\nalpha===1.0\ngamma===3.0\n"
+                              "nowhere===1.0\n")
+        code, out, err = self.build("-c", uc, "--json")
+        self.assertEqual(3, code, out + err)
+        report = json.loads(out)  # nothing but the one document
+        self.assertFalse(report["ok"])
+        self.assertEqual(
+            [(uc, 1, "failed"), (uc, 4, "missing")],
+            [(f["source"], f["line"], f["code"])
+             for f in report["findings"]])
+        self.assertEqual(
+            (["alpha"], ["gamma"], ["broken"], ["nowhere"]),
+            tuple([e["name"] for e in report[key]]
+                  for key in ("downloaded", "built", "failed", "missing")))
+        self.assertTrue(report["downloaded"][0]["file"].startswith(
+            "alpha-1.0-"))
+
     def test_missing_pins_only_exit_one(self) -> None:
         uc = self.constraints("alpha===1.0\nnowhere===1.0\n")
         code, out, err = self.build("-c", uc)
@@ -255,7 +280,7 @@ class TestBuildMirror(MirrorTestCase):
         self.assertEqual(
             ["app-1.0-py3-none-any.whl", "extra_dep-1.0-py3-none-any.whl",
              "lib-2.0-py3-none-any.whl", "sublib-1.0-py3-none-any.whl"],
-            sorted(os.listdir(os.path.join(self.out, "packages"))))
+            distributions(os.path.join(self.out, "packages")))
         label = f"{sys.executable} ({sys.version_info[0]}."\
             f"{sys.version_info[1]})"
         self.assertIn(f"{reqs}: notpinned is not pinned in {uc}; not "
@@ -319,6 +344,72 @@ class TestBuildMirror(MirrorTestCase):
         self.assertIn("built gamma===3.0", out)
         self.assertIn("built delta===4.0", out)
         self.assertEqual([threading.main_thread().name], threads)
+
+
+class TestInstallable(MirrorTestCase):
+    def test_pbr_package_needs_setuptools_then_also_adds_it(self) -> None:
+        setuptools = localindex.real_wheel("setuptools", (70,))
+        if setuptools is None:
+            self.skipTest("needs a setuptools wheel on this machine "
+                          f"({', '.join(localindex.WHEEL_DIRS)})")
+        version = os.path.basename(setuptools).split("-")[1]
+        # A pbr-based project: setuptools builds it, pbr is its runtime
+        # dependency, and pbr needs setuptools (pip freeze never pins it).
+        self.publish(
+            setuptools,
+            localindex.make_setuptools_sdist(self.src, "tinypbr", "1.0",
+                                             requires=["pbr>=2"]),
+            localindex.make_wheel(self.src, "pbr", "6.1.1",
+                                  requires=["setuptools"]),
+        )
+        uc = self.constraints("tinypbr===1.0\npbr===6.1.1\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        self.assertIn("built tinypbr===1.0", out)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "-p", sys.executable])
+        self.assertEqual(1, code, out + err)
+        self.assertIn(
+            "setuptools is not installable from "
+            f"{self.out} for {LABEL} (not pinned, and no project "
+            "'setuptools' on the index); needed by: tinypbr===1.0 -> "
+            "pbr===6.1.1 -> setuptools", out)
+
+        code, out, err = self.build("-c", uc, "--also",
+                                    f"setuptools==={version}")
+        self.assertEqual(0, code, out + err)
+        self.assertIn(f"added by --also/--extra-pins: setuptools==={version}"
+                      "\n", out)
+        self.assertIn(f"downloaded setuptools==={version}", out)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "-p", sys.executable])
+        self.assertEqual(0, code, out + err)
+
+        # Every pin installs from the mirror alone, with pip and with uv.
+        served = self.useFixture(localindex.DirectoryServer(self.out)).url
+        for install in (localindex.pip_install, localindex.uv_install):
+            site = os.path.join(self.tmp, install.__name__)
+            result = install(served + "/simple", uc, site, "tinypbr", "pbr")
+            self.assertEqual(0, result.returncode,
+                             result.stdout + result.stderr)
+            self.assertTrue(os.path.exists(os.path.join(site,
+                                                        "tinypbr_mod.py")))
+            self.assertTrue(os.path.isdir(os.path.join(site, "setuptools")))
+
+    def test_check_mirror_uv_resolve_finds_a_version_conflict(self) -> None:
+        self.publish(
+            localindex.make_wheel(self.src, "app", "1.0",
+                                  requires=["lib>=2"]),
+            localindex.make_wheel(self.src, "lib", "1.5"))
+        uc = self.constraints("app===1.0\nlib===1.5\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out])
+        self.assertEqual(1, code, out + err)
+        self.assertIn("lib>=2 is not installable from", out)
+        self.assertIn("(pinned at 1.5, outside >=2); needed by: app===1.0 "
+                      "-> lib>=2", out)
 
 
 class TestEnvironment(base.TestCase):
@@ -428,6 +519,27 @@ class TestErrors(MirrorTestCase):
                       err)
         self.assertFalse(os.path.exists(self.out))
 
+    def test_error_pyenv_shim_by_name_gets_the_shared_advice(self) -> None:
+        # -p python3.99 found on PATH as a pyenv shim pyenv has not
+        # selected: the probe's own advice, not a Python version blame.
+        shims = os.path.join(self.make_dir(), ".pyenv", "shims")
+        os.makedirs(shims)
+        shim = self.write(shims, "python3.99", (
+            "#!/bin/sh\necho 'pyenv: python3.99: command not found' >&2\n"
+            "exit 127\n"))
+        os.chmod(shim, 0o755)
+        self.useFixture(fixtures.EnvironmentVariable(
+            "PATH", shims + os.pathsep + os.environ.get("PATH", "")))
+        uc = self.constraints("alpha===1.0\n")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "-c", uc, "-p", "python3.99"])
+        self.assertEqual(2, code, err)
+        self.assertIn("That is a pyenv shim, which runs only the versions "
+                      "pyenv selects: give the interpreter's own path, e.g. "
+                      "-p \"$(pyenv prefix X.Y.Z)/bin/python3.99\"", err)
+        self.assertNotIn("3.9 or newer", err)
+        self.assertFalse(os.path.exists(self.out))
+
     def test_error_interpreter_that_cannot_report_its_tags(self) -> None:
         uc = self.constraints("alpha===1.0\n")
         false = shutil.which("false")
@@ -458,7 +570,8 @@ class TestInterrupted(MirrorTestCase):
             [sys.executable, "-c", code, "-c", new, "-o", self.out,
              "--index-url", self.index, "-p", sys.executable, "--jobs", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd=base.REPO_DIR)
+            start_new_session=True, env=self.child_env(),
+            cwd=self.make_dir())
         self.addCleanup(proc.wait)
         self.addCleanup(proc.stdout.close)
         # Wait until the run is midway: alpha 1.0 published, slow's build

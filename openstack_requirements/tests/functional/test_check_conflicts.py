@@ -75,6 +75,26 @@ class TestCheckConflicts(base.TestCase):
             "installed; fix the constraints or list it in the xfails file\n"
             "FAILED: 2 conflict(s) among 2 installed distribution(s)\n", out)
 
+    def test_json_has_the_shared_shape(self) -> None:
+        import json
+
+        self.dist("nova", "1.0", "oslo.config>=11")
+        self.dist("oslo.config", "10.0")
+        xfails = self.write(self.dir, "xfails.txt", "glance\n")
+        code, out, err = self.run_check(self.upper, xfails, "--json")
+        self.assertEqual((1, ""), (code, err))
+        report = json.loads(out)
+        self.assertEqual(False, report["ok"])
+        self.assertEqual([{
+            "source": "nova 1.0", "line": None, "code": "conflict",
+            "message": report["findings"][0]["message"]}],
+            report["findings"])
+        self.assertIn("requires oslo.config>=11", report["findings"][0][
+            "message"])
+        self.assertEqual((["glance"], [], 2), (
+            report["unused_xfails"], report["expected"],
+            report["distributions"]))
+
     def test_xfails_do_not_fail(self) -> None:
         self.dist("nova", "1.0", "oslo.config>=11")
         self.dist("oslo.config", "10.0")
@@ -116,7 +136,8 @@ class TestCheckConflicts(base.TestCase):
              "import sys; from openstack_requirements.cmds.check_conflicts"
              " import main; sys.exit(main(sys.argv[1:]))",
              base.repo_file("upper-constraints.txt")],
-            capture_output=True, text=True, cwd=base.REPO_DIR)
+            capture_output=True, text=True, env=self.child_env(),
+            cwd=self.make_dir())
         self.assertEqual(0, result.returncode, result.stdout)
         self.assertIn("OK: no unexpected conflict", result.stdout)
 
@@ -138,14 +159,12 @@ class TestCheckConflicts(base.TestCase):
         libs = os.path.join(self.dir, "libs")
         shutil.copytree(os.path.dirname(packaging.__file__),
                         os.path.join(libs, "packaging"))
-        # The package alone, not the checkout: an .egg-info a build left
-        # at the top of the checkout would count as installed.
-        os.symlink(base.PACKAGE_DIR,
-                   os.path.join(libs, "openstack_requirements"))
-        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": libs}
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": os.pathsep.join(
+            [self.child_env()["PYTHONPATH"], libs])}
         result = subprocess.run(
             [python, "-m", "openstack_requirements.cmds.check_conflicts",
-             self.upper], capture_output=True, text=True, env=env)
+             self.upper], capture_output=True, text=True, env=env,
+            cwd=self.make_dir())
         self.assertEqual(1, result.returncode, result.stderr)
         self.assertTrue(result.stdout.startswith(
             "nova 1.0: requires oslo.config>=11, but oslo-config 10.0 is "

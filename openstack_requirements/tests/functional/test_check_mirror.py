@@ -116,8 +116,8 @@ class TestCheckMirror(base.TestCase):
             "packages/alpha-1.0-py3-none-any.whl is listed but missing (a "
             "half-synced mirror?); copy it back or rerun build-wheel-mirror",
             messages[0])
-        self.assertTrue(messages[1].startswith(
-            "packages/gamma-3.0.tar.gz differs from its page: sha256 "))
+        self.assertRegex(messages[1], r"^packages/gamma-3.0.tar.gz is \d+ "
+                         r"bytes, its page says \d+ \(a truncated")
 
     def test_verify_hashes_over_http(self) -> None:
         with open(os.path.join(self.out, "packages",
@@ -189,3 +189,28 @@ class TestCheckMirror(base.TestCase):
             "-c", uc, "--index-url", url + "/simple"])
         self.assertEqual(3, code)
         self.assertIn("check-mirror: error: cannot read the index: ", err)
+
+    def test_coverage_text_and_json(self) -> None:
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", self.uc, "--mirror", self.out, "--coverage"])
+        self.assertEqual(0, code, err)
+        lines = out.splitlines()
+        self.assertTrue(lines[0].startswith(f"{LABEL} on "), lines[0])
+        self.assertIn(": 1 pins as wheels, 1 as sdists only, 3 not served",
+                      lines[0])
+        self.assertRegex(lines[1], r"^size: \d+\.\d MB in 4 projects")
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", self.uc, "--mirror", self.out, "--coverage", "--json"])
+        self.assertEqual(0, code, err)
+        [target] = json.loads(out)["targets"]
+        self.assertEqual(
+            (1, 1, 3, ["beta===2.0", "missing===1.0", "delta===4.0"]),
+            (target["wheel"], target["sdist"], target["missing"],
+             target["not-served"]))
+        report = json.loads(out)
+        self.assertEqual(0, report["unsized-files"])
+        self.assertEqual(sum(report["projects"].values()), report["size"])
+        self.assertEqual(
+            os.path.getsize(os.path.join(self.out, "packages",
+                                         "gamma-3.0.tar.gz")),
+            report["projects"]["gamma"])

@@ -112,10 +112,11 @@ class TestCheckRequirements(base.TestCase):
             "--reqs", REQS, "--build-backend", "flit_core.buildapi",
             self.src)[0])
 
-    def test_malformed_project_line_is_a_finding(self) -> None:
+    def test_malformed_project_line_is_bad_input(self) -> None:
+        # Reported with the other findings, but unparseable input is 2.
         self.write(self.src, "requirements.txt", "six>=1\nsix=>2\n")
         code, out, err = self.run_check("--reqs", REQS, self.src)
-        self.assertEqual(1, code)
+        self.assertEqual(2, code)
         self.assertIn(f"{self.src}/requirements.txt:2: invalid version "
                       "specifier '=>2'; fix the line\n", out)
         self.assertNotIn("Traceback", out + err)
@@ -183,7 +184,7 @@ class TestCheckRequirements(base.TestCase):
         self.assertEqual(f"{path}: is not a directory; --reqs takes the "
                          "central requirements repo\n", err)
 
-    def test_git_checkout_is_checked_at_head_unless_local(self) -> None:
+    def test_working_tree_by_default_and_commit_on_request(self) -> None:
         if shutil.which("git") is None:
             self.skipTest("git is not installed")
         env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=self.root,
@@ -196,9 +197,18 @@ class TestCheckRequirements(base.TestCase):
             subprocess.run(["git", "-C", self.src, *args], check=True,
                            env=env, capture_output=True)
         self.write(self.src, "requirements.txt", "nosuch>=1\n")
-        code, out, _ = self.run_check("--reqs", REQS, self.src)
+        # Edit, then check: the uncommitted change is what is checked,
+        # as every sibling command reads the working tree.
+        for local in ([], ["--local"]):  # --local: a no-op alias now
+            code, out, _ = self.run_check(*local, "--reqs", REQS, self.src)
+            self.assertEqual(1, code, out)
+            self.assertIn("nosuch is not in the global list", out)
+            self.assertIn("(files on disk, branch master)", out)
+        code, out, _ = self.run_check("--commit", "HEAD", "--reqs", REQS,
+                                      self.src)
         self.assertEqual(0, code, out)
         self.assertIn("(committed HEAD, branch master)", out)
-        code, out, _ = self.run_check("--local", "--reqs", REQS, self.src)
-        self.assertEqual(1, code)
-        self.assertIn("nosuch is not in the global list", out)
+        code, out, err = self.run_check("--commit", "HEAD", "--local",
+                                        "--reqs", REQS, self.src)
+        self.assertEqual(2, code)
+        self.assertIn("--local (the working tree) and --commit", err)

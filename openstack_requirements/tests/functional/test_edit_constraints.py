@@ -116,16 +116,18 @@ class TestEditConstraints(base.TestCase):
         # Real processes started together; without the lock some of the
         # read-modify-write cycles would overwrite each other.
         names = [f"pkg{i}" for i in range(12)]
-        env = dict(os.environ, PYTHONPATH=base.REPO_DIR)
+        env = self.child_env()
+        cwd = self.make_dir()
         procs = [
             subprocess.Popen(
                 [sys.executable, "-c", RUN, self.path, name,
                  f"{name}===1.{i}"],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                env=env, cwd=cwd, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE)
             for i, name in enumerate(names)
         ]
         procs.append(subprocess.Popen(
-            [sys.executable, "-c", RUN, self.path, "foo"], env=env,
+            [sys.executable, "-c", RUN, self.path, "foo"], env=env, cwd=cwd,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE))
         for proc in procs:
             out, err = proc.communicate(timeout=60)

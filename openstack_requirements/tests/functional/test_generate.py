@@ -20,6 +20,7 @@ import glob
 import io
 import json
 import os
+import platform
 import shutil
 import signal
 import stat
@@ -144,6 +145,108 @@ class TestInstall(GenerateTestCase):
         self.assertEqual(EXPECTED, body(stdout))
         self.assertIn("# method: resolve\n", stdout)
         self.assertNotIn(" pip compile --universal\n", stdout)
+
+
+class TestPipTooling(GenerateTestCase):
+    def test_what_the_bootstrap_pulls_in_is_not_pinned(self) -> None:
+        # 'pip install -U pip setuptools wheel' brings wheel's own
+        # dependency; the list does not need it, so uv does not pin it
+        # and neither may pip.
+        self.populate()
+        localindex.make_wheel(self.index, "wheel", "0.0.2",
+                              requires=["Tool.Dep"])
+        localindex.make_wheel(self.index, "Tool.Dep", "1.0")
+        results = []
+        for installer in ("uv", "pip"):
+            code, stdout, stderr = self.generate(
+                "-p", sys.executable, "--installer", installer)
+            self.assertEqual(0, code, stderr)
+            results.append(body(stdout))
+        self.assertEqual(["other_Pkg===1.1", "Tiny.Lib===2.0"]
+                         if sys.version_info >= (3, 12) else
+                         ["other_Pkg===1.1", "Tiny.Lib===1.0"], results[0])
+        self.assertEqual(results[0], results[1])
+
+    def test_a_bootstrap_dependency_the_list_needs_is_pinned(self) -> None:
+        self.populate()
+        localindex.make_wheel(self.index, "wheel", "0.0.2",
+                              requires=["Tool.Dep"])
+        localindex.make_wheel(self.index, "Tool.Dep", "1.0")
+        localindex.make_wheel(self.index, "Tool.Dep", "2.0")
+        self.write(self.dir, "global-requirements.txt",
+                   "Tool.Dep<2  # MIT\n")
+        code, stdout, stderr = self.generate(
+            "-p", sys.executable, "--installer", "pip")
+        self.assertEqual(0, code, stderr)
+        self.assertEqual(["Tool.Dep===1.0"], body(stdout))
+
+
+class TestSpelling(GenerateTestCase):
+    def test_resolve_spells_names_as_the_install_does(self) -> None:
+        # The global list writes typing-extensions; the distribution's
+        # metadata, pip freeze and the shipped upper-constraints.txt
+        # write typing_extensions.  Both methods write the latter.
+        localindex.make_wheel(self.index, "typing_extensions", "4.0")
+        localindex.make_wheel(self.index, "Uses.Typing", "1.0",
+                              requires=["typing_extensions"])
+        self.reqs = self.write(self.dir, "global-requirements.txt",
+                               "typing-extensions  # PSF\n"
+                               "Uses.Typing  # MIT\n")
+        self.blacklist = self.write(self.dir, "blacklist.txt", "")
+        py = "{}.{}".format(*sys.version_info[:2])
+        results = []
+        for extra in (["-p", sys.executable],
+                      ["-p", py, "--method", "resolve"]):
+            code, stdout, stderr = self.generate(*extra)
+            self.assertEqual(0, code, stderr)
+            results.append(body(stdout))
+        self.assertEqual(["typing_extensions===4.0", "Uses.Typing===1.0"],
+                         results[0])
+        self.assertEqual(results[0], results[1])
+
+
+class TestReproducible(GenerateTestCase):
+    def test_two_runs_on_the_same_cache_are_byte_identical(self) -> None:
+        # Same pins, same file: no date, command line or local path in
+        # the header, so a daily job has nothing to commit.  The run's
+        # details are in the --json-report instead.
+        self.populate()
+        cache = os.path.join(self.dir, "uv-cache")
+        self.useFixture(fixtures.EnvironmentVariable("UV_CACHE_DIR", cache))
+        texts, reports = [], []
+        for run in ("one", "two"):
+            out = os.path.join(self.dir, run, "upper-constraints.txt")
+            report = os.path.join(self.dir, run, "report.json")
+            os.mkdir(os.path.dirname(out))
+            code, _, stderr = self.generate(
+                "-p", sys.executable, "-o", out, "--json-report", report,
+                "--exclude-newer", "2099-01-01")
+            self.assertEqual(0, code, stderr)
+            texts.append(base.read(out))
+            reports.append(json.loads(base.read(report)))
+            time.sleep(1.1)  # the clock moves on between the runs
+        self.assertEqual(texts[0], texts[1])
+        head = "".join(line + "\n" for line in texts[0].split("\n")
+                       if line.startswith("#"))
+        self.assertNotIn("# date:", head)
+        self.assertNotIn("# command:", head)
+        self.assertNotIn(self.dir, head)
+        self.assertIn("# exclude-newer: 2099-01-01T00:00:00Z\n", head)
+        self.assertIn("# requirements: global-requirements.txt (sha256 ",
+                      head)
+        self.assertIn("# index: --no-index, find-links (local directory)\n",
+                      head)
+        py = "{}.{}".format(*sys.version_info[:2])
+        self.assertIn(f"# python {py}: Python {platform.python_version()}",
+                      head)
+        run = reports[0]["run"]
+        self.assertNotEqual(run["date"], reports[1]["run"]["date"])
+        self.assertTrue(run["command"].startswith(
+            "generate-constraints -r " + self.reqs), run["command"])
+        self.assertEqual(os.getcwd(), run["cwd"])
+        self.assertEqual(self.reqs, run["requirements"])
+        self.assertIn(f"find-links {self.index}", run["index"])
+        self.assertEqual({py: sys.executable}, run["interpreters"])
 
 
 class TestResolve(GenerateTestCase):
@@ -338,7 +441,7 @@ class TestInterrupt(GenerateTestCase):
         self.populate()
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)
-        env = dict(os.environ, TMPDIR=tmp)
+        env = self.child_env(TMPDIR=tmp)
         proc = subprocess.Popen(
             [sys.executable, "-c",
              "import sys; from openstack_requirements.cmds import "
@@ -346,7 +449,7 @@ class TestInterrupt(GenerateTestCase):
              "--installer", "pip", "-p", sys.executable, "-r", self.reqs,
              "--find-links", self.index, "--no-index",
              "--log-dir", os.path.join(self.dir, "logs")],
-            env=env, stderr=subprocess.PIPE, text=True, cwd=base.REPO_DIR)
+            env=env, stderr=subprocess.PIPE, text=True, cwd=self.make_dir())
         deadline = time.monotonic() + 30
         pattern = os.path.join(tmp, "generate-constraints-*", "*", "bin")
         while not glob.glob(pattern):  # the venv is being made
@@ -363,7 +466,7 @@ class TestInterrupt(GenerateTestCase):
         reqs = self.write(self.dir, "g.txt", "Tiny.Lib\n")
         tmp = os.path.join(self.dir, "tmp")
         os.mkdir(tmp)
-        env = dict(os.environ, TMPDIR=tmp)
+        env = self.child_env(TMPDIR=tmp)
         with localindex.serve(self.index, {}, delay=60) as url:
             proc = subprocess.Popen(
                 [sys.executable, "-c",
@@ -372,7 +475,7 @@ class TestInterrupt(GenerateTestCase):
                  "-p", sys.executable, "-r", reqs, "--index-url", url,
                  "--log-dir", os.path.join(self.dir, "logs")],
                 env=env, stderr=subprocess.PIPE, text=True,
-                cwd=base.REPO_DIR)
+                cwd=self.make_dir())
             deadline = time.monotonic() + 30
             while not glob.glob(os.path.join(tmp, "generate-constraints-*")):
                 self.assertLess(time.monotonic(), deadline)
@@ -431,7 +534,8 @@ class TestCombineArtifacts(base.TestCase):
                 "generate; sys.exit(generate.main())")
         proc = subprocess.run(
             [sys.executable, "-c", code, "combine", a, "-o", "/dev/stdout"],
-            capture_output=True, text=True, check=False, cwd=base.REPO_DIR)
+            capture_output=True, text=True, check=False,
+            env=self.child_env(), cwd=self.make_dir())
         self.assertEqual(0, proc.returncode, proc.stderr)
         self.assertTrue(proc.stdout.endswith("Six===1.16.0\n"))
         if os.geteuid() == 0:
@@ -457,7 +561,8 @@ class TestCombineArtifacts(base.TestCase):
             proc = subprocess.run(
                 [sys.executable, "-c", code, "combine", a, "-o",
                  "/dev/stdout"], stdout=out, stderr=subprocess.PIPE,
-                text=True, check=False, cwd=base.REPO_DIR)
+                text=True, check=False, env=self.child_env(),
+                cwd=self.make_dir())
         self.assertEqual(0, proc.returncode, proc.stderr)
         text = base.read(log)
         self.assertTrue(text.startswith("earlier\n# WARNING"), text)
@@ -595,7 +700,8 @@ class _Terminal(io.StringIO):
 class TestProgress(base.TestCase):
     def test_terminal_redraws_one_line_per_interpreter(self) -> None:
         stream = _Terminal()
-        progress = _progress.Progress(stream, ["3.11", "3.12"])
+        progress = _progress.Progress(stream, ["3.11", "3.12"],
+                                      {"TERM": "xterm-256color"})
         progress.update("3.11", "venv")
         progress.update("3.12", "install: resolved 40")
         lines = stream.getvalue().split("\n")
@@ -605,6 +711,17 @@ class TestProgress(base.TestCase):
         self.assertEqual("\x1b[2F\x1b[K[3.11] venv (0s)", lines[2])
         self.assertEqual("\x1b[K[3.12] install: resolved 40 (0s)",
                          lines[3])
+
+    def test_no_cursor_codes_for_dumb_or_no_color_terminals(self) -> None:
+        for environ in ({"TERM": "dumb"}, {}, {"TERM": "xterm",
+                                               "NO_COLOR": "1"}):
+            stream = _Terminal()
+            progress = _progress.Progress(stream, ["3.11", "3.12"], environ)
+            progress.update("3.11", "venv")
+            progress.update("3.12", "freeze")
+            self.assertEqual("[3.11] venv (0.0s)\n[3.12] freeze (0.0s)\n",
+                             stream.getvalue(), environ)
+            self.assertNotIn("\x1b", stream.getvalue())
 
     def test_plain_lines_elsewhere(self) -> None:
         stream = io.StringIO()

@@ -19,7 +19,7 @@ from openstack_requirements.cmds import normalize
 from openstack_requirements.tests import base
 
 TEXT = "# c\nsix >= 1 , < 2 # MIT\nfoo;python_version>='3.10'\n"
-NORMAL = '# c\nsix<2,>=1  # MIT\nfoo;python_version >= "3.10"\n'
+NORMAL = '# c\nsix>=1,<2  # MIT\nfoo;python_version >= "3.10"\n'
 
 
 class TestNormalizeRequirements(base.TestCase):
@@ -45,6 +45,36 @@ class TestNormalizeRequirements(base.TestCase):
         self.assertEqual((0, f"{self.path}: already normal\n", ""),
                          self.run_norm("-s", self.path))
         self.assertEqual(1_000_000, os.stat(self.path).st_mtime)
+
+    def test_check_prints_a_diff_writes_nothing_exits_one(self) -> None:
+        normal = self.write(self.dir, "normal.txt", NORMAL)
+        before = os.stat(self.path).st_mtime_ns
+        code, out, err = self.run_norm("--check", normal, self.path)
+        self.assertEqual((1, ""), (code, err))
+        self.assertEqual(
+            f"--- a/{self.path}\n+++ b/{self.path}\n"
+            "@@ -1,3 +1,3 @@\n # c\n"
+            "-six >= 1 , < 2 # MIT\n-foo;python_version>='3.10'\n"
+            + "".join("+" + line + "\n"
+                      for line in NORMAL.split("\n")[1:3]), out)
+        self.assertEqual(TEXT, base.read(self.path))
+        self.assertEqual(before, os.stat(self.path).st_mtime_ns)
+        self.assertEqual((0, "", ""), self.run_norm("--check", normal))
+
+    def test_check_and_save_together_is_a_usage_error(self) -> None:
+        self.assertEqual(2, self.run_norm("--check", "-s", self.path)[0])
+        self.assertEqual(TEXT, base.read(self.path))
+
+    def test_several_files_need_save_or_check(self) -> None:
+        code, out, err = self.run_norm(self.path, self.path)
+        self.assertEqual((2, ""), (code, out))
+        self.assertIn("several FILEs need --save or --check", err)
+
+    def test_shipped_constraints_are_normal(self) -> None:
+        for name in ("global-requirements.txt", "upper-constraints.txt",
+                     "blacklist.txt", "backports.txt"):
+            code, out, err = self.run_norm("--check", base.repo_file(name))
+            self.assertEqual((0, "", ""), (code, out, err), name)
 
     def test_shipped_global_list(self) -> None:
         code, out, err = self.run_norm(

@@ -29,7 +29,8 @@ class TestClosedPipe(base.TestCase):
                 "normalize; sys.exit(normalize.main(sys.argv[1:]))")
         proc = subprocess.Popen(
             [sys.executable, "-c", code, path], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, cwd=base.REPO_DIR)
+            stderr=subprocess.PIPE, env=self.child_env(),
+            cwd=self.make_dir())
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()  # the reader goes away at once
         err = proc.stderr.read().decode()

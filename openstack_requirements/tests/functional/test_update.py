@@ -216,6 +216,49 @@ class TestUpdateTree(UpdateTestCase):
             .splitlines(keepends=True)[0])
 
 
+class TestJson(UpdateTestCase):
+    def test_json_lists_the_changes_per_file(self) -> None:
+        import json
+
+        before = texts(self.proj)
+        code, out, err = self.update(self.proj, "--json", "--dry-run")
+        self.assertEqual((1, ""), (code, err))
+        report = json.loads(out)
+        self.assertEqual((True, [], True, False), (
+            report["ok"], report["findings"], report["dry_run"],
+            report["written"]))
+        files = {f["file"]: f for f in report["files"]}
+        self.assertEqual({"name": "pbr", "old": ["pbr>=6.0.0  # Apache-2.0"],
+                          "new": ["pbr>=6.0.0,!=2.1.0  # Apache-2.0"]},
+                         files["requirements.txt"]["changes"][0])
+        self.assertEqual(f"{self.proj}/requirements.txt",
+                         files["requirements.txt"]["path"])
+        self.assertIn("requests: the lower bound >=2.20.0 is excluded",
+                      report["warnings"][0]["message"])
+        self.assertEqual(before, texts(self.proj))
+        code, out, err = self.update(self.proj, "--json")
+        self.assertEqual((0, ""), (code, err))
+        self.assertTrue(json.loads(out)["written"])
+        self.assertEqual(texts(TREE_OUT), texts(self.proj))
+
+    def test_shipped_lists_without_source(self) -> None:
+        # The default-lists rule of every command: the shipped copy
+        # unless a directory is given (not the working directory).
+        proj = os.path.join(self.tmp, "plain")
+        self.write(proj, "requirements.txt", "six\n")
+        self.useFixture(fixtures.MonkeyPatch("os.getcwd", lambda: proj))
+        code, out, err = self.run_main(update.main, ["-v", "--dry-run",
+                                                     proj])
+        self.assertEqual("", err)
+        self.assertIn(f"Read {base.REPO_DIR}/global-requirements.txt", out)
+        self.assertIn(f"Read {base.REPO_DIR}/blacklist.txt", out)
+
+    def test_error_json_with_all(self) -> None:
+        code, out, err = self.update("--all", self.tmp, "--json")
+        self.assertEqual((2, ""), (code, out))
+        self.assertIn("--json reports one project", err)
+
+
 class TestUnknownNames(UpdateTestCase):
     def setUp(self) -> None:
         super().setUp()
