@@ -204,7 +204,6 @@ def _all(resolver: _Resolver, projects: Mapping[str, project.Project],
     from openstack_requirements import fileio
     from openstack_requirements import floors  # noqa: F811
     from openstack_requirements import venv
-    from openstack_requirements.cmds import _generate_steps  # noqa: H306
 
     declared: dict[str, list[floors.Floor]] = {}
     text = ""
@@ -226,7 +225,6 @@ def _all(resolver: _Resolver, projects: Mapping[str, project.Project],
         findings += floors.conflicts(declared, _pins(freeze), version)
     if args.output:
         made = constraints.generate(freezes, constraints.Provenance(
-            command="check-floors --all", date=_generate_steps.now(),
             method="resolve (lowest-direct)",
             installer=freezes[0].installer,
             index=resolver.index.describe()), how=constraints.Order.NAME,

@@ -217,7 +217,7 @@ class TestRunTied(base.TestCase):
             f"procs.run_tied([sys.executable, '-c', {child!r}], {tmp!r}, "
             "{'PATH': '/usr/bin:/bin'}, 120)\n")
         proc = subprocess.Popen([sys.executable, "-c", parent],
-                                cwd=base.REPO_DIR)
+                                cwd=self.make_dir(), env=self.child_env())
         self.addCleanup(proc.wait)
         deadline = time.time() + 30
         while not os.path.exists(pid_file) or not base.read(pid_file):
