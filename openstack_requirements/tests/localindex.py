@@ -53,6 +53,7 @@ import tarfile
 import textwrap
 import threading
 import time
+import typing
 import zipfile
 
 import fixtures
@@ -569,6 +570,120 @@ def pip_install(index_url: str, constraints: str, target: str,
          "--target", target, "-c", constraints, "--index-url", index_url,
          *names], capture_output=True, text=True, env=pip_env(),
         timeout=300)
+
+
+# -- serve-index, the real server -----------------------------------------
+
+
+class ServedIndex(fixtures.Fixture):
+    """``serve-index MIRROR --port 0`` in a child process; ``url`` is it.
+
+    The real command and the real waitress server, on 127.0.0.1.  A
+    token allowed to upload anything is made first (``token``); the
+    tokens file is ``tokens`` and the upload log ``log``.  The children
+    run beside the mirror with *pythonpath* (``TestCase.child_env``'s),
+    never in the checkout.
+    """
+
+    def __init__(self, mirror: str, *options: str,
+                 pythonpath: str | None = None) -> None:
+        super().__init__()
+        self.mirror = mirror
+        self.options = options
+        self.env = pip_env()
+        if pythonpath:
+            self.env["PYTHONPATH"] = pythonpath
+
+    def _setUp(self) -> None:
+        os.makedirs(self.mirror, exist_ok=True)
+        self.tokens = os.path.join(self.mirror, "index-tokens.json")
+        self.log = os.path.join(self.mirror, "upload-log.jsonl")
+        self.token = self.add_token("tests")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "openstack_requirements.cmds.serve_index",
+             self.mirror, "--port", "0", "--threads", "4", *self.options],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=self.env, cwd=os.path.dirname(self.mirror))
+        self.addCleanup(self._stop)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        match = re.search(r"at (http://\S+/) ", line)
+        if match is None:
+            raise AssertionError(f"serve-index did not start: {line}"
+                                 f"{self.process.stdout.read()}")
+        self.url = match[1].rstrip("/")
+        self.upload_url = self.url + "/legacy/"
+        self.output = drain(self.process.stdout)
+
+    def _stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def add_token(self, token_id: str, *projects: str) -> str:
+        argv = ["--file", self.tokens, "add", token_id]
+        for project in projects:
+            argv += ["--project", project]
+        result = subprocess.run(
+            [sys.executable, "-m", "openstack_requirements.cmds.index_tokens",
+             *argv], capture_output=True, text=True, check=True,
+            env=self.env, cwd=os.path.dirname(self.mirror))
+        return result.stdout.strip()
+
+    def log_records(self) -> list[dict[str, object]]:
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log, encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+
+def drain(stream: typing.IO[str]) -> list[str]:
+    """Read *stream* to its end in a thread; the lines so far.
+
+    A server whose output pipe nobody reads blocks on its next log line
+    (waitress logs a warning when its queue grows).
+    """
+    lines: list[str] = []
+    thread = threading.Thread(target=lambda: lines.extend(stream),
+                              daemon=True)
+    thread.start()
+    return lines
+
+
+def multipart_body(
+    fields: Sequence[tuple[str, str]], filename: str, content: bytes,
+    boundary: str = "osr-test-boundary",
+) -> tuple[bytes, str]:
+    """(body, content type) of a legacy-API upload, as twine sends it."""
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; '
+            f'name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+        '\r\n\r\n'.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def upload_fields(path: str, **override: str) -> list[tuple[str, str]]:
+    """The form fields twine sends for the wheel or sdist *path*."""
+    name, version = os.path.basename(path).split("-")[:2]
+    if path.endswith(".tar.gz"):
+        version = version.removesuffix(".tar.gz")
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    fields = {":action": "file_upload", "protocol_version": "1",
+              "name": name, "version": version,
+              "filetype": "sdist" if path.endswith(".tar.gz")
+              else "bdist_wheel", "sha256_digest": digest}
+    fields.update(override)
+    return list(fields.items())
 
 
 def make_setuptools_sdist(directory: str, name: str, version: str,

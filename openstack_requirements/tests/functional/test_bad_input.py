@@ -423,4 +423,7 @@ class TestHostileInput(base.TestCase):
         covered = {script for script, _ in self.file_slots()}
         covered |= {script for script, _, _ in self.dir_slots()}
         covered |= {"validate-projects", "who-uses"}
+        # They read no requirements-style file; a broken tokens file is
+        # refused the same way (tests/functional/test_index_tokens.py).
+        covered |= {"serve-index", "index-tokens"}
         self.assertEqual(set(test_cli.console_scripts()), covered)
