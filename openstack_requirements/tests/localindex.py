@@ -818,9 +818,27 @@ def wheelhouse(tmp: str, *extra: str) -> str:
     Enough to install the toolkit into a fresh venv with no index; *extra*
     names more installed distributions to repack.
     """
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
     house = os.path.join(tmp, "wheelhouse")
     os.makedirs(house, exist_ok=True)
-    for name in ("pip", "pbr", "setuptools", "packaging", "parsley",
-                 "tomlkit", "uv", *extra):
+    with open(os.path.join(base.REPO_DIR, "requirements.txt"),
+              encoding="utf-8") as f:
+        runtime = [Requirement(line.split("#")[0]).name for line in f
+                   if line.split("#")[0].strip()]
+    # requirements.txt and what those need in turn, as installed here.
+    todo = ["pip", "setuptools", *runtime, *extra]
+    done: set[str] = set()
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in done:
+            continue
+        done.add(name)
         wheel_of_installed(house, name)
+        for text in importlib.metadata.requires(name) or ():
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
     return house
