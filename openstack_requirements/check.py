@@ -37,6 +37,8 @@ import re
 import typing
 
 from packaging.utils import canonicalize_version
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from openstack_requirements import errors
 from openstack_requirements import policy
@@ -213,14 +215,38 @@ def check_line(
                 f"{_code(req)}; drop those exclusions or get them into "
                 "the global list first", "exclusions"))
     if not has_lower_bound(req):
-        pins = lists.pins.get(name, ())
-        example = pins[-1] if pins else "X.Y"
         findings.append(errors.Finding(
             source, line.lineno,
-            f"{req.name} has no lower bound: you have {_code(req)}; add "
-            f"the oldest version you support, e.g. `{req.name}>="
-            f"{example}`", "lower-bound"))
+            f"{req.name} has no lower bound: you have {_code(req)}; "
+            + lower_bound_hint(req, lists.pins.get(name, ())),
+            "lower-bound"))
     return findings
+
+
+def lower_bound_hint(req: Requirement, pins: Iterable[str]) -> str:
+    """How to add the floor *req* lacks, given the upper-constraints pins.
+
+    The floor is the oldest version the project supports: its choice,
+    which no list here knows, so the hint names none.  A pin is no
+    floor; it only limits one from above (a floor over the pin fails the
+    gate), and is mentioned only where the line's own specifiers admit
+    it: a hint never asks for a range they leave empty (``sphinx<9`` and
+    the pin 9.0.4).
+    """
+    text = (f"add the oldest version the project supports, "
+            f"`{req.name}>=X.Y`; that floor is the project's choice")
+    admitted = []
+    for pin in pins:
+        try:
+            version = Version(pin)
+        except InvalidVersion:
+            continue
+        if req.specifier_set.contains(version, prereleases=True):
+            admitted.append(version)
+    if admitted:
+        text += (f", at most {min(admitted)}, the version the upper "
+                 "constraints pin")
+    return text
 
 
 def _named(

@@ -26,6 +26,12 @@ excludes exactly that version (``>=V,!=V`` still means "above V"), which
 is reported so that the project raises it.  A project pin or compatible
 release becomes its minimum (``==V``, ``~=V``, ``==V.*`` -> ``>=V``), also
 reported: the central list carries no caps, so the cap they implied goes.
+A central exclusion the project's floor already rules out (``!=2.1.0``
+next to ``>=5.8.0``) is left out: the gate only asks a project's
+exclusions to be a subset of the central ones.  One at the floor itself
+and every cap stay, and a line that still carries the redundant ones is
+in sync.  A rewritten line is written whole in the central style, comment
+spacing included; a change of the comment alone is reported as such.
 """
 
 from __future__ import annotations
@@ -100,6 +106,11 @@ def central(
                    {k: tuple(v) for k, v in entries.items()}, names)
 
 
+class ChangeKind(enum.Enum):
+    VERSION = "version"  # a specifier, marker or extra; a line added/gone
+    COMMENT = "comment"  # the same requirements, only the comment differs
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Change:
     """One requirement name whose lines changed in one file."""
@@ -107,6 +118,7 @@ class Change:
     name: str
     old: tuple[str, ...]  # lines removed or rewritten, as written
     new: tuple[str, ...]  # lines written in their place
+    kind: ChangeKind = ChangeKind.VERSION
 
     def pairs(self) -> list[tuple[str, str]]:
         return list(itertools.zip_longest(self.old, self.new,
@@ -228,13 +240,11 @@ def sync_section(
             new = _rebuild(entries, own[name], section, central_list,
                            result.warnings)
             result.replacements.append(new)
-            removed = [o.text.strip() for o in own[name]
+            removed = [o for o in own[name]
                        if not any(o is n for n in new)]
-            added = [n.text.strip() for n in new
-                     if not any(n is o for o in own[name])]
+            added = [n for n in new if not any(n is o for o in own[name])]
             if removed or added:
-                result.changes.append(
-                    Change(line.req.name, tuple(removed), tuple(added)))
+                result.changes.append(_change(line.req.name, removed, added))
         elif options.mode is Mode.SOFT:
             result.replacements.append((line,))
         elif options.drop_unknown:
@@ -259,6 +269,23 @@ def sync_section(
         len(new) != 1 or new[0] is not old
         for old, new in zip(lines, result.replacements, strict=True))
     return result
+
+
+def _change(
+    name: str, removed: Sequence[reqfile.Line], added: Sequence[reqfile.Line]
+) -> Change:
+    """The change of one name; a comment change when only comments differ.
+
+    Lines are paired in order, as the report shows them.
+    """
+    kind = ChangeKind.VERSION
+    if len(removed) == len(added) and all(
+            old.req is not None and new.req is not None
+            and _same_requirement(old.req, new.req)
+            for old, new in zip(removed, added, strict=True)):
+        kind = ChangeKind.COMMENT
+    return Change(name, tuple(line.text.strip() for line in removed),
+                  tuple(line.text.strip() for line in added), kind)
 
 
 def _terminate(
@@ -379,6 +406,44 @@ def _implied_cap(minimum: _Minimum) -> str | None:
     return "<" + ".".join(map(str, release))
 
 
+def _ruled_out(
+    minimum: Sequence[str], others: Sequence[str]
+) -> list[str]:
+    """The exclusions of *others* that the floor *minimum* rules out.
+
+    ``!=2.1.0`` says nothing next to ``>=5.8.0``.  The gate only needs a
+    project's exclusions to be a subset of the central ones, so these
+    may be left out.  An exclusion at the floor itself (``>=V,!=V``)
+    is not ruled out, and no cap is.
+    """
+    floors = [Specifier(spec) for spec in minimum]
+
+    def below(spec: str) -> bool:
+        if not spec.startswith("!=") or not floors:
+            return False
+        version = spec[2:].strip()
+        if version.endswith(".*"):  # every version of the prefix
+            try:
+                release = list(Version(version[:-2]).release)
+            except InvalidVersion:
+                return False
+            release[-1] += 1
+            # The first version after the prefix; the floor must be at
+            # or above it.
+            top = Version(".".join(map(str, release)) + ".dev0")
+            return any(floor.operator in (">=", ">")
+                       and Version(floor.version) >= top
+                       for floor in floors)
+        try:
+            parsed = Version(version)
+        except InvalidVersion:
+            return False
+        return any(not floor.contains(parsed, prereleases=True)
+                   for floor in floors)
+
+    return [spec for spec in others if below(spec)]
+
+
 def _excluded(version: str, others: Iterable[str]) -> str | None:
     """The central specifier that excludes exactly *version*, if any."""
 
@@ -419,6 +484,7 @@ def _rebuild(
         base = same[0] if same else own[0]
         lower, others = _split(entry.req.specifier)
         found: list[errors.Finding] = []
+        redundant: list[str] = []
         if lower:  # a central minimum wins
             spec = entry.req.specifier
         else:
@@ -436,15 +502,17 @@ def _rebuild(
                     found.extend(_report_minimum(
                         own_min, holder, entry, others, section,
                         central_list))
-            spec = ",".join(minimum + others)
+            redundant = _ruled_out(minimum, others)
+            spec = ",".join(minimum + [o for o in others
+                                       if o not in redundant])
         req = entry.req.replace(
             extras=tuple(extras) if extras else entry.req.extras,
             specifier=spec)
         comment = ""
         if style.comments:
             comment = entry.comment or base.comment
-        match = next((o for o in same if _same(o, req, comment, style)),
-                     None)
+        match = next((o for o in same
+                      if _same(o, req, comment, style, redundant)), None)
         if match is not None:  # already right: keep its bytes
             out.append(match)
             continue
@@ -461,7 +529,10 @@ def _rebuild(
             # after it are continuation lines, with the extra's indent.
             indent = style.indent
         sep = (base.marker_sep or style.marker_sep) if req.marker else ""
-        line = reqfile.make_line(req, comment, newline, sep or ";",
+        # A rewritten line takes the central style as a whole, its
+        # comment's spacing too (two spaces before '#', as normalize):
+        # never the new requirement with the old line's comment spacing.
+        line = reqfile.make_line(req, comment.strip(), newline, sep or ";",
                                  base.options)
         out.append(dataclasses.replace(line, raw=indent + line.raw,
                                        lineno=base.lineno))
@@ -526,19 +597,32 @@ def _same(
     req: requirement.Requirement,
     comment: str,
     style: project_mod.Style,
+    redundant: Sequence[str] = (),
 ) -> bool:
-    """Whether *line* already says what *req* and *comment* say."""
+    """Whether *line* already says what *req* and *comment* say.
+
+    A line that also carries *redundant* central exclusions (ruled out by
+    its floor) says the same: it is left alone, not churned.
+    """
     old = line.req
     assert old is not None
     if style.comments and line.license != comment.strip().lstrip(
             "#").strip():
         return False
+    kept = [s for s in old.specifiers if s not in redundant]
+    return _same_requirement(old.replace(specifier=",".join(kept)), req)
+
+
+def _same_requirement(
+    old: requirement.Requirement, new: requirement.Requirement
+) -> bool:
+    """Same name, extras, specifiers (in any order) and marker."""
     return (
-        old.canonical == req.canonical
+        old.canonical == new.canonical
         and sorted(map(requirement.canonical_name, old.extras))
-        == sorted(map(requirement.canonical_name, req.extras))
-        and sorted(old.specifiers) == sorted(req.specifiers)
-        and _norm_marker(old) == _norm_marker(req)
+        == sorted(map(requirement.canonical_name, new.extras))
+        and sorted(old.specifiers) == sorted(new.specifiers)
+        and _norm_marker(old) == _norm_marker(new)
     )
 
 
@@ -594,8 +678,12 @@ def describe(files: Iterable[Output], dry_run: bool) -> list[str]:
         if not file_plan.changes:  # e.g. only the old header went
             lines.append(f"{verb} {output.path}")
             continue
-        names = ", ".join(change.name for change in file_plan.changes)
-        lines.append(f"Version change for: {names}")
+        for kind, title in ((ChangeKind.VERSION, "Version change"),
+                            (ChangeKind.COMMENT, "Comment change")):
+            names = ", ".join(change.name for change in file_plan.changes
+                              if change.kind is kind)
+            if names:
+                lines.append(f"{title} for: {names}")
         lines.append(f"{verb} {output.path}:")
         for change in file_plan.changes:
             for old, new in change.pairs():
@@ -609,8 +697,8 @@ def changes_as_dicts(
     """The per-file change list of :func:`describe`, for ``--json``."""
     return [
         {"path": output.path, "file": output.plan.file,
-         "changes": [{"name": change.name, "old": list(change.old),
-                      "new": list(change.new)}
+         "changes": [{"name": change.name, "kind": change.kind.value,
+                      "old": list(change.old), "new": list(change.new)}
                      for change in output.plan.changes]}
         for output in files if output.plan.changed
     ]

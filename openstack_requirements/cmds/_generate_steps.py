@@ -30,6 +30,7 @@ from typing import TextIO
 
 from openstack_requirements.cmds import _cli
 from openstack_requirements.cmds import _progress
+from openstack_requirements.cmds import _sources
 import openstack_requirements.errors as errors  # ruff/hacking order
 
 if typing.TYPE_CHECKING:  # pragma: no cover
@@ -54,12 +55,7 @@ def prepare(
             source=args.requirements)
     env = interpreters.clean_env(os.environ)
     installer = interpreters.Installer(args.installer)
-    index = freezing.index_options(
-        index_url=args.index_url, extra_index_urls=args.extra_index_url,
-        find_links=[os.path.abspath(link) if "://" not in link else link
-                    for link in args.find_links],
-        no_index=args.no_index, exclude_newer=args.exclude_newer,
-        offline=args.offline, installer=installer)
+    index = _sources.index_options(args, installer)
     targets = freezing.make_targets(
         pythons, resolve=args.method == "resolve", installer=installer,
         env=env)

@@ -27,6 +27,7 @@ from typing import TextIO
 from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
 from openstack_requirements.cmds import _progress
+from openstack_requirements.cmds import _sources
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import bisecting
@@ -50,8 +51,6 @@ HOLD_DAYS = 90
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    from openstack_requirements.cmds import generate
-
     parser.add_argument("old", metavar="OLD", help="constraints that pass")
     parser.add_argument("new", metavar="NEW", help="constraints that fail")
     parser.add_argument("-r", "--requirements", action="append",
@@ -65,13 +64,12 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                              "temporary directory, kept for failing steps)")
     parser.add_argument("--propose-hold", action="store_true",
                         help="print a holds-file entry for the culprits")
-    generate._add_index_args(parser)  # the same sources as generate
+    _sources.add_args(parser)  # the same sources as generate
 
 
 def _bisect(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import bisecting
     from openstack_requirements import bisection
-    from openstack_requirements import freezing
     from openstack_requirements import interpreters
     from openstack_requirements import procs
 
@@ -84,12 +82,7 @@ def _bisect(args: argparse.Namespace, out: TextIO) -> int:
         _cli.read_doc(path).require_valid()
     env = interpreters.clean_env(os.environ)
     interpreter = interpreters.probe(args.python, env)
-    index = freezing.index_options(
-        index_url=args.index_url, extra_index_urls=args.extra_index_url,
-        find_links=[os.path.abspath(link) if "://" not in link else link
-                    for link in args.find_links],
-        no_index=args.no_index, exclude_newer=args.exclude_newer,
-        offline=args.offline, installer=interpreters.Installer.UV)
+    index = _sources.index_options(args, interpreters.Installer.UV)
     log_dir, temporary = procs.log_dir(args.log_dir, "bisect-constraints-")
     print(f"logs: {log_dir}", file=sys.stderr)
     options = bisecting.Options(

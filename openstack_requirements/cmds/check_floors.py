@@ -26,6 +26,7 @@ from typing import TextIO
 
 from openstack_requirements import errors
 from openstack_requirements.cmds import _cli  # noqa: H306 (ruff order)
+from openstack_requirements.cmds import _sources
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import constraints
@@ -52,8 +53,6 @@ one cannot, 2 on bad input, 3 when uv cannot resolve at all."""
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
-    from openstack_requirements.cmds import generate
-
     parser.add_argument("project", metavar="PROJECT_DIR", nargs="?")
     parser.add_argument("--all", metavar="PROJECTS_ROOT",
                         help="every project of projects.txt under "
@@ -69,11 +68,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="with --all: write lower-constraints.txt")
     parser.add_argument("--log-dir", metavar="DIR")
-    generate._add_index_args(parser)  # the same sources as generate
+    _sources.add_args(parser)  # the same sources as generate
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from openstack_requirements import freezing
     from openstack_requirements import interpreters
     from openstack_requirements import lists
     from openstack_requirements import procs
@@ -90,12 +88,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     versions = args.python_version or [
         "{}.{}".format(*sys.version_info[:2])]
     env = interpreters.clean_env(os.environ)
-    index = freezing.index_options(
-        index_url=args.index_url, extra_index_urls=args.extra_index_url,
-        find_links=[os.path.abspath(link) if "://" not in link else link
-                    for link in args.find_links],
-        no_index=args.no_index, exclude_newer=args.exclude_newer,
-        offline=args.offline, installer=interpreters.Installer.UV)
+    index = _sources.index_options(args, interpreters.Installer.UV)
     projects: dict[str, project.Project] = {}
     if args.all is not None:
         source = os.path.join(source_dir, lists.PROJECTS)

@@ -31,6 +31,7 @@ from typing import TextIO
 
 from openstack_requirements.cmds import _cli
 from openstack_requirements.cmds import _generate_steps as steps
+from openstack_requirements.cmds import _sources
 import openstack_requirements.errors as errors  # ruff/hacking order
 
 PROG = "generate-constraints"
@@ -59,25 +60,6 @@ written; the report names the requirement, the interpreter and the log).
 # -- arguments -------------------------------------------------------------
 
 
-def _add_index_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "package sources (the user's pip.conf/uv.toml are ignored)")
-    group.add_argument("--index-url", metavar="URL", default="",
-                       help="base URL of the package index (default PyPI)")
-    group.add_argument("--extra-index-url", action="append", default=[],
-                       metavar="URL", help="another index (repeatable)")
-    group.add_argument("--find-links", action="append", default=[],
-                       metavar="DIR", help="local wheels (repeatable)")
-    group.add_argument("--no-index", action="store_true",
-                       help="use --find-links only")
-    group.add_argument("--offline", action="store_true",
-                       help="uv only: take everything from uv's cache, "
-                            "no network")
-    group.add_argument("--exclude-newer", metavar="DATE", default="",
-                       help="ignore releases uploaded after DATE "
-                            "(RFC 3339 timestamp or YYYY-MM-DD)")
-
-
 def _add_run_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-r", "--requirements", metavar="FILE",
                         required=True, help="global-requirements.txt")
@@ -104,7 +86,7 @@ def _add_run_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json-report", metavar="FILE",
                         help="write what happened (failures included) as "
                              "JSON")
-    _add_index_args(parser)
+    _sources.add_args(parser)
 
 
 def _add_combine_args(parser: argparse.ArgumentParser) -> None:

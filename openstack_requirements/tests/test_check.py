@@ -146,10 +146,30 @@ class TestLowerBound(CheckCase):
         self.assertClean(requirements_txt="six>1\nrequests~=2.30\n")
 
     def test_missing_lower_bound_fails(self) -> None:
+        # The pin is no floor: it only bounds the project's choice.
         self.assertOnly(
             "requirements.txt:1: six has no lower bound: you have `six`; "
-            "add the oldest version you support, e.g. `six>=1.17.0`",
+            "add the oldest version the project supports, `six>=X.Y`; "
+            "that floor is the project's choice, at most 1.17.0, the "
+            "version the upper constraints pin",
             requirements_txt="six\n")
+
+    def test_hint_never_conflicts_with_the_line(self) -> None:
+        # flask: `sphinx<9` next to the pin 9.0.4; `sphinx>=9.0.4` could
+        # never be satisfied together with `<9`.
+        req = reqfile.parse("sphinx<9\n", "r").lines[0].req
+        assert req is not None
+        self.assertEqual(
+            "add the oldest version the project supports, `sphinx>=X.Y`; "
+            "that floor is the project's choice",
+            check.lower_bound_hint(req, ("9.0.4",)))
+
+    def test_hint_takes_the_lowest_admitted_pin(self) -> None:
+        req = reqfile.parse("six!=1.5,<2\n", "r").lines[0].req
+        assert req is not None
+        self.assertTrue(check.lower_bound_hint(
+            req, ("2.1", "1.5", "bad!", "1.4")).endswith(
+                "at most 1.4, the version the upper constraints pin"))
 
 
 class TestLocation(CheckCase):

@@ -17,9 +17,12 @@ traceback, nothing written."""
 from collections.abc import Callable
 from collections.abc import Iterator
 import contextlib
+import importlib
 import os
+import pkgutil
 import sys
 
+import openstack_requirements
 from openstack_requirements.cmds import build_mirror
 from openstack_requirements.cmds import check_conflicts
 from openstack_requirements.cmds import check_constraints
@@ -114,6 +117,13 @@ def unprivileged() -> Iterator[None]:
     if os.geteuid() != 0:
         yield
         return
+    # User nobody may not read the checkout (a clone under a mode-700
+    # directory) nor the interpreter (under /root): whatever a command
+    # imports must be loaded before the ids drop.
+    for info in pkgutil.walk_packages(openstack_requirements.__path__,
+                                      "openstack_requirements."):
+        if ".tests" not in info.name:
+            importlib.import_module(info.name)
     os.setegid(NOBODY)
     os.seteuid(NOBODY)
     try:
@@ -207,6 +217,8 @@ class TestHostileInput(base.TestCase):
         os.chmod(self.dir, 0o777)  # user nobody must get in (unreadable)
         self.good = self.write(self.dir, "good.txt", "six  # MIT\n")
         self.upper = self.write(self.dir, "upper.txt", "six===1.17.0\n")
+        # Every list named: user nobody may not read the shipped ones.
+        self.blacklist = self.write(self.dir, "blacklist.txt", "")
         self.projects = self.write(self.dir, "projects.txt",
                                    "openstack/nova\n")
         self.source = os.path.join(self.dir, "source")
@@ -222,7 +234,7 @@ class TestHostileInput(base.TestCase):
 
     def file_slots(self) -> list[tuple[str, Callable[[str], list[str]]]]:
         """(script, argv with its list at PATH): each list it reads."""
-        up, good = self.upper, self.good
+        up, good, black = self.upper, self.good, self.blacklist
         return [
             ("validate-constraints", lambda p: [p, up, good]),
             ("validate-constraints", lambda p: [good, p, good]),
@@ -231,9 +243,9 @@ class TestHostileInput(base.TestCase):
                 "-p", sys.executable, "-r", p, "-o", self.out]),
             ("edit-constraints", lambda p: [p, "six", "six===2.0"]),
             ("check-constraints", lambda p: [
-                "-u", p, "-g", good, self.project]),
+                "-u", p, "-g", good, "-b", black, self.project]),
             ("check-constraints", lambda p: [
-                "-u", up, "-g", p, self.project]),
+                "-u", up, "-g", p, "-b", black, self.project]),
             ("check-constraints", lambda p: [
                 "-u", up, "-g", good, "-b", p, self.project]),
             ("check-conflicts", lambda p: [p]),
@@ -277,7 +289,8 @@ class TestHostileInput(base.TestCase):
             ("check-requirements", os.path.join(proj, "requirements.txt"),
              lambda: ["--reqs", src, proj]),
             ("check-constraints", os.path.join(proj, "requirements.txt"),
-             lambda: ["-u", self.upper, "-g", self.good, proj]),
+             lambda: ["-u", self.upper, "-g", self.good,
+                      "-b", self.blacklist, proj]),
             ("check-floors", os.path.join(src, "global-requirements.txt"),
              lambda: ["--source", src, "--index-url", NOWHERE, proj]),
             ("check-floors", os.path.join(proj, "requirements.txt"),
@@ -290,7 +303,7 @@ class TestHostileInput(base.TestCase):
             ("update-requirements", ["--source", src, proj]),
             ("check-requirements", ["--reqs", src, proj]),
             ("check-constraints", ["-u", self.upper, "-g", self.good,
-                                   proj]),
+                                   "-b", self.blacklist, proj]),
             ("cap-requirements", ["-c", self.upper, proj]),
         ]
 

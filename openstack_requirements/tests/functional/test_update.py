@@ -78,43 +78,40 @@ class TestUpdateTree(UpdateTestCase):
             f"{self.source}/global-requirements.txt:6 (!=2.20.0); kept "
             "it, so only versions above it are allowed; raise it to a "
             "version the global list allows\n"
-            "Version change for: pbr, oslo.config, oslo.db, requests\n"
+            # pbr>=6.0.0, requests>=2.25.1 and stestr>=4.0.0 stay: the
+            # central exclusions lie below their floors.  oslo.db only
+            # gains its license comment: a comment change.
+            "Version change for: oslo.config\n"
+            "Comment change for: oslo.db\n"
             f"Updated {p}/requirements.txt:\n"
-            "    pbr>=6.0.0  # Apache-2.0 -> pbr>=6.0.0,!=2.1.0  # "
-            "Apache-2.0\n"
-            "    oslo.config>=9.0.0  # Apache-2.0 -> oslo.config>=9.0.0,"
+            "    oslo.config>=4.0.0  # Apache-2.0 -> oslo.config>=4.0.0,"
             "!=4.3.0,!=4.4.0  # Apache-2.0\n"
             "    oslo.db[mysql]>=12.0.0 -> oslo.db[mysql]>=12.0.0  # "
             "Apache-2.0\n"
-            "    requests>=2.25.1  # Apache-2.0 -> requests>=2.25.1,"
-            "!=2.20.0  # Apache-2.0\n"
-            "Version change for: stestr, six\n"
+            "Version change for: six\n"
             f"Updated {p}/test-requirements.txt:\n"
-            "    stestr>=4.0.0  # Apache-2.0 -> stestr>=4.0.0,!=2.3.0,"
-            "!=3.0.0  # Apache-2.0\n"
             "    six -> six>=1.10.0  # MIT\n"
             "    six>=1.10.0 -> (none)\n"
             "Version change for: sphinx\n"
             f"Updated {p}/doc/requirements.txt:\n"
-            "    sphinx>=5.0.0  # BSD -> sphinx>=5.0.0,!=1.6.6,!=1.6.7  # "
+            "    sphinx>=1.6.0  # BSD -> sphinx>=1.6.0,!=1.6.6,!=1.6.7  # "
             "BSD\n"
             "Version change for: pyroute2\n"
             f"Updated {p}/driver-requirements.txt:\n"
-            "    pyroute2>=0.7.0 -> pyroute2>=0.7.0,!=0.5.4;sys_platform"
+            "    pyroute2>=0.7.0 -> pyroute2>=0.7.0;sys_platform"
             "!='win32'  # Apache-2.0\n"
-            "Version change for: oslo.db, requests, pyroute2\n"
+            "Version change for: requests, pyroute2\n"
+            "Comment change for: oslo.db\n"
             f"Updated {p}/setup.cfg:\n"
             "    oslo.db>=12.0.0 -> oslo.db>=12.0.0  # Apache-2.0\n"
             "    requests>=2.20.0:python_version>='3.8'  # Apache-2.0 -> "
             "requests>=2.20.0,!=2.20.0  # Apache-2.0\n"
-            "    pyroute2>=0.7.0 -> pyroute2>=0.7.0,!=0.5.4:sys_platform"
+            "    pyroute2>=0.7.0 -> pyroute2>=0.7.0:sys_platform"
             "!='win32'  # Apache-2.0\n"
-            "Version change for: pbr, oslo.config, stestr, sphinx\n"
+            "Version change for: oslo.config, sphinx\n"
             f"Updated {p}/pyproject.toml:\n"
-            "    pbr>=6.0.0 -> pbr>=6.0.0,!=2.1.0\n"
-            "    oslo.config>=9.0.0 -> oslo.config>=9.0.0,!=4.3.0,!=4.4.0\n"
-            "    stestr>=4.0.0 -> stestr>=4.0.0,!=2.3.0,!=3.0.0\n"
-            "    sphinx>=5.0.0 -> sphinx>=5.0.0,!=1.6.6,!=1.6.7\n", out)
+            "    oslo.config>=4.0.0 -> oslo.config>=4.0.0,!=4.3.0,!=4.4.0\n"
+            "    sphinx>=1.6.0 -> sphinx>=1.6.0,!=1.6.6,!=1.6.7\n", out)
 
     def test_second_run_changes_nothing(self) -> None:
         self.assertEqual(0, self.update(self.proj)[0])
@@ -132,8 +129,8 @@ class TestUpdateTree(UpdateTestCase):
             "--- a/doc/requirements.txt\n"
             "+++ b/doc/requirements.txt\n"
             "@@ -1,2 +1,2 @@\n"
-            "-sphinx>=5.0.0  # BSD\n"
-            "+sphinx>=5.0.0,!=1.6.6,!=1.6.7  # BSD\n"
+            "-sphinx>=1.6.0  # BSD\n"
+            "+sphinx>=1.6.0,!=1.6.6,!=1.6.7  # BSD\n"
             " reno>=4.0.0  # Apache-2.0\n", out)
         self.assertIn("--- a/pyproject.toml\n+++ b/pyproject.toml\n", out)
         self.assertIn("--- a/setup.cfg\n+++ b/setup.cfg\n", out)
@@ -143,14 +140,14 @@ class TestUpdateTree(UpdateTestCase):
         self.assertEqual(1, code)
         self.assertIn("Version change for: sphinx\n"
                       f"Would update {self.proj}/doc/requirements.txt:\n"
-                      "    sphinx>=5.0.0  # BSD -> sphinx>=5.0.0,!=1.6.6,"
+                      "    sphinx>=1.6.0  # BSD -> sphinx>=1.6.0,!=1.6.6,"
                       "!=1.6.7  # BSD\n", out)
         self.assertNotIn("Updated", out)
 
     def test_dry_run_diff_splits_on_newlines_only(self) -> None:
         # \x0c and \u2028 are not line breaks in a requirements file.
         self.write(self.proj, "doc/requirements.txt",
-                   "# page\x0cbreak and a\u2028separator\nsphinx>=5.0.0\n")
+                   "# page\x0cbreak and a\u2028separator\nsphinx>=1.6.0\n")
         code, out, err = self.update("--dry-run", self.proj)
         self.assertEqual(1, code, err)
         self.assertIn(
@@ -158,16 +155,16 @@ class TestUpdateTree(UpdateTestCase):
             "+++ b/doc/requirements.txt\n"
             "@@ -1,2 +1,2 @@\n"
             " # page\x0cbreak and a\u2028separator\n"
-            "-sphinx>=5.0.0\n"
-            "+sphinx>=5.0.0,!=1.6.6,!=1.6.7  # BSD\n", out)
+            "-sphinx>=1.6.0\n"
+            "+sphinx>=1.6.0,!=1.6.6,!=1.6.7  # BSD\n", out)
 
     def test_dry_run_diff_marks_missing_final_newline(self) -> None:
-        self.write(self.proj, "doc/requirements.txt", "sphinx>=5.0.0")
+        self.write(self.proj, "doc/requirements.txt", "sphinx>=1.6.0")
         code, out, err = self.update("--dry-run", self.proj)
         self.assertIn(
             "@@ -1 +1 @@\n"
-            "-sphinx>=5.0.0\n\\ No newline at end of file\n"
-            "+sphinx>=5.0.0,!=1.6.6,!=1.6.7  # BSD\n"
+            "-sphinx>=1.6.0\n\\ No newline at end of file\n"
+            "+sphinx>=1.6.0,!=1.6.6,!=1.6.7  # BSD\n"
             "\\ No newline at end of file\n", out)
 
     def test_dry_run_in_sync_exits_zero(self) -> None:
@@ -228,9 +225,14 @@ class TestJson(UpdateTestCase):
             report["ok"], report["findings"], report["dry_run"],
             report["written"]))
         files = {f["file"]: f for f in report["files"]}
-        self.assertEqual({"name": "pbr", "old": ["pbr>=6.0.0  # Apache-2.0"],
-                          "new": ["pbr>=6.0.0,!=2.1.0  # Apache-2.0"]},
-                         files["requirements.txt"]["changes"][0])
+        self.assertEqual(
+            [{"name": "oslo.config", "kind": "version",
+              "old": ["oslo.config>=4.0.0  # Apache-2.0"],
+              "new": ["oslo.config>=4.0.0,!=4.3.0,!=4.4.0  # Apache-2.0"]},
+             {"name": "oslo.db", "kind": "comment",
+              "old": ["oslo.db[mysql]>=12.0.0"],
+              "new": ["oslo.db[mysql]>=12.0.0  # Apache-2.0"]}],
+            files["requirements.txt"]["changes"])
         self.assertEqual(f"{self.proj}/requirements.txt",
                          files["requirements.txt"]["path"])
         self.assertIn("requests: the lower bound >=2.20.0 is excluded",
