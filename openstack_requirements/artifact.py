@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import dataclasses
 import json
+import re
 
 from packaging.version import InvalidVersion
 from packaging.version import Version
@@ -67,6 +68,8 @@ def summary(freeze: constraints.Freeze) -> dict[str, object]:
     """*freeze* for a ``--json-report``: the number of pins, not them."""
     data = freeze.as_dict()
     data["pins"] = len(freeze.pins)
+    data.pop("requires", None)
+    data.pop("files", None)
     return data
 
 
@@ -142,15 +145,69 @@ def load(text: str, source: str) -> Artifact:
                 f"({value!r}); "
                 "make the artifact again with 'generate-constraints "
                 "freeze'", source=source)
+    requires = _requires(source, data.get("requires", {}))
+    files = _files(source, data.get("files", {}))
     freeze = constraints.Freeze(
         python_version=version,
-        pins=tuple(constraints.Pin(k, v) for k, v in pins.items()),
+        pins=tuple(constraints.Pin(k, v, requires=requires.get(k, ()),
+                                   files=files.get(k, ()))
+                   for k, v in pins.items()),
         python_full=meta.get("python_full", ""),
         platform=meta.get("platform", ""),
         installer=meta.get("installer", ""),
         method=meta.get("method", "install"),
     )
     return Artifact(freeze, meta)
+
+
+def _requires(source: str, data: object) -> dict[str, tuple[str, ...]]:
+    """The optional ``requires`` field: name -> Requires-Dist lines."""
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, list)
+            and all(isinstance(x, str) and x.isprintable() for x in v)
+            for k, v in data.items()):
+        raise errors.InputError(
+            "'requires' must map names to lists of Requires-Dist lines; "
+            f"{_REMAKE}", source=source)
+    return {k: tuple(v) for k, v in data.items()}
+
+
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _files(
+    source: str, data: object
+) -> dict[str, tuple[constraints.File, ...]]:
+    """The optional ``files`` field: name -> the release's files.
+
+    They go into pylock.toml files installers trust: a URL must be
+    http(s) or file, a hash 64 hex digits.
+    """
+    found: dict[str, tuple[constraints.File, ...]] = {}
+    if not isinstance(data, dict):
+        data = None
+    for name, entries in (data or {}).items():
+        made = []
+        for entry in entries if isinstance(entries, list) else [None]:
+            if not isinstance(entry, dict) or not isinstance(
+                    entry.get("url"), str) or not _SHA256_RE.fullmatch(
+                    str(entry.get("sha256"))) or entry.get(
+                    "kind", "wheel") not in ("wheel", "sdist") or not (
+                    entry["url"].startswith(
+                        ("https://", "http://", "file://"))) or not (
+                    entry["url"].isprintable()):
+                raise errors.InputError(
+                    f"'files' of {name!r}: each must have an http(s) or "
+                    "file 'url', a 'sha256' of 64 hex digits and a 'kind' "
+                    f"of wheel or sdist; {_REMAKE}", source=source)
+            made.append(constraints.File(entry["url"], entry["sha256"],
+                                         entry.get("kind", "wheel")))
+        found[name] = tuple(made)
+    if data is None:
+        raise errors.InputError(
+            f"'files' must map names to lists of files; {_REMAKE}",
+            source=source)
+    return found
 
 
 def provenance(

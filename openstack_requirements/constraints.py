@@ -80,12 +80,28 @@ class Order(enum.Enum):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class File:
+    """One artifact of a pinned release: its URL and SHA-256."""
+
+    url: str
+    sha256: str
+    kind: str = "wheel"  # or "sdist"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"url": self.url, "sha256": self.sha256, "kind": self.kind}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Pin:
     """One pinned distribution: its name as written and its version.
 
     A pin read from a constraints file (:func:`pins`) also carries its
     marker and where it stands (``source``, ``lineno``); a pin from a
-    freeze (one installed distribution) has none.
+    freeze (one installed distribution) has none, but may carry what
+    the install knew about it: its ``Requires-Dist`` lines
+    (``requires``) and the files of the release (``files``, from a
+    lock step).  Neither counts in comparisons: a pin is its name and
+    version.
     """
 
     name: str
@@ -93,6 +109,8 @@ class Pin:
     marker: str = ""
     source: str = ""
     lineno: int = 0
+    requires: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+    files: tuple[File, ...] = dataclasses.field(default=(), compare=False)
 
     @property
     def canonical(self) -> str:
@@ -176,6 +194,13 @@ class Freeze:
             "method": self.method,
             "copied_from": self.copied_from,
             "pins": {pin.name: pin.version for pin in self.pins},
+            # Additive: an artifact without them still loads.
+            **({"requires": {pin.name: list(pin.requires)
+                             for pin in self.pins}}
+               if any(pin.requires for pin in self.pins) else {}),
+            **({"files": {pin.name: [f.as_dict() for f in pin.files]
+                          for pin in self.pins if pin.files}}
+               if any(pin.files for pin in self.pins) else {}),
         }
 
 

@@ -36,6 +36,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PEP508
 
 from openstack_requirements import conflicts
+from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import lists
 from openstack_requirements import policy
@@ -241,11 +242,20 @@ def requirers(graph: Graph, name: str) -> dict[str, tuple[str, ...]]:
     extra count (some user may ask for it): the answer errs on the side
     of "affected".
     """
-    target = requirement.canonical_name(name)
+    return _requirers(_reverse(graph), requirement.canonical_name(name))
+
+
+def _reverse(graph: Graph) -> dict[str, set[str]]:
     reverse: dict[str, set[str]] = collections.defaultdict(set)
     for node_name, node in graph.items():
         for edge in node.edges:
             reverse[edge.name].add(node_name)
+    return reverse
+
+
+def _requirers(
+    reverse: Mapping[str, set[str]], target: str
+) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     queue: collections.deque[tuple[str, tuple[str, ...]]] = (
         collections.deque([(target, (target,))]))
@@ -256,6 +266,82 @@ def requirers(graph: Graph, name: str) -> dict[str, tuple[str, ...]]:
                 found[parent] = (parent,) + chain
                 queue.append((parent, found[parent]))
     return found
+
+
+def freeze_graph(
+    freezes: Iterable[constraints.Freeze],
+    environments: Mapping[str, Mapping[str, str]],
+) -> dict[str, Node]:
+    """The dependency graph of every freeze, as one. Pure.
+
+    Each freeze's pins with their recorded ``requires`` become a
+    :func:`graph` in its marker environment (*environments*: python
+    version -> environment); the edges of all of them are merged, so a
+    dependency of any Python version counts.
+    """
+    merged: dict[str, Node] = {}
+    for freeze in freezes:
+        env = environments.get(freeze.python_version, {})
+        one = graph((conflicts.Distribution(p.name, p.version, p.requires)
+                     for p in freeze.pins), env)
+        for name, node in one.items():
+            have = merged.get(name)
+            if have is None:
+                merged[name] = node
+                continue
+            edges = dict.fromkeys(have.edges)
+            edges.update(dict.fromkeys(node.edges))
+            merged[name] = dataclasses.replace(have, edges=tuple(edges))
+    return merged
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Affected:
+    """A project a change of *name* reaches, and the path it takes."""
+
+    project: str
+    name: str  # canonical name of the changed distribution
+    path: tuple[str, ...]  # the listed name down to *name*
+    use: Use  # where the project lists path[0]
+
+    @property
+    def direct(self) -> bool:
+        return len(self.path) == 1
+
+    def __str__(self) -> str:
+        how = "direct" if self.direct else "via " + " -> ".join(self.path)
+        return (f"{self.project}: {self.name} ({how}; {self.use.where}, "
+                f"line {self.use.lineno})")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"project": self.project, "name": self.name,
+                "direct": self.direct, "path": list(self.path),
+                "use": self.use.as_dict()}
+
+
+def affected(
+    index: Index, graph: Graph, names: Iterable[str]
+) -> list[Affected]:
+    """Every project a change of *names* reaches, directly or not. Pure.
+
+    Directly: the project lists the name.  Transitively: it lists a
+    distribution that (through :func:`requirers` in *graph*) needs it.
+    One entry per project and changed name: the shortest path, then the
+    first in name order; sorted by project, then name.
+    """
+    best: dict[tuple[str, str], Affected] = {}
+    reverse = _reverse(graph)
+    for name in sorted({requirement.canonical_name(n) for n in names}):
+        chains: dict[str, tuple[str, ...]] = {name: (name,)}
+        chains.update(_requirers(reverse, name))
+        for listed, chain in chains.items():
+            for use in index.users(listed):
+                key = (use.project, name)
+                have = best.get(key)
+                if have is None or (len(chain), chain) < (
+                        len(have.path), have.path):
+                    best[key] = Affected(use.project, name, chain, use)
+    return [best[key] for key in sorted(best)]
 
 
 # -- I/O below this line

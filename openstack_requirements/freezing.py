@@ -65,6 +65,7 @@ class Runner:
     resolve: Callable[..., constraints.Freeze] = venv.resolve
     resolve_universal: Callable[..., list[constraints.Freeze]] = (
         venv.resolve_universal)
+    lock: Callable[..., constraints.Freeze] = venv.lock
 
 
 #: The real thing.
@@ -92,6 +93,8 @@ class Options:
     jobs: int
     per_version: bool = False  # resolve: never one universal resolve
     python_platform: str = ""  # resolve: for this platform
+    #: record the files of every pinned release (pylock.toml companions)
+    lock: bool = False
 
 
 def index_options(
@@ -213,7 +216,7 @@ def respell(freeze: constraints.Freeze,
             names: Mapping[str, str]) -> constraints.Freeze:
     """*freeze* with names spelled as in *names* (canonical -> written)."""
     return dataclasses.replace(freeze, pins=tuple(
-        constraints.Pin(names.get(pin.canonical, pin.name), pin.version)
+        dataclasses.replace(pin, name=names.get(pin.canonical, pin.name))
         for pin in freeze.pins))
 
 
@@ -248,10 +251,17 @@ def run(
         restore = procs.sigterm_interrupts()
         log = os.path.join(options.log_dir, "universal-resolve.log")
         try:
-            return runner.resolve_universal(
+            made = runner.resolve_universal(
                 labels, options.requirements, index, log,
                 dict(env, **interpreters.uv_connections(1)), cancel, uv,
-                every), []
+                every)
+            if options.lock:
+                made = [runner.lock(
+                    freeze, index, os.path.join(
+                        options.log_dir,
+                        f"python{freeze.python_version}-lock.log"),
+                    env, cancel, uv, from_cache=True) for freeze in made]
+            return made, []
         except venv.InstallError:
             # A universal resolve also covers Pythons newer than every
             # target and can fail where per-version resolves succeed;
@@ -277,16 +287,27 @@ def run(
         def report(phase: str) -> None:
             progress(label, phase)
 
+        lock_log = os.path.join(options.log_dir, f"python{label}-lock.log")
         if targets.resolve:
             log = os.path.join(options.log_dir, f"python{label}-resolve.log")
-            return runner.resolve(
+            freeze = runner.resolve(
                 label, options.requirements, index, log, env, cancel, uv,
                 options.python_platform, report)
+            return runner.lock(freeze, index, lock_log, env, cancel, uv,
+                               python_platform=options.python_platform,
+                               from_cache=True) if options.lock else freeze
         log = os.path.join(options.log_dir,
                            f"python{label}-{options.installer.value}.log")
-        return runner.install_and_freeze(
+        freeze = runner.install_and_freeze(
             targets.interpreters[position], options.requirements,
             options.installer, index, log, env, cancel, uv, report, pages)
+        if options.lock:
+            report("lock: files of the pinned releases")
+            freeze = runner.lock(
+                freeze, index, lock_log, env, cancel, uv,
+                python=targets.interpreters[position].path,
+                from_cache=options.installer is interpreters.Installer.UV)
+        return freeze
 
     freezes: list[constraints.Freeze] = []
     failures: list[buildlog.Failure] = []

@@ -650,3 +650,75 @@ def render_coverage(report: Mapping[str, object], top: int = 10) -> str:
     for name, size in list(projects.items())[:top]:
         lines.append(f"  {name}: {size / 1e6:.1f} MB")
     return "\n".join(lines) + "\n"
+
+
+# -- removal and pruning -----------------------------------------------
+
+
+def selected(spec: str, by_name: Mapping[str, Sequence[str]]) -> list[str]:
+    """The files of the mirror that *spec* names.
+
+    *spec* is a project (``NAME``: all its files), a release
+    (``NAME===VERSION``) or one filename.
+
+    :param by_name: the mirror's filenames by canonical name.
+    :raises ValueError: *spec* names nothing in the mirror (the message
+        says so).
+    """
+    spec = spec.strip()
+    if file_kind(spec) is not None:
+        found = [f for files in by_name.values() for f in files
+                 if f == spec]
+    else:
+        name, _, version = spec.partition("===")
+        canonical = requirement.canonical_name(name.strip())
+        found = [f for f in by_name.get(canonical, ())
+                 if not version or same_version(parse_filename(f)[1],
+                                                version.strip())]
+    if not found:
+        raise ValueError(f"{spec!r} names nothing in the mirror (give a "
+                         "project, NAME===VERSION or a filename)")
+    return sorted(found)
+
+
+def _version_key(version: str) -> tuple[int, versions.Version | str]:
+    try:
+        return (1, versions.Version(version))
+    except versions.InvalidVersion:
+        return (0, version)  # an unparsable version is the oldest
+
+
+def prunable(
+    by_name: Mapping[str, Sequence[str]],
+    pinned: Mapping[str, Iterable[str]],
+    dates: Mapping[str, str],
+    keep_last: int = 0,
+    newer_than: str | None = None,
+) -> list[str]:
+    """The files of the versions a prune removes.
+
+    A version is kept when a pin names it (any marker: the mirror may
+    serve other interpreters), when it is one of the *keep_last* highest
+    versions of its project, or when its date is *newer_than* (or
+    equal).  Everything else goes, projects nothing pins included.
+
+    :param by_name: the mirror's filenames by canonical name.
+    :param pinned: pinned versions by canonical name.
+    :param dates: a date (ISO 8601, UTC) per filename: a version's date
+        is its newest file's.
+    """
+    doomed = []
+    for name, files in by_name.items():
+        by_version: dict[str, list[str]] = {}
+        for f in files:
+            by_version.setdefault(parse_filename(f)[1], []).append(f)
+        keep = {v for v in by_version
+                if any(same_version(v, p) for p in pinned.get(name, ()))}
+        newest = sorted(by_version, key=_version_key, reverse=True)
+        keep.update(newest[:max(keep_last, 0)])
+        if newer_than:
+            keep.update(v for v, fs in by_version.items()
+                        if max(dates.get(f, "") for f in fs) >= newer_than)
+        doomed += [f for v, fs in by_version.items() if v not in keep
+                   for f in fs]
+    return sorted(doomed)

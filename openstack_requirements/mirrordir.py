@@ -167,11 +167,31 @@ def read_manifest(root: str) -> dict[str, Record] | None:
             source=path) from exc
 
 
-def render_manifest(records: dict[str, Record]) -> str:
-    doc = {"manifest-version": 1,
-           "files": {name: records[name].as_dict()
-                     for name in sorted(records)}}
+def render_manifest(records: dict[str, Record],
+                    removing: Iterable[str] = ()) -> str:
+    """The manifest: every record, and the files being removed.
+
+    :param removing: files no longer published whose deletion is not
+        done yet (a killed removal is finished by the next run).
+    """
+    doc: dict[str, object] = {
+        "manifest-version": 1,
+        "files": {name: records[name].as_dict() for name in sorted(records)}}
+    if removing:
+        doc["removing"] = sorted(set(removing))
     return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def _read_removing(root: str) -> set[str]:
+    """The files a removal had not deleted yet (see render_manifest)."""
+    path = os.path.join(root, MANIFEST)
+    if not os.path.isfile(path):
+        return set()
+    with contextlib.suppress(errors.InputError, ValueError, TypeError):
+        doc = json.loads(fileio.read_text(path))
+        if isinstance(doc, dict) and isinstance(doc.get("removing"), list):
+            return {str(f) for f in doc["removing"]}
+    return set()
 
 
 def _now() -> str:
@@ -210,6 +230,8 @@ class MirrorDir:
         self._listed: frozenset[str] = frozenset()
         self._records: dict[str, Record] = {}
         self._checked: dict[tuple[str, int, int], bool] = {}
+        self._removing: set[str] = set()
+        self._dirty = True  # the manifest may not say what _records do
         #: Files in packages/ that the mirror never took in.
         self.strays: list[str] = []
 
@@ -224,26 +246,17 @@ class MirrorDir:
         try:
             os.makedirs(self.packages, exist_ok=True)
             os.makedirs(self.simple, exist_ok=True)
-            fd = os.open(self.root, os.O_RDONLY | os.O_CLOEXEC)
         except OSError as exc:
             raise errors.InputError(
                 f"cannot create the mirror: {exc.strerror}",
                 source=self.root) from exc
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                    raise errors.InputError(
-                        "another build-wheel-mirror is writing this "
-                        "mirror; wait for it to finish",
-                        source=self.root) from None
-                raise
+        with _held(self.root, "another build-wheel-mirror is writing "
+                   "this mirror"):
             self._remove_temps()
             self.rescan()
+            if self._removing:
+                self._delete_removed()  # a killed removal, finished
             yield
-        finally:
-            os.close(fd)
 
     def _remove_temps(self) -> None:
         directories = [self.root, self.packages, self.simple]
@@ -281,12 +294,17 @@ class MirrorDir:
                 by_name.setdefault(name, []).append(entry)
             else:
                 strays.append(entry)
+        removing = _read_removing(self.root)
+        # Being removed: unpublished already, not a stray.
+        strays = [s for s in strays if s not in removing]
         with self._lock:
             # A file deleted by hand leaves the pages on the next write.
             self._records = {f: r for f, r in records.items()
                              if any(f in v for v in by_name.values())}
             self._by_name = by_name
+            self._removing = removing - set(self._records)
             self.strays = strays
+            self._dirty = True
 
     def _from_pages(self) -> dict[str, Record]:
         """Records of a mirror made before the manifest: its pages'."""
@@ -353,7 +371,8 @@ class MirrorDir:
         assert known is not None, filename
         return simpleapi.File(
             filename, simpleapi.package_url(filename), known.sha256,
-            known.requires_python, size=known.size,
+            known.requires_python, "yanked" in known.origin,
+            size=known.size,
             upload_time=known.upload_time,
             metadata_sha256=known.metadata_sha256)
 
@@ -403,14 +422,68 @@ class MirrorDir:
                 listed.append(filename)
             if filename in self.strays:
                 self.strays.remove(filename)
+            self._removing.discard(filename)
+            self._dirty = True
             self.save()  # recorded as soon as it is there: not a stray
         return True
 
     def save(self) -> None:
         """Write the manifest (only when it changed)."""
         with self._lock:
+            if not self._dirty:
+                return  # each page write saves: no O(n) render each time
             fileio.atomic_write(os.path.join(self.root, MANIFEST),
-                                render_manifest(self._records))
+                                render_manifest(self._records,
+                                                self._removing))
+            self._dirty = False
+
+    def remove(self, filenames: Iterable[str]) -> list[str]:
+        """Unpublish *filenames*, then delete them; those that were there.
+
+        The manifest drops them first (naming them as being removed),
+        then their pages are rewritten (a project with no file left
+        leaves the root page, then loses its own), and only then are
+        the files and their metadata deleted: a reader never sees a
+        page naming a missing file, and a killed removal is finished by
+        the next run.  Call it with the mirror :meth:`locked`.
+        """
+        names = set()
+        gone = []
+        with self._lock:
+            for filename in filenames:
+                name, _, _ = mirror.parse_filename(filename)
+                listed = self._by_name.get(name, [])
+                if filename not in listed:
+                    continue
+                listed.remove(filename)
+                if not listed:
+                    del self._by_name[name]
+                self._records.pop(filename, None)
+                self._removing.add(filename)
+                names.add(name)
+                gone.append(filename)
+            if not gone:
+                return []
+            self._dirty = True
+            self.save()
+        self._delete_removed(names)
+        return gone
+
+    def _delete_removed(self, names: Iterable[str] | None = None) -> None:
+        """Rewrite the pages of *names* (all), then delete what goes."""
+        with self._lock:
+            listed = set(self._by_name)
+        self.regenerate([n for n in (names or listed) if n in listed])
+        with self._lock:
+            for filename in sorted(self._removing):
+                for path in (os.path.join(self.packages, filename),
+                             os.path.join(self.packages,
+                                          filename + METADATA_SUFFIX)):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)
+            self._removing.clear()
+            self._dirty = True
+            self.save()
 
     def write_project(self, name: str) -> None:
         directory = os.path.join(self.simple, name)
@@ -458,6 +531,230 @@ class MirrorDir:
             if entry not in listed and os.path.isdir(path) and (
                     not entry.startswith(".")):
                 shutil.rmtree(path, ignore_errors=True)
+        with self._lock:
+            # The metadata of a wheel deleted by hand: no page names it.
+            for entry in os.listdir(self.packages):
+                if entry.endswith(METADATA_SUFFIX) and not entry.startswith(
+                        ".") and entry[:-len(METADATA_SUFFIX)] not in (
+                        self._records) and entry[:-len(
+                            METADATA_SUFFIX)] not in self._removing:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(self.packages, entry))
+
+
+@contextlib.contextmanager
+def _held(root: str, what: str) -> Iterator[None]:
+    """An exclusive lock on the directory *root*, or InputError."""
+    fd = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise errors.InputError(
+                    f"{what}; wait for it to finish", source=root) from None
+            raise
+        yield
+    finally:
+        os.close(fd)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Published:
+    """What a :func:`publish` changed in its destination."""
+
+    copied: tuple[str, ...]  # files of packages/
+    pages: tuple[str, ...]  # pages rewritten, relative to the root
+    removed: tuple[str, ...]  # files and project pages removed
+
+
+def _same_file(src: str, dst: str) -> bool:
+    """rsync's quick check: same size and modification time."""
+    try:
+        a, b = os.stat(src), os.stat(dst)
+    except OSError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+
+
+def publish(source: MirrorDir, dest: str) -> Published:
+    """Copy the mirror *source* to the directory *dest*, in safe order.
+
+    Files first (each copied to a temp file and renamed, its mtime
+    kept so that the manifest's records hold there too), then the
+    project pages, the manifest, the root page last; only then are the
+    project pages and files the source no longer has removed.  A reader
+    of *dest* (a region, a CDN origin) never sees a page naming a file
+    it lacks.  Files already there with the same size and mtime are not
+    copied again, and unchanged pages not rewritten.  Call it with
+    *source* :meth:`~MirrorDir.locked`; *dest* is locked against
+    another publish.
+
+    :raises InputError: a listed file of the source is missing or not
+        its recorded size (check-mirror says which); *dest* cannot be
+        written.
+    """
+    records = source.records()
+    for filename, known in sorted(records.items()):
+        path = os.path.join(source.packages, filename)
+        size = os.path.getsize(path) if os.path.isfile(path) else None
+        if size is None or (known.size is not None and size != known.size):
+            raise errors.InputError(
+                f"{filename} is missing or not the recorded file; run "
+                "check-mirror and rerun build-wheel-mirror before "
+                "publishing", source=source.root)
+    dest = os.path.abspath(dest)
+    if dest == source.root:
+        raise errors.InputError("publish to another directory than the "
+                                "mirror itself", source=dest)
+    packages = os.path.join(dest, simpleapi.PACKAGES)
+    simple = os.path.join(dest, simpleapi.SIMPLE)
+    try:
+        os.makedirs(packages, exist_ok=True)
+        os.makedirs(simple, exist_ok=True)
+    except OSError as exc:
+        raise errors.InputError(f"cannot create it: {exc.strerror}",
+                                source=dest) from exc
+    copied: list[str] = []
+    pages: list[str] = []
+    removed: list[str] = []
+    wanted = set(records)
+    wanted |= {f + METADATA_SUFFIX for f in records if os.path.isfile(
+        os.path.join(source.packages, f + METADATA_SUFFIX))}
+    with _held(dest, "another publish is writing this directory"):
+        for directory in (packages, simple):
+            for entry in os.listdir(directory):
+                if entry.startswith(PARTIAL):  # a killed publish's
+                    path = os.path.join(directory, entry)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        with contextlib.suppress(OSError):
+                            os.unlink(path)
+        # 1. the files
+        for entry in sorted(wanted):
+            src = os.path.join(source.packages, entry)
+            dst = os.path.join(packages, entry)
+            if _same_file(src, dst):
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=PARTIAL, dir=packages)
+            os.close(fd)
+            try:
+                shutil.copy2(src, tmp)
+                os.replace(tmp, dst)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
+            copied.append(entry)
+        # 2. the project pages (JSON first, as MirrorDir writes them)
+        names = sorted(e for e in os.listdir(source.simple)
+                       if os.path.isfile(os.path.join(
+                           source.simple, e, simpleapi.PAGE)))
+        for name in names:
+            directory = os.path.join(simple, name)
+            if not os.path.isdir(directory):
+                # A new project's directory arrives whole: a static
+                # server would list a half-made one as a page.
+                work = tempfile.mkdtemp(prefix=PARTIAL, dir=simple)
+                for page in (simpleapi.JSON_PAGE, simpleapi.PAGE):
+                    src = os.path.join(source.simple, name, page)
+                    if os.path.isfile(src):
+                        shutil.copyfile(src, os.path.join(work, page))
+                        pages.append(f"{simpleapi.SIMPLE}/{name}/{page}")
+                os.chmod(work, 0o755)
+                os.rename(work, directory)
+                continue
+            for page in (simpleapi.JSON_PAGE, simpleapi.PAGE):
+                src = os.path.join(source.simple, name, page)
+                if os.path.isfile(src) and fileio.atomic_write(
+                        os.path.join(directory, page),
+                        fileio.read_text(src)):
+                    pages.append(f"{simpleapi.SIMPLE}/{name}/{page}")
+        # 3. the manifest, 4. the root page last
+        for src, dst, shown in (
+                (os.path.join(source.root, MANIFEST),
+                 os.path.join(dest, MANIFEST), MANIFEST),
+                *((os.path.join(source.simple, page),
+                   os.path.join(simple, page), f"{simpleapi.SIMPLE}/{page}")
+                  for page in (simpleapi.JSON_PAGE, simpleapi.PAGE))):
+            if os.path.isfile(src) and fileio.atomic_write(
+                    dst, fileio.read_text(src)):
+                pages.append(shown)
+        # 5. what the source no longer has: pages, then files
+        for entry in sorted(os.listdir(simple)):
+            path = os.path.join(simple, entry)
+            if entry not in names and os.path.isdir(path) and (
+                    not entry.startswith(".")):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(f"{simpleapi.SIMPLE}/{entry}/")
+        for entry in sorted(os.listdir(packages)):
+            if entry not in wanted and not entry.startswith("."):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(packages, entry))
+                removed.append(entry)
+    return Published(tuple(copied), tuple(pages), tuple(removed))
+
+
+def read_records(where: str) -> dict[str, Record]:
+    """The manifest records of a mirror: a directory or a URL.
+
+    :raises InputError: no manifest there, or not one.
+    :raises ToolError: the URL cannot be read.
+    """
+    if "://" not in where:
+        records = read_manifest(where)
+        if records is None:
+            raise errors.InputError(
+                f"no {MANIFEST}: not a mirror built by build-wheel-mirror",
+                source=where)
+        return records
+    url = where.rstrip("/") + "/" + MANIFEST
+    try:
+        body = transport.Transport().get(url).body
+        doc = json.loads(body.decode("utf-8"))
+        return {str(name): Record.from_dict(entry)
+                for name, entry in doc["files"].items()}
+    except transport.NotFoundError as exc:
+        raise errors.InputError(f"no {MANIFEST} there", source=url) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise errors.InputError(f"not a mirror manifest: {exc}",
+                                source=url) from exc
+
+
+def differences(
+    mine: dict[str, Record], other: dict[str, Record],
+    mine_label: str, other_label: str,
+) -> list[errors.Finding]:
+    """What differs between two mirrors' manifests, file by file.
+
+    A file only one has, a file both have with another sha256 (or
+    size), or from another origin (index, upstream hash, upload time,
+    last serial, yanked).  Arrival times and mtimes are each copy's
+    own and are not compared.
+    """
+    findings = []
+    for filename in sorted(set(mine) | set(other)):
+        a, b = mine.get(filename), other.get(filename)
+        if b is None:
+            why = f"only in {mine_label}"
+        elif a is None:
+            why = f"only in {other_label}"
+        elif (a.sha256, a.size) != (b.sha256, b.size):
+            why = (f"sha256 {a.sha256} in {mine_label}, {b.sha256} in "
+                   f"{other_label}")
+        elif a.origin != b.origin:
+            keys = sorted(k for k in set(a.origin) | set(b.origin)
+                          if a.origin.get(k) != b.origin.get(k))
+            why = "another origin (" + ", ".join(
+                f"{k}: {a.origin.get(k, '-')} / {b.origin.get(k, '-')}"
+                for k in keys) + f") in {mine_label} / {other_label}"
+        else:
+            continue
+        findings.append(errors.Finding(
+            os.path.join(mine_label, MANIFEST) if "://" not in mine_label
+            else mine_label, None, f"{filename}: {why}", "differs"))
+    return findings
 
 
 def checked_metadata(path: str, filename: str) -> str:

@@ -51,6 +51,8 @@ class Client:
                  http: transport.Transport | None = None) -> None:
         self.url = url if url.endswith("/") else url + "/"
         self.http = http or transport.Transport(timeout=FETCH_TIMEOUT)
+        #: X-PyPI-Last-Serial of each project page read, when sent.
+        self.serials: dict[str, str] = {}
 
     def page_url(self, name: str) -> str:
         return urllib.parse.urljoin(self.url, urllib.parse.quote(name) + "/")
@@ -73,6 +75,8 @@ class Client:
             response = self.http.get(local, accept=simpleapi.ACCEPT)
         except transport.NotFoundError:
             return None
+        if response.last_serial:
+            self.serials[name] = response.last_serial
         text = response.body.decode("utf-8", "replace")
         try:
             if as_json or response.content_type in (

@@ -90,6 +90,8 @@ class Answer:
     content_type: str
     encoding: str  # Content-Encoding
     length: int | None  # Content-Length
+    #: X-PyPI-Last-Serial: the index's change counter (PyPI, devpi).
+    last_serial: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Response:
     url: str
     content_type: str
     body: bytes
+    last_serial: str | None = None  # X-PyPI-Last-Serial
 
 
 def file_path(url: str) -> str | None:
@@ -179,7 +182,8 @@ class Transport:
             data = answer.body.read()  # IncompleteRead if cut short
             if answer.encoding == "gzip":
                 data = gzip.decompress(data)  # BadGzipFile is retried
-            return Response(answer.url, answer.content_type, data)
+            return Response(answer.url, answer.content_type, data,
+                            answer.last_serial)
 
         return self.fetch(url, read, accept=accept, gzip=True)
 
@@ -280,7 +284,8 @@ class Transport:
                         response, response.geturl(),
                         response.headers.get_content_type(),
                         response.headers.get("Content-Encoding", ""),
-                        _length(response.headers.get("Content-Length"))))
+                        _length(response.headers.get("Content-Length")),
+                        response.headers.get("X-PyPI-Last-Serial")))
             except urllib.error.HTTPError as exc:
                 last = f"HTTP {exc.code} {exc.reason}"
                 if exc.code in (404, 410):

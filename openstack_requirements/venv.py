@@ -41,6 +41,7 @@ import typing
 from packaging import markers
 
 from openstack_requirements import buildlog
+from openstack_requirements import companions
 from openstack_requirements import constraints
 from openstack_requirements import errors
 from openstack_requirements import interpreters
@@ -455,10 +456,15 @@ def install_and_freeze(
             _fail(session, installer.value, python, log_path)
         pins = constraints.parse_freeze(
             "".join(freeze_out), f"{installer.value} freeze ({python})")
-        if installer is interpreters.Installer.UV:
-            names = _names(venv)
-            pins = tuple(constraints.Pin(names.get(pin.canonical, pin.name),
-                                         pin.version) for pin in pins)
+        # Each distribution's Requires-Dist, for the dependency graph
+        # of "who is affected" (read from the metadata, no process).
+        meta = installed(venv)
+        names = _names(venv) if installer is (
+            interpreters.Installer.UV) else {}
+        pins = tuple(dataclasses.replace(
+            pin, name=names.get(pin.canonical, pin.name),
+            requires=meta[pin.canonical].requires
+            if pin.canonical in meta else ()) for pin in pins)
         progress("done")
     return constraints.Freeze(
         python_version=interpreter.python_version,
@@ -559,6 +565,70 @@ def resolve_universal(
         installer=f"{uv.version} pip compile --universal",
         method="resolve",
     ) for version in python_versions]
+
+
+def lock(
+    freeze: constraints.Freeze,
+    index: IndexOptions,
+    log_path: str,
+    env: Mapping[str, str],
+    cancel: procs.Cancel,
+    uv: interpreters.Uv,
+    python: str = "",
+    python_platform: str = "",
+    from_cache: bool = False,
+) -> constraints.Freeze:
+    """*freeze* with the files (URL, SHA-256) of each pinned release.
+
+    Not a second resolve: ``uv pip compile --no-deps --format
+    pylock.toml`` of the freeze's own ``name==version`` pins, for the
+    interpreter *python* (an install) or the freeze's Python version
+    and *python_platform* (a resolve), from the same index options.
+    Every version must come back as pinned.
+
+    With *from_cache* (after a uv install or resolve) it first runs
+    ``--offline``: the index pages uv has just read, file hashes
+    included, are in its cache, so the files are those the installer
+    saw, and nothing is fetched; if that fails (a page not cached), it
+    asks the index.
+
+    :raises InstallError: uv failed.
+    :raises ToolError: uv locked another version than the pin.
+    """
+    label = f"{freeze.python_version} (lock)"
+    with open(log_path, "w", encoding="utf-8") as log, \
+            procs.throwaway_dir("generate-constraints-lock-") as tmp:
+        pins_path = os.path.join(tmp, "pins.txt")
+        with open(pins_path, "w", encoding="utf-8") as f:
+            f.write("".join(f"{pin.name}=={pin.version}\n"
+                            for pin in freeze.pins))
+        session = procs.Session(log, env, cancel, lambda phase: None)
+        cmd = [uv.path, "pip", "compile", "--no-config", "--no-deps",
+               "--format", "pylock.toml", "--no-header",
+               *(["--python", python] if python else
+                 ["--python-version", freeze.python_version]),
+               *(["--python-platform", python_platform]
+                 if python_platform else []),
+               *index.uv_args(), pins_path]
+        out: list[str] = []
+        code = 1
+        if from_cache:
+            code = session.run(cmd + ["--offline"], "lock", stdout=out)
+        if code != 0:
+            out = []
+            if session.run(cmd, "lock", stdout=out) != 0:
+                _fail(session, "uv", label, log_path)
+    found = companions.read_uv_pylock("".join(out), f"uv lock ({label})")
+    pins = []
+    for pin in freeze.pins:
+        version, files = found.get(pin.canonical, ("", ()))
+        if version != pin.version:
+            raise errors.ToolError(
+                f"Python {label}: uv locked {pin.name} "
+                f"{version or 'not at all'} instead of the pinned "
+                f"{pin.version}; see {log_path}")
+        pins.append(dataclasses.replace(pin, files=files))
+    return dataclasses.replace(freeze, pins=tuple(pins))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

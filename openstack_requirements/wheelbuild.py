@@ -317,6 +317,11 @@ class Builder:
                     origin["sha256"] = f.sha256
                 if f.upload_time:
                     origin["upload-time"] = f.upload_time
+                serial = self.index.serials.get(pin.canonical)
+                if serial:
+                    origin["last-serial"] = serial
+                if f.yanked:
+                    origin["yanked"] = "yes"
                 try:
                     self.target.place(tmp, f.filename, origin)
                 except errors.InputError as exc:
@@ -337,8 +342,10 @@ class Builder:
                                f.filename, str(exc), tuple(exc.lines))
             filename = os.path.basename(wheel)
             try:
-                self.target.place(wheel, filename, {
-                    "built-from": f.filename, "index": self.index.url})
+                built = {"built-from": f.filename, "index": self.index.url}
+                if f.yanked:
+                    built["yanked"] = "yes"
+                self.target.place(wheel, filename, built)
             except errors.InputError as exc:
                 return Outcome(pin, interpreter, Status.FAILED, filename,
                                str(exc))

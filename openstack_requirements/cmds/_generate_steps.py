@@ -36,12 +36,14 @@ import openstack_requirements.errors as errors  # ruff/hacking order
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import buildlog
     from openstack_requirements import constraints
+    from openstack_requirements import dependents
     from openstack_requirements import freezing
+    from openstack_requirements import proposal
     from openstack_requirements import venv
 
 
 def prepare(
-    args: argparse.Namespace, pythons: Sequence[str]
+    args: argparse.Namespace, pythons: Sequence[str], lock: bool = False
 ) -> tuple[freezing.Targets, freezing.Options]:
     """Check the input; the targets, and how to run them (no log dir)."""
     from openstack_requirements import freezing
@@ -62,7 +64,8 @@ def prepare(
     return targets, freezing.Options(
         requirements=os.path.abspath(args.requirements),
         installer=installer, index=index, env=env, log_dir="", jobs=1,
-        per_version=args.per_version, python_platform=args.python_platform)
+        per_version=args.per_version, python_platform=args.python_platform,
+        lock=lock)
 
 
 def log_dir(args: argparse.Namespace) -> tuple[str, bool]:
@@ -89,6 +92,28 @@ def run(
         options, log_dir=log_dir, jobs=jobs), progress.update)
 
 
+def check_propose(args: argparse.Namespace) -> None:
+    """Before any work: --propose has -o in a clean git work tree.
+
+    :raises InputError: no -o, not in git, or uncommitted changes.
+    """
+    from openstack_requirements import gitrepo
+
+    if not args.propose:
+        return
+    if not args.output:
+        raise errors.InputError(
+            "--propose needs -o: the upper-constraints.txt of a git "
+            "checkout of the requirements repository")
+    root = gitrepo.toplevel(args.output)
+    if args.companions and os.path.relpath(
+            os.path.abspath(args.companions), root).startswith(os.pardir):
+        raise errors.InputError(
+            f"--companions {args.companions}: with --propose it must be "
+            f"inside the checkout {root}, to be committed")
+    gitrepo.require_clean(root)
+
+
 def finish(
     args: argparse.Namespace,
     out: TextIO,
@@ -96,8 +121,14 @@ def finish(
     provenance: constraints.Provenance,
     blacklist: frozenset[str],
     spellings: Mapping[str, str] | None = None,
-) -> list[constraints.Change]:
-    """Combine, write (or print) and diff; shared by plain and combine."""
+) -> tuple[list[constraints.Change], list[dependents.Affected] | None]:
+    """Combine, write (or print) and diff; shared by plain and combine.
+
+    With ``--companions`` the companion formats are written too, with
+    ``--propose`` all of it is committed (:func:`propose`).  Returns the
+    changes and, for a proposal with ``--projects-root``, the affected
+    projects.
+    """
     from openstack_requirements import constraints
     from openstack_requirements import fileio
 
@@ -108,6 +139,8 @@ def finish(
     made = constraints.generate(
         everything, provenance, blacklist, spellings=spellings,
         how=constraints.Order(args.sort), source=args.output or "<generated>")
+    if args.propose:
+        return propose(args, out, made, everything, provenance)
     changes = made.changes_from(_cli.read_doc(args.diff)) if args.diff else []
     if args.output:
         fileio.atomic_write(args.output, made.text)
@@ -115,12 +148,109 @@ def finish(
               file=sys.stderr)
     elif not args.diff:
         out.write(made.text)
+    write_companions(args, made, everything)
     for change in changes:
         print(change, file=out)
     if args.diff:
         print(f"{len(changes)} change(s) against {args.diff}",
               file=sys.stderr)
-    return changes
+    return changes, None
+
+
+def write_companions(
+    args: argparse.Namespace, made: constraints.Generated,
+    freezes: Sequence[constraints.Freeze],
+) -> list[str]:
+    """The ``--companions`` files, if asked for; their paths."""
+    from openstack_requirements import companions
+    from openstack_requirements import fileio
+
+    if not args.companions:
+        return []
+    result = companions.make(made, freezes)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    os.makedirs(args.companions, exist_ok=True)
+    paths = []
+    for name, text in sorted(result.files.items()):
+        path = os.path.join(args.companions, name)
+        fileio.atomic_write(path, text)
+        paths.append(path)
+    print(f"wrote {len(paths)} companion file(s) in {args.companions}",
+          file=sys.stderr)
+    return paths
+
+
+def propose(
+    args: argparse.Namespace, out: TextIO, made: constraints.Generated,
+    freezes: Sequence[constraints.Freeze],
+    provenance: constraints.Provenance,
+) -> tuple[list[constraints.Change], list[dependents.Affected] | None]:
+    """Write -o (and companions) and commit them on a new branch.
+
+    Nothing is written when the pins are those of the file on disk
+    (which is HEAD's: the tree was checked clean).
+    """
+    from openstack_requirements import fileio
+    from openstack_requirements import gitrepo
+    from openstack_requirements import proposal
+    from openstack_requirements import reqfile
+
+    root = gitrepo.toplevel(args.output)
+    old_text = (fileio.read_text(args.output)
+                if os.path.exists(args.output) else "")
+    changes = made.changes_from(reqfile.parse(old_text, args.output))
+    if not changes:
+        print(f"no change: the pins of {args.output} are unchanged",
+              file=out)
+        return [], None
+    affected = None
+    if args.projects_root:
+        affected = impact(args, freezes, [c.name for c in changes])
+    holds = (global_holds(args.requirements)
+             if getattr(args, "requirements", None) else [])
+    text = proposal.message(
+        changes, total=len(made.constraints),
+        exclude_newer=provenance.exclude_newer, holds=holds,
+        affected=affected)
+    fileio.atomic_write(args.output, made.text)
+    paths = [args.output, *write_companions(args, made, freezes)]
+    branch = proposal.branch(made.text)
+    commit = gitrepo.commit_on_branch(root, branch, paths, text)
+    for change in changes:
+        print(change, file=out)
+    print(f"proposed on branch {branch}: commit {commit} (not pushed)",
+          file=out)
+    return changes, affected
+
+
+def impact(
+    args: argparse.Namespace, freezes: Sequence[constraints.Freeze],
+    names: Sequence[str],
+) -> list[dependents.Affected]:
+    """The projects a change of *names* reaches (``--projects-root``)."""
+    from openstack_requirements import companions
+    from openstack_requirements import dependents
+    from openstack_requirements import lists
+
+    beside = os.path.join(os.path.dirname(os.path.abspath(args.output)),
+                          lists.PROJECTS)
+    projects_txt = beside if os.path.exists(beside) else os.path.join(
+        _cli.shipped_dir(), lists.PROJECTS)
+    index = dependents.read(args.projects_root, projects_txt)
+    graph = dependents.freeze_graph(freezes, {
+        f.python_version: companions.environment(f) for f in freezes})
+    return dependents.affected(index, graph, names)
+
+
+def global_holds(path: str) -> list[proposal.Hold]:
+    """The lines of the global list that keep versions out."""
+    from openstack_requirements import proposal
+
+    doc = _cli.read_doc(path)
+    return [proposal.Hold(line.req.name, line.req.specifier)
+            for line in doc.requirements()
+            if line.req is not None and line.req.specifier]
 
 
 def report_failures(

@@ -28,6 +28,7 @@ from openstack_requirements.cmds import _cli
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from openstack_requirements import constraints
+    from openstack_requirements import mirrordir
     from openstack_requirements import targets
     from openstack_requirements import wheelbuild
 
@@ -51,7 +52,12 @@ The mirror is MIRROR_DIR/simple/ (PEP 503 pages with #sha256= and
 data-requires-python, plus PEP 691 index.json) and MIRROR_DIR/packages/.
 Runs only add files; pages are regenerated from the files on disk and
 replaced atomically.  --add FILE... publishes wheels or sdists of your
-own.  --also NAME===VERSION (or --extra-pins FILE) mirrors releases the
+own.  --remove NAME, NAME===VERSION or FILENAME unpublishes and deletes;
+--prune deletes every version no pin names, keeping the --keep-last N
+highest of each project and those --keep-newer-than DATE.  --publish
+DIR copies the mirror to DIR (a region, a CDN origin) in the safe
+order: files, project pages, the root page, then what is gone.
+--also NAME===VERSION (or --extra-pins FILE) mirrors releases the
 pins leave out (setuptools, certifi): check-mirror says which.
 -r FILE mirrors what FILE asks for and its dependencies instead of
 every pin.  Exit 0 all pins served, 1 some pin has no file on the index
@@ -90,6 +96,25 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         "mirror, as --also")
     parser.add_argument("--add", nargs="+", metavar="FILE",
                         help="copy these wheels or sdists into the mirror")
+    parser.add_argument("--remove", action="append", default=[],
+                        metavar="SPEC",
+                        help="unpublish and delete a project (NAME), a "
+                        "release (NAME===VERSION) or a file (repeatable)")
+    parser.add_argument("--prune", action="store_true",
+                        help="delete every version the pins (-c, --also) "
+                        "do not name, except those kept by --keep-last "
+                        "or --keep-newer-than")
+    parser.add_argument("--keep-last", type=int, default=0, metavar="N",
+                        help="with --prune: keep the N highest versions "
+                        "of each project too")
+    parser.add_argument("--keep-newer-than", metavar="YYYY-MM-DD",
+                        help="with --prune: keep versions uploaded (or, "
+                        "for files without an upload time, mirrored) on "
+                        "or after this date too")
+    parser.add_argument("--publish", action="append", default=[],
+                        metavar="DIR",
+                        help="then copy the mirror to DIR in the safe "
+                        "order (repeatable)")
     parser.add_argument("--best-effort", action="store_true",
                         help="as many as possible, for a development "
                         "wheelhouse: list what could not be mirrored at "
@@ -109,10 +134,20 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output:
         raise errors.InputError("give the mirror directory with -o "
                                 "MIRROR_DIR")
-    if not args.constraints and not args.add:
+    if args.prune and not args.constraints:
+        raise errors.InputError("--prune needs -c: it keeps what the pins "
+                                "name")
+    if not (args.constraints or args.add or args.remove
+            or args.publish):
         raise errors.InputError("give -c upper-constraints.txt to mirror "
-                                "its pins, or --add FILE... to publish "
-                                "files")
+                                "its pins, --add FILE... to publish "
+                                "files, --remove or --publish")
+    if (args.keep_last or args.keep_newer_than) and not args.prune:
+        raise errors.InputError("--keep-last and --keep-newer-than go "
+                                "with --prune")
+    if args.keep_last < 0:
+        raise errors.InputError("--keep-last must be 0 or more")
+    newer_than = _date(args.keep_newer_than)
     if args.requirements and not args.constraints:
         raise errors.InputError("-r needs -c: it selects among the pins")
     if args.jobs is not None and args.jobs < 1:
@@ -136,6 +171,7 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
                      + [(p.canonical, ()) for p in also] for i in probed]
     if args.add:
         mirrordir.check_files(args.add, target)
+    doomed = _removals(args, target, pins)
     # -- I/O below this line
     outcomes: list[wheelbuild.Outcome] = []
     unpinned: list[wheelbuild.Unpinned] = []
@@ -160,6 +196,15 @@ def _build(args: argparse.Namespace, out: TextIO) -> int:
                     mirror.plan(pins, probed), jobs,
                     progress=lambda o: _progress(o, out))
         target.regenerate()
+        if args.prune:
+            doomed += _prunable(args, target, pins, newer_than)
+        for filename in target.remove(doomed):
+            print(f"removed {filename}", file=out)
+        for dest in args.publish:
+            done = mirrordir.publish(target, dest)
+            print(f"published to {dest}: {len(done.copied)} file(s) "
+                  f"copied, {len(done.pages)} page(s) written, "
+                  f"{len(done.removed)} removed", file=out)
     for u in unpinned:
         where = (f"{args.requirements}: {u.name}" if u.requirer is None
                  else f"{u.requirer.source}:{u.requirer.lineno}: "
@@ -222,6 +267,80 @@ def _report_json(
                                 if o.status is status]
                  for status in wheelbuild.Status}
     _cli.report_json(out, findings, added=list(added), **by_status)
+
+
+def _date(text: str | None) -> str | None:
+    """--keep-newer-than as the ISO prefix the records' times compare to."""
+    import datetime
+
+    from openstack_requirements import errors
+
+    if text is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise errors.InputError(f"--keep-newer-than {text!r}: give a date "
+                                "as YYYY-MM-DD") from None
+
+
+def _removals(args: argparse.Namespace, target: mirrordir.MirrorDir,
+              pins: Sequence[constraints.Pin]) -> list[str]:
+    """The files --remove names; refused before anything is written.
+
+    :raises InputError: a spec names nothing in the mirror, or a
+        release the pins name (the build would fetch it again).
+    """
+    from openstack_requirements import errors
+    from openstack_requirements import mirror
+    from openstack_requirements import mirrordir
+
+    records = mirrordir.read_manifest(target.root) or {}
+    by_name: dict[str, list[str]] = {}
+    for filename in records:
+        by_name.setdefault(mirror.parse_filename(filename)[0],
+                           []).append(filename)
+    doomed = []
+    for spec in args.remove:
+        try:
+            found = mirror.selected(spec, by_name)
+        except ValueError as exc:
+            raise errors.InputError(f"--remove: {exc}",
+                                    source=target.root) from None
+        for filename in found:
+            name, version, _ = mirror.parse_filename(filename)
+            pin = next((p for p in pins if p.canonical == name
+                        and mirror.same_version(p.version, version)), None)
+            if pin is not None:
+                raise errors.InputError(
+                    f"--remove {spec}: {pin} is pinned; remove the pin "
+                    "first or the build fetches it again",
+                    source=f"{pin.source}:{pin.lineno}")
+        doomed += found
+    return doomed
+
+
+def _prunable(args: argparse.Namespace, target: mirrordir.MirrorDir,
+              pins: Sequence[constraints.Pin],
+              newer_than: str | None) -> list[str]:
+    from openstack_requirements import mirror
+
+    pinned: dict[str, list[str]] = {}
+    for pin in pins:
+        pinned.setdefault(pin.canonical, []).append(pin.version)
+    records = target.records()
+
+    def date(filename: str) -> str:
+        # Upstream's upload time; a wheel built here has its sdist's.
+        known = records[filename]
+        source = records.get(known.origin.get("built-from", ""))
+        return (known.origin.get("upload-time")
+                or (source and source.origin.get("upload-time"))
+                or known.upload_time or "")
+
+    dates = {f: date(f) for f in records}
+    return mirror.prunable({n: target.filenames(n) for n in target.names()},
+                           pinned, dates, args.keep_last, newer_than)
 
 
 def _also(args: argparse.Namespace) -> list[constraints.Pin]:

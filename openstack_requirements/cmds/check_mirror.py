@@ -57,6 +57,9 @@ each missing one is reported with the chain of pins that needs it (a
 pbr-based package needs setuptools, which pip freeze never pins: add it
 with build-wheel-mirror --also), and uv resolves the whole pin set
 against the index alone for each interpreter (--no-resolve skips that).
+--against OTHER lists what differs from another mirror (a region) by
+their manifests: files only in one, other hashes, other origins; alone
+(without -c) it only compares.
 One line per problem; exit 1 if there is any, 3 if the index cannot be
 read."""
 
@@ -78,6 +81,10 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
                         help="report, per interpreter, how many pins are "
                         "served as wheels, as sdists only or not at all, "
                         "and the size by project (with --json: as JSON)")
+    parser.add_argument("--against", metavar="OTHER",
+                        help="with --mirror: list what differs from the "
+                        "mirror OTHER (a directory or URL) by their "
+                        "manifests: files, hashes, origins")
     parser.add_argument("--no-resolve", action="store_true",
                         help="skip the uv resolve against the index")
     parser.add_argument("--json", action="store_true",
@@ -95,6 +102,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import simpleapi
     from openstack_requirements import simpleindex
 
+    if args.against and not args.mirror:
+        raise errors.InputError("--against compares with --mirror DIR")
+    if args.against and not args.constraints:
+        return _against(args, out)
     if not args.constraints:
         raise errors.InputError("give the constraints file with -c")
     if not args.index_url and not args.mirror:
@@ -133,6 +144,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                                             hashes=args.verify_hashes)
     elif args.verify_hashes:
         findings += simpleindex.verify_remote(index, chosen)
+    if args.against:
+        findings += mirrordir.differences(
+            mirrordir.read_records(args.mirror),
+            mirrordir.read_records(args.against), args.mirror, args.against)
     if not findings:
         findings += _installable(args, pins, probed, index, dict(pages),
                                  where, env)
@@ -145,6 +160,23 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{checked} pins checked on {where} for "
               f"{len(probed)} interpreter(s): {len(findings)} "
               "problem(s)", file=out)
+    return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
+
+
+def _against(args: argparse.Namespace, out: TextIO) -> int:
+    """Only the comparison of two mirrors' manifests."""
+    from openstack_requirements import errors
+    from openstack_requirements import mirrordir
+
+    findings = mirrordir.differences(
+        mirrordir.read_records(args.mirror),
+        mirrordir.read_records(args.against), args.mirror, args.against)
+    if args.json:
+        _cli.report_json(out, findings)
+    else:
+        _cli.report(out, findings)
+        print(f"{args.mirror} and {args.against}: {len(findings)} "
+              "difference(s)", file=out)
     return errors.EXIT_FINDINGS if findings else errors.EXIT_OK
 
 

@@ -103,6 +103,23 @@ def _add_combine_args(parser: argparse.ArgumentParser) -> None:
                         "against an existing constraints file")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (atomically) instead of stdout")
+    parser.add_argument("--companions", metavar="DIR",
+                        help="also write the companion formats here: "
+                             "'==' constraints, a uv constraint-"
+                             "dependencies fragment, a PEP 751 "
+                             "pylock.toml per Python version (and "
+                             "platform)")
+    parser.add_argument("--propose", action="store_true",
+                        help="-o is in a clean git checkout: write it "
+                             "(and the companions), commit on a new "
+                             "branch with a reviewer's message; never "
+                             "pushes; 'no change' when the pins are "
+                             "unchanged")
+    parser.add_argument("--projects-root", metavar="DIR",
+                        help="with --propose: the projects' checkouts, "
+                             "to name the affected projects in the "
+                             "message (projects.txt next to -o, or the "
+                             "shipped one)")
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +142,10 @@ def _add_freeze_args(parser: argparse.ArgumentParser) -> None:
                              "with --method resolve)")
     parser.add_argument("-o", "--output", metavar="FILE", required=True,
                         help="the JSON artifact to write")
+    parser.add_argument("--lock", action="store_true",
+                        help="also record the files (URL, SHA-256) of "
+                             "every pinned release, for the pylock.toml "
+                             "companions of 'combine --companions'")
     _add_run_args(parser)
 
 
@@ -171,13 +192,15 @@ def _generate(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import freezing
     from openstack_requirements import lists
 
-    targets, options = steps.prepare(args, args.python)
+    targets, options = steps.prepare(args, args.python,
+                                     bool(args.companions))
     index = options.index
     blacklist, blacklist_label = lists.read_blacklist(args.blacklist)
     freezing.check_version_map(
         constraints.parse_version_map(args.version_map), targets)
     fileio.require_parent_dir(args.output)
     fileio.require_parent_dir(args.json_report)
+    steps.check_propose(args)
     if args.diff:
         _cli.read_doc(args.diff).require_valid()  # fail before the work
     jobs = freezing.jobs(args.jobs, targets, os.cpu_count() or 1)
@@ -199,10 +222,12 @@ def _generate(args: argparse.Namespace, out: TextIO,
         spellings = (steps.resolve_spellings(
             args.requirements, args.output, args.diff)
             if targets.resolve else None)
-        changes = steps.finish(args, out, freezes, provenance, blacklist,
-                               spellings)
+        changes, affected = steps.finish(
+            args, out, freezes, provenance, blacklist, spellings)
         steps.report(args, freezes, [],
                      changes=[c.as_dict() for c in changes],
+                     **({"affected": [a.as_dict() for a in affected]}
+                        if affected is not None else {}),
                      output=args.output or "",
                      run=steps.run_details(_command_line(argv), args,
                                            targets, index))
@@ -223,7 +248,7 @@ def _freeze(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import lists
 
     fileio.require_parent_dir(args.output)
-    targets, options = steps.prepare(args, [args.python])
+    targets, options = steps.prepare(args, [args.python], args.lock)
     index = options.index
     log_dir, temporary = steps.log_dir(args)
     freezes, failures = steps.run(targets, options, log_dir, 1)
@@ -258,6 +283,7 @@ def _combine(args: argparse.Namespace, out: TextIO,
     from openstack_requirements import lists
 
     fileio.require_parent_dir(args.output)
+    steps.check_propose(args)
     loaded = [artifact.load(fileio.read_text(path), path)
               for path in args.freezes]
     blacklist, blacklist_label = lists.read_blacklist(args.blacklist)

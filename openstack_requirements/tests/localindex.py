@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import collections
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 import contextlib
@@ -247,6 +248,8 @@ class _FlatHandler(_Quiet):
             }
             if filename in upload_times:
                 entry["upload-time"] = upload_times[filename]
+            if filename in self.server.yanked:  # type: ignore[attr-defined]
+                entry["yanked"] = "a test yank"
             files.append(entry)
         if not files:
             self.send_error(404)
@@ -258,6 +261,9 @@ class _FlatHandler(_Quiet):
         self.send_response(200)
         self.send_header("Content-Type", JSON_CONTENT_TYPE)
         self.send_header("Content-Length", str(len(body)))
+        serial = self.server.serial  # type: ignore[attr-defined]
+        if serial is not None:
+            self.send_header("X-PyPI-Last-Serial", str(serial))
         self.end_headers()
         if not self.head:
             self.wfile.write(body)
@@ -284,20 +290,27 @@ class _FlatHandler(_Quiet):
 class FlatIndex(Loopback):
     """Serve the files in *root* as a JSON simple index; ``url`` is it.
 
-    With *delay*, each file download first waits that many seconds.
+    With *delay*, each file download first waits that many seconds;
+    with *serial*, pages carry it as ``X-PyPI-Last-Serial``; files in
+    *yanked* are yanked (PEP 592).
     """
 
     def __init__(self, root: str, upload_times: dict[str, str],
-                 delay: float = 0.0) -> None:
+                 delay: float = 0.0, serial: int | None = None,
+                 yanked: Iterable[str] = ()) -> None:
         super().__init__(_FlatHandler)
         self.files_dir = root
         self.upload_times = dict(upload_times)
         self.delay = delay
+        self.serial = serial
+        self.yanked = frozenset(yanked)
 
     def configure(self, server: ScriptedServer) -> None:
         server.root = self.files_dir  # type: ignore[attr-defined]
         server.upload_times = self.upload_times  # type: ignore[attr-defined]
         server.delay = self.delay  # type: ignore[attr-defined]
+        server.serial = self.serial  # type: ignore[attr-defined]
+        server.yanked = self.yanked  # type: ignore[attr-defined]
 
     def _setUp(self) -> None:
         super()._setUp()

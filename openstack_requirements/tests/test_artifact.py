@@ -184,3 +184,31 @@ class TestProvenance(base.TestCase):
         provenance = artifact.provenance(loaded, blacklist="")
         self.assertEqual(("install", ""), (provenance.method,
                                            provenance.installer))
+
+
+class TestRequiresAndFiles(base.TestCase):
+    def test_round_trip_and_old_artifacts_load(self) -> None:
+        sha = "0" * 64
+        freeze = constraints.Freeze("3.12", (
+            constraints.Pin("a", "1", requires=("b>=1",), files=(
+                constraints.File("https://x/a-1.whl", sha),)),
+            constraints.Pin("b", "2")))
+        loaded = artifact.load(artifact.dump(freeze, {}), "f.json").freeze
+        self.assertEqual((("b>=1",), ()), tuple(
+            p.requires for p in loaded.pins))
+        self.assertEqual("https://x/a-1.whl", loaded.pins[0].files[0].url)
+        old = artifact.load(artifact.dump(constraints.Freeze(
+            "3.12", (constraints.Pin("a", "1"),)), {}), "old.json")
+        self.assertEqual(((), ()), (old.freeze.pins[0].requires,
+                                    old.freeze.pins[0].files))
+        self.assertNotIn("requires", artifact.summary(freeze))
+
+    def test_error_bad_file_url(self) -> None:
+        freeze = constraints.Freeze("3.12", (constraints.Pin("a", "1", files=(
+            constraints.File("https://x/a.whl", "1" * 64),)),))
+        text = artifact.dump(freeze, {}).replace(
+            "https://x", "javascript:x")
+        exc = self.assertRaises(errors.InputError, artifact.load, text,
+                                "f.json")
+        self.assertIn("'files' of 'a': each must have an http(s) or file "
+                      "'url'", str(exc))

@@ -180,3 +180,29 @@ class TestRead(base.TestCase):
         exc = self.assertRaises(errors.InputError, dependents.read,
                                 os.path.join(src, "nope"), txt)
         self.assertIn("not a directory", str(exc))
+
+
+class TestAffected(base.TestCase):
+    def test_transitive_user_with_its_path_and_shortest_wins(self) -> None:
+        from openstack_requirements import constraints
+
+        index = dependents.build([
+            ("openstack/nova", project.from_texts(
+                {"requirements.txt": "requests\nurllib3\n"}, "nova")),
+            ("openstack/heat", project.from_texts(
+                {"requirements.txt": "keystoneauth1\n"}, "heat")),
+        ])
+        freeze = constraints.Freeze("3.12", (
+            constraints.Pin("keystoneauth1", "5", requires=("requests",)),
+            constraints.Pin("requests", "2", requires=("urllib3<3",)),
+            constraints.Pin("urllib3", "2")))
+        graph = dependents.freeze_graph([freeze], {"3.12": {
+            "python_version": "3.12", "sys_platform": "linux"}})
+        found = dependents.affected(index, graph, ["URLLIB3"])
+        self.assertEqual(
+            [("openstack/heat", ("keystoneauth1", "requests", "urllib3")),
+             ("openstack/nova", ("urllib3",))],
+            [(a.project, a.path) for a in found])
+        self.assertEqual("openstack/heat: urllib3 (via keystoneauth1 -> "
+                         "requests -> urllib3; requirements.txt, line 1)",
+                         str(found[0]))

@@ -218,3 +218,48 @@ class TestMetadata(base.TestCase):
             "Metadata-Version: 2.1\nName: x\nRequires-Python: >=3.9\n\n"
             "body"))
         self.assertIsNone(mirror.requires_python("Name: x\n"))
+
+
+BY_NAME = {
+    "alpha": ["alpha-1.0-py3-none-any.whl", "alpha-1.0.tar.gz",
+              "alpha-2.0-py3-none-any.whl", "alpha-10.0-py3-none-any.whl"],
+    "beta": ["beta-0.5-py3-none-any.whl"],
+}
+
+
+class TestSelected(base.TestCase):
+    def test_project_release_and_file(self) -> None:
+        self.assertEqual(4, len(mirror.selected("Alpha", BY_NAME)))
+        self.assertEqual(["alpha-1.0-py3-none-any.whl", "alpha-1.0.tar.gz"],
+                         mirror.selected("alpha===1", BY_NAME))
+        self.assertEqual(["alpha-1.0.tar.gz"],
+                         mirror.selected("alpha-1.0.tar.gz", BY_NAME))
+
+    def test_error_names_nothing(self) -> None:
+        exc = self.assertRaises(ValueError, mirror.selected, "alpha===3",
+                                BY_NAME)
+        self.assertEqual("'alpha===3' names nothing in the mirror (give a "
+                         "project, NAME===VERSION or a filename)", str(exc))
+
+
+class TestPrunable(base.TestCase):
+    def test_only_pinned_versions_stay(self) -> None:
+        self.assertEqual(
+            ["alpha-10.0-py3-none-any.whl", "alpha-2.0-py3-none-any.whl",
+             "beta-0.5-py3-none-any.whl"],
+            mirror.prunable(BY_NAME, {"alpha": ["1.0"]}, {}))
+
+    def test_keep_last_by_version_order(self) -> None:
+        # 10.0 is higher than 2.0 (versions, not text).
+        self.assertEqual(
+            ["alpha-2.0-py3-none-any.whl"],
+            mirror.prunable(BY_NAME, {"alpha": ["1"]}, {}, keep_last=1))
+
+    def test_keep_newer_than_a_date(self) -> None:
+        dates = {"alpha-2.0-py3-none-any.whl": "2026-03-01T10:00:00Z",
+                 "alpha-10.0-py3-none-any.whl": "2025-01-01T00:00:00Z",
+                 "beta-0.5-py3-none-any.whl": "2026-02-01T00:00:00Z"}
+        self.assertEqual(
+            ["alpha-1.0-py3-none-any.whl", "alpha-1.0.tar.gz",
+             "alpha-10.0-py3-none-any.whl"],
+            mirror.prunable(BY_NAME, {}, dates, newer_than="2026-02-01"))

@@ -14,9 +14,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
 
 from openstack_requirements import errors
 from openstack_requirements import mirrordir
@@ -281,3 +287,256 @@ class TestRecords(MirrorDirTestCase):
         self.assertEqual(["index.html", "index.json"],
                          sorted(os.listdir(page_dir)))
         self.assertTrue(os.path.exists(os.path.join(self.root, ".git")))
+
+
+WHEEL = "{}-{}-py3-none-any.whl"
+
+
+class TestRemove(MirrorDirTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.add(localindex.make_wheel(self.src, "alpha", "1.0"),
+                 localindex.make_wheel(self.src, "alpha", "2.0"),
+                 localindex.make_sdist(self.src, "alpha", "2.0"),
+                 localindex.make_wheel(self.src, "beta", "1.0"))
+        self.packages = os.path.join(self.root, "packages")
+
+    def manifest(self) -> dict[str, object]:
+        doc: dict[str, object] = json.loads(base.read(
+            os.path.join(self.root, "manifest.json")))
+        return doc
+
+    def test_remove_a_file_then_a_project(self) -> None:
+        with self.target.locked():
+            self.assertEqual([WHEEL.format("alpha", "1.0")],
+                             self.target.remove([WHEEL.format("alpha",
+                                                              "1.0")]))
+        self.assertEqual([WHEEL.format("alpha", "2.0"), "alpha-2.0.tar.gz"],
+                         [f.filename for f in self.page("alpha")])
+        self.assertEqual(["2.0"], json.loads(base.read(os.path.join(
+            self.root, "simple", "alpha", "index.json")))["versions"])
+        for gone in ("alpha-1.0-py3-none-any.whl",
+                     "alpha-1.0-py3-none-any.whl.metadata"):
+            self.assertFalse(os.path.exists(os.path.join(self.packages,
+                                                         gone)))
+        self.assertNotIn(WHEEL.format("alpha", "1.0"),
+                         self.manifest()["files"])
+        self.assertNotIn("removing", self.manifest())
+        with self.target.locked():
+            self.target.remove([WHEEL.format("beta", "1.0")])
+        self.assertEqual(["alpha"], simpleapi.parse_root(base.read(
+            os.path.join(self.root, "simple", "index.html"))))
+        self.assertFalse(os.path.exists(os.path.join(self.root, "simple",
+                                                     "beta")))
+        self.assertEqual([], mirrordir.verify_mirror(self.root))
+
+    def test_killed_removal_is_finished_by_the_next_run(self) -> None:
+        # Killed after the manifest dropped the file, before its page
+        # was rewritten: the page still names it, so it is still there.
+        doomed = WHEEL.format("alpha", "1.0")
+        doc = self.manifest()
+        files = doc["files"]
+        assert isinstance(files, dict)
+        del files[doomed]
+        doc["removing"] = [doomed]
+        self.write(self.root, "manifest.json", json.dumps(doc))
+        self.assertIn(doomed, [f.filename for f in self.page("alpha")])
+        self.assertTrue(os.path.exists(os.path.join(self.packages, doomed)))
+        with self.target.locked():
+            self.assertEqual([], self.target.strays)
+        self.assertNotIn(doomed, [f.filename for f in self.page("alpha")])
+        self.assertFalse(os.path.exists(os.path.join(self.packages, doomed)))
+        self.assertNotIn("removing", self.manifest())
+        self.assertEqual([], mirrordir.verify_mirror(self.root))
+
+    def test_file_deleted_by_hand_leaves_its_page(self) -> None:
+        os.unlink(os.path.join(self.packages, WHEEL.format("beta", "1.0")))
+        os.unlink(os.path.join(self.packages, WHEEL.format("alpha", "1.0")))
+        self.add()
+        self.assertEqual(["alpha"], simpleapi.parse_root(base.read(
+            os.path.join(self.root, "simple", "index.html"))))
+        self.assertEqual([WHEEL.format("alpha", "2.0"), "alpha-2.0.tar.gz"],
+                         [f.filename for f in self.page("alpha")])
+        # Their metadata files go too: no stray is left.
+        self.assertEqual([], mirrordir.verify_mirror(self.root))
+        self.assertEqual(
+            {WHEEL.format("alpha", "2.0"), "alpha-2.0.tar.gz"},
+            set(self.manifest()["files"]))  # type: ignore[arg-type]
+
+
+class PublishReader(threading.Thread):
+    """Fetch the root, every page and every file it names, in a loop.
+
+    A file that is not there is a failure unless the page naming it
+    has changed since (a reader holding an old page).
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.stop = threading.Event()
+        self.failures: list[str] = []
+        self.rounds = self.fetched = 0
+
+    def get(self, url: str) -> bytes | None:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                data: bytes = response.read()
+                return data
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+    def run(self) -> None:
+        try:
+            self._walk()
+        except BaseException as exc:  # shown by the test, not lost
+            self.failures.append(f"the reader stopped: {exc!r}")
+            raise
+
+    def _walk(self) -> None:
+        while not self.stop.is_set():
+            root = self.get(self.url + "/simple/")
+            for name in simpleapi.parse_root((root or b"").decode()):
+                page_url = f"{self.url}/simple/{name}/"
+                page = self.get(page_url)
+                if page is None:
+                    continue  # the project left after the root was read
+                for f in simpleapi.parse_project(page.decode(), page_url):
+                    data = self.get(f.url)
+                    self.fetched += 1
+                    if data is None and self.get(page_url) == page:
+                        self.failures.append(
+                            f"{page_url} names {f.filename}: missing")
+                    elif data is not None and (
+                            hashlib.sha256(data).hexdigest() != f.sha256):
+                        self.failures.append(f"{f.filename}: other hash")
+            self.rounds += 1
+
+
+class TestPublish(MirrorDirTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.dest = os.path.join(self.make_dir(), "region")
+
+    def publish(self) -> mirrordir.Published:
+        with self.target.locked():
+            return mirrordir.publish(self.target, self.dest)
+
+    def test_copy_then_nothing_then_what_is_gone(self) -> None:
+        self.add(localindex.make_wheel(self.src, "alpha", "1.0"),
+                 localindex.make_wheel(self.src, "beta", "1.0"))
+        done = self.publish()
+        self.assertEqual(
+            ("alpha-1.0-py3-none-any.whl",
+             "alpha-1.0-py3-none-any.whl.metadata",
+             "beta-1.0-py3-none-any.whl",
+             "beta-1.0-py3-none-any.whl.metadata"), done.copied)
+        self.assertEqual([], mirrordir.verify_mirror(self.dest))
+        # The records hold in the copy: mtimes kept, nothing to hash.
+        region = mirrordir.MirrorDir(self.dest)
+        with region.locked():
+            self.assertTrue(region.intact("beta-1.0-py3-none-any.whl"))
+        self.assertEqual(mirrordir.Published((), (), ()), self.publish())
+        with self.target.locked():
+            self.target.remove(["beta-1.0-py3-none-any.whl"])
+        done = self.publish()
+        self.assertEqual(("simple/beta/", "beta-1.0-py3-none-any.whl",
+                          "beta-1.0-py3-none-any.whl.metadata"),
+                         done.removed)
+        self.assertEqual(["manifest.json", "simple/index.json",
+                          "simple/index.html"], list(done.pages))
+        self.assertEqual([], mirrordir.verify_mirror(self.dest))
+        self.assertEqual([], mirrordir.differences(
+            mirrordir.read_records(self.root),
+            mirrordir.read_records(self.dest), "a", "b"))
+
+    def test_error_source_file_missing(self) -> None:
+        self.add(localindex.make_wheel(self.src, "alpha", "1.0"))
+        with self.target.locked():
+            os.unlink(os.path.join(self.root, "packages",
+                                   "alpha-1.0-py3-none-any.whl"))
+            exc = self.assertRaises(errors.InputError, mirrordir.publish,
+                                    self.target, self.dest)
+        self.assertIn("alpha-1.0-py3-none-any.whl is missing or not the "
+                      "recorded file", str(exc))
+        self.assertFalse(os.path.exists(self.dest))
+
+    def test_reader_never_sees_a_page_naming_a_missing_file(self) -> None:
+        # Each round adds a version of every project and removes the
+        # oldest, and every few rounds a whole project comes or goes,
+        # while a reader walks the published copy over HTTP.
+        os.makedirs(self.dest)
+        server = self.useFixture(localindex.DirectoryServer(self.dest))
+        names = [f"proj{i}" for i in range(8)]
+        wheels = {(n, v): localindex.make_wheel(self.src, n, f"1.{v}")
+                  for n in names for v in range(12)}
+        self.add(*(wheels[n, 0] for n in names))
+        self.publish()
+        reader = PublishReader(server.url)
+        reader.start()
+        try:
+            for v in range(1, 12):
+                with self.target.locked():
+                    present = [n for n in names if (
+                        n in self.target.names() or v % 3)]
+                    mirrordir.add_files([wheels[n, v] for n in present],
+                                        self.target)
+                    self.target.regenerate()
+                    self.target.remove(
+                        [WHEEL.format(n, f"1.{v - 1}") for n in names]
+                        + ([WHEEL.format(names[v % 8], f"1.{v}")]
+                           if v % 3 == 0 else []))
+                    mirrordir.publish(self.target, self.dest)
+                # The next publish starts while the reader is at work.
+                seen = reader.rounds
+                deadline = time.monotonic() + 30
+                while reader.rounds == seen and time.monotonic() < deadline:
+                    time.sleep(0.01)
+        finally:
+            reader.stop.set()
+            reader.join()
+        self.assertEqual([], reader.failures)
+        self.assertGreaterEqual(reader.rounds, 11)
+        self.assertGreater(reader.fetched, 20)
+
+
+class TestDifferences(MirrorDirTestCase):
+    def test_planted_difference_is_found(self) -> None:
+        self.add(localindex.make_wheel(self.src, "alpha", "1.0"),
+                 localindex.make_wheel(self.src, "beta", "1.0"))
+        other = os.path.join(self.make_dir(), "other")
+        with self.target.locked():
+            mirrordir.publish(self.target, other)
+        region = mirrordir.MirrorDir(other)
+        with region.locked():
+            region.remove(["beta-1.0-py3-none-any.whl",
+                           "alpha-1.0-py3-none-any.whl"])
+            # A wheel of the same name built elsewhere: another hash.
+            mirrordir.add_files([localindex.make_wheel(
+                self.make_dir(), "alpha", "1.0", requires=["six"])], region)
+            region.regenerate()
+        findings = mirrordir.differences(
+            mirrordir.read_records(self.root), mirrordir.read_records(other),
+            "A", "B")
+        self.assertEqual(
+            ["alpha-1.0-py3-none-any.whl: sha256 "
+             f"{self.target.record('alpha-1.0-py3-none-any.whl').sha256} "
+             f"in A, {region.record('alpha-1.0-py3-none-any.whl').sha256} "
+             "in B",
+             "beta-1.0-py3-none-any.whl: only in A"],
+            [f.message for f in findings])
+
+    def test_origins_are_compared(self) -> None:
+        record = mirrordir.Record("ab", 3, origin={"index": "x",
+                                                   "last-serial": "7"})
+        other = dataclasses.replace(record, mtime_ns=5, origin={
+            "index": "x", "last-serial": "9"})
+        [finding] = mirrordir.differences({"f.whl": record},
+                                          {"f.whl": other}, "A", "B")
+        self.assertEqual("f.whl: another origin (last-serial: 7 / 9) in "
+                         "A / B", finding.message)
+        self.assertEqual([], mirrordir.differences(
+            {"f.whl": record}, {"f.whl": dataclasses.replace(
+                record, mtime_ns=1, upload_time="t")}, "A", "B"))

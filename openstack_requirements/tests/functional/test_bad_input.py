@@ -394,6 +394,9 @@ class TestHostileInput(base.TestCase):
     def test_error_projects_txt(self) -> None:
         # validate-projects and update-requirements --all read it.
         path = os.path.join(self.source, "projects.txt")
+        uc = os.path.join(self.dir, "uc-old.txt")
+        with open(uc, "w", encoding="utf-8") as f:
+            f.write("six===1.0\n")
         for case in PROJECTS_CASES:
             make, message = FILE_CASES[case]
             for script, argv in (
@@ -403,7 +406,9 @@ class TestHostileInput(base.TestCase):
                     ("who-uses", ["six", "--root", self.dir,
                                   "--source", self.source]),
                     ("list-cruft", ["--root", self.dir,
-                                    "--source", self.source])):
+                                    "--source", self.source]),
+                    ("who-is-affected", [uc, uc, "--root", self.dir,
+                                         "--source", self.source])):
                 self._remove(path)
                 make(path)
                 try:
@@ -435,7 +440,7 @@ class TestHostileInput(base.TestCase):
 
         covered = {script for script, _ in self.file_slots()}
         covered |= {script for script, _, _ in self.dir_slots()}
-        covered |= {"validate-projects", "who-uses"}
+        covered |= {"validate-projects", "who-uses", "who-is-affected"}
         # They read no requirements-style file; a broken tokens file is
         # refused the same way (tests/functional/test_index_tokens.py).
         covered |= {"serve-index", "index-tokens"}

@@ -21,6 +21,7 @@ then installs from the mirror, served the same way.  No internet.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -614,3 +615,131 @@ class TestInterrupted(MirrorTestCase):
         self.assertEqual([], [e for e in os.listdir(self.out)
                               if e.startswith(".")])
         self.assertEqual([], mirrordir.verify_mirror(self.out))
+
+
+class TestRemovePrunePublish(MirrorTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.old = self.constraints("alpha===0.9\n", "old.txt")
+        self.new = self.constraints("alpha===1.0\n", "new.txt")
+        for uc in (self.old, self.new):
+            code, out, err = self.build("-c", uc)
+            self.assertEqual(0, code, out + err)
+        self.assertEqual(2, len(self.page("alpha")))
+
+    def test_remove_and_prune(self) -> None:
+        manifest = os.path.join(self.out, "manifest.json")
+        before = base.read(manifest)
+        code, out, err = self.build("-c", self.new, "--remove", "alpha===1")
+        self.assertEqual(2, code)
+        self.assertEqual(f"{self.new}:1: --remove alpha===1: "
+                         "alpha===1.0 is pinned; remove the pin first or the "
+                         "build fetches it again\n", err)
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--remove", "gamma"])
+        self.assertEqual(2, code)
+        self.assertIn("'gamma' names nothing in the mirror", err)
+        self.assertEqual(before, base.read(manifest))
+
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--remove", "alpha===0.9"])
+        self.assertEqual((0, "removed alpha-0.9-py3-none-any.whl\n"),
+                         (code, out), err)
+        self.assertEqual(["alpha-1.0-py3-none-any.whl"],
+                         [f.filename for f in self.page("alpha")])
+        self.assertEqual(["alpha-1.0-py3-none-any.whl"],
+                         distributions(os.path.join(self.out, "packages")))
+
+        # Prune: the pins, plus the last N or the newer ones.
+        code, out, err = self.build("-c", self.old)
+        self.assertEqual(0, code, out + err)
+        code, out, err = self.build("-c", self.new, "--prune",
+                                    "--keep-last", "2")
+        self.assertEqual(0, code, out + err)
+        self.assertNotIn("removed", out)
+        code, out, err = self.build("-c", self.new, "--prune",
+                                    "--keep-newer-than", "2000-01-01")
+        self.assertNotIn("removed", out)
+        code, out, err = self.build("-c", self.new, "--prune")
+        self.assertEqual(0, code, out + err)
+        self.assertIn("removed alpha-0.9-py3-none-any.whl\n", out)
+        self.assertEqual(["alpha-1.0-py3-none-any.whl"],
+                         [f.filename for f in self.page("alpha")])
+        self.assertEqual([], mirrordir.verify_mirror(self.out))
+
+    def test_error_prune_options(self) -> None:
+        for argv, message in (
+                (["--prune"], "--prune needs -c"),
+                (["-c", self.new, "--keep-last", "1"],
+                 "--keep-last and --keep-newer-than go with --prune"),
+                (["-c", self.new, "--prune", "--keep-newer-than", "May"],
+                 "--keep-newer-than 'May': give a date as YYYY-MM-DD")):
+            code, out, err = self.build(*argv)
+            self.assertEqual(2, code, argv)
+            self.assertIn(message, err)
+
+    def test_publish_installs_and_against_finds_a_difference(self) -> None:
+        region = os.path.join(self.tmp, "region")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--publish", region])
+        self.assertEqual(0, code, err)
+        self.assertIn(f"published to {region}: 4 file(s) copied, "
+                      "5 page(s) written, 0 removed\n", out)
+        served = self.useFixture(localindex.DirectoryServer(region)).url
+        result = localindex.pip_install(served + "/simple", self.old,
+                                        os.path.join(self.tmp, "site"),
+                                        "alpha")
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertIn("Successfully installed alpha-0.9", result.stdout)
+        code, out, err = self.run_main(check_mirror.main, [
+            "--mirror", self.out, "--against", region])
+        self.assertEqual((0, f"{self.out} and {region}: 0 difference(s)\n"),
+                         (code, out), err)
+        # Published again unchanged: nothing copied.
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--publish", region])
+        self.assertIn(": 0 file(s) copied, 0 page(s) written, 0 removed",
+                      out)
+        # A region that lost a release differs.
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", region, "--remove", "alpha===0.9"])
+        self.assertEqual(0, code, err)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", self.new, "--mirror", self.out, "--against", region,
+            "--no-resolve"])
+        self.assertEqual(1, code, out + err)
+        self.assertIn(f"{self.out}/manifest.json: alpha-0.9-py3-none-any.whl:"
+                      f" only in {self.out}\n", out)
+        code, out, err = self.run_main(check_mirror.main, [
+            "--mirror", self.out, "--against", served])
+        self.assertEqual(1, code, out + err)
+        self.assertIn(f"{self.out} and {served}: 1 difference(s)", out)
+
+
+class TestYankedAndSerial(MirrorTestCase):
+    def test_yanked_release_is_marked_and_origin_has_the_serial(self):
+        flat = self.make_dir()
+        wheel = localindex.make_wheel(flat, "alpha", "1.0")
+        localindex.make_wheel(flat, "alpha", "2.0")
+        index = self.useFixture(localindex.FlatIndex(
+            flat, {}, serial=4242, yanked={os.path.basename(wheel)}))
+        uc = self.constraints("alpha===1.0\n")
+        code, out, err = self.run_main(build_mirror.main, [
+            "-o", self.out, "--index-url", index.url, "-p", sys.executable,
+            "-c", uc])
+        self.assertEqual(0, code, out + err)
+        [listed] = self.page("alpha")
+        self.assertTrue(listed.yanked)
+        doc = json.loads(base.read(os.path.join(self.out, "simple", "alpha",
+                                                "index.json")))
+        self.assertIs(True, doc["files"][0]["yanked"])
+        origin = mirrordir.read_manifest(self.out)[
+            "alpha-1.0-py3-none-any.whl"].origin
+        self.assertEqual(("4242", "yes"),
+                         (origin["last-serial"], origin["yanked"]))
+        # An exact pin installs a yanked release (PEP 592).
+        served = self.useFixture(localindex.DirectoryServer(self.out)).url
+        result = localindex.pip_install(served + "/simple", uc,
+                                        os.path.join(self.tmp, "site"),
+                                        "alpha===1.0")
+        self.assertEqual(0, result.returncode, result.stderr)

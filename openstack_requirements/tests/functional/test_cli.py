@@ -50,7 +50,7 @@ class TestConsoleScripts(base.TestCase):
     def test_every_target_imports(self) -> None:
         scripts = console_scripts()
         self.assertIn("validate-constraints", scripts)
-        self.assertEqual(20, len(scripts))
+        self.assertEqual(21, len(scripts))
         for name, target in scripts.items():
             self.assertTrue(callable(load(target)), name)
 
