@@ -757,3 +757,109 @@ def uv_install(index_url: str, constraints: str, target: str,
          "--python", sys.executable, "--target", target, "-c",
          constraints, "--index-url", index_url, *names],
         capture_output=True, text=True, env=pip_env(), timeout=300)
+
+
+def wheel_of_installed(directory: str, name: str) -> str:
+    """Repack the installed distribution *name* as a wheel in *directory*.
+
+    For tests that install into a fresh venv with no network: the
+    dependencies come from this environment, as real wheels (files from
+    its RECORD, scripts under ``.data/scripts``; console scripts are made
+    again from entry_points.txt by the installer).
+    """
+    import importlib.metadata
+
+    dist = importlib.metadata.distribution(name)
+    info = dist._path  # type: ignore[attr-defined]  # the .dist-info dir
+    site = os.path.dirname(info)
+    with open(os.path.join(info, "WHEEL"), encoding="utf-8") as f:
+        tags = [line.split(":", 1)[1].strip().split("-") for line in f
+                if line.startswith("Tag:")]
+    # The compressed tag set of the filename: py2.py3-none-any.
+    tag = "-".join(".".join(dict.fromkeys(parts)) for parts in
+                   zip(*tags, strict=True))
+    project, version = _dist(dist.metadata["Name"]), dist.version
+    entry_scripts = {ep.name for ep in dist.entry_points
+                     if ep.group in ("console_scripts", "gui_scripts")}
+    files: dict[str, bytes] = {}
+    for item in dist.files or ():
+        path = str(item)
+        full = os.path.normpath(os.path.join(site, path))
+        if path.endswith((".pyc", "/RECORD", "/INSTALLER", "/REQUESTED",
+                          "/direct_url.json")) or not os.path.isfile(full):
+            continue
+        if path.startswith(".."):
+            script = os.path.basename(path)
+            if script in entry_scripts or "/bin/" not in path:
+                continue
+            path = f"{project}-{version}.data/scripts/{script}"
+        with open(full, "rb") as f:
+            files[path] = f.read()
+    record_name = f"{os.path.basename(info)}/RECORD"
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n"
+                     for path, data in files.items())
+    files[record_name] = (record + f"{record_name},,\n").encode()
+    out = os.path.join(directory, f"{project}-{version}-{tag}.whl")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in files.items():
+            info_ = zipfile.ZipInfo(member)
+            # A regular file (pip checks S_ISREG) with or without exec bits.
+            mode = 0o100755 if ".data/scripts/" in member else 0o100644
+            info_.external_attr = mode << 16
+            info_.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info_, data)
+    return out
+
+
+def release_copy(tmp: str, tag: str) -> str:
+    """A bare git repository of this working tree, its commit tagged *tag*.
+
+    Ready to serve over git's "dumb" HTTP protocol (static files).
+    """
+    source = os.path.join(tmp, "toolkit")
+    shutil.copytree(base.REPO_DIR, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".tox", "*.egg-info", "__pycache__", ".hypothesis",
+        ".stestr", "build", "dist", "AUTHORS", "ChangeLog"))
+    git = ["git", "-c", "user.name=test", "-c", "user.email=t@example.org",
+           "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "release"],
+                 ["tag", "-a", "-m", tag, tag]):
+        subprocess.run(git + args, cwd=source, check=True,
+                       capture_output=True)
+    bare = os.path.join(tmp, "served", "toolkit.git")
+    subprocess.run(["git", "clone", "-q", "--bare", source, bare],
+                   check=True, capture_output=True)
+    subprocess.run(["git", "update-server-info"], cwd=bare, check=True)
+    return bare
+
+
+def wheelhouse(tmp: str, *extra: str) -> str:
+    """This environment's runtime and build dependencies, as wheels.
+
+    Enough to install the toolkit into a fresh venv with no index; *extra*
+    names more installed distributions to repack.
+    """
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
+    house = os.path.join(tmp, "wheelhouse")
+    os.makedirs(house, exist_ok=True)
+    with open(os.path.join(base.REPO_DIR, "requirements.txt"),
+              encoding="utf-8") as f:
+        runtime = [Requirement(line.split("#")[0]).name for line in f
+                   if line.split("#")[0].strip()]
+    # requirements.txt and what those need in turn, as installed here.
+    todo = ["pip", "setuptools", *runtime, *extra]
+    done: set[str] = set()
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in done:
+            continue
+        done.add(name)
+        wheel_of_installed(house, name)
+        for text in importlib.metadata.requires(name) or ():
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return house

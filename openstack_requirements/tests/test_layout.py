@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The package's layout keeps its promises (doc/architecture.rst).
+"""The package's layout keeps its promises (doc/source/architecture.rst).
 
 * every core module's docstring says which kind of module it is, and a
   module that says it is pure does no I/O: it imports no module that

@@ -186,12 +186,21 @@ class TestInstalledScript(base.TestCase):
 
 
 class TestReadme(base.TestCase):
-    def test_every_command_has_a_section(self) -> None:
-        text = base.read(base.repo_file("README.rst"))
+    def test_every_command_has_a_row_and_a_reference_page(self) -> None:
+        readme = base.read(base.repo_file("README.rst"))
+        reference = os.path.join(base.REPO_DIR, "doc", "source", "reference")
+        pages = {name.removesuffix(".rst") for name in os.listdir(reference)
+                 if name != "index.rst"}
+        self.assertEqual(set(console_scripts()), pages)
         for name in console_scripts():
-            self.assertIn(f"\n{name}\n{'-' * len(name)}\n", text, name)
-            self.assertNotIn(f"{name}\n{'-' * len(name)}\n\nNot implemented",
-                             text)
+            self.assertIn(f"\n``{name}`` ", readme, name)
+            page = base.read(os.path.join(reference, name + ".rst"))
+            self.assertIn(f"\n.. command-help:: {name}\n", page)
+            self.assertNotIn("Not implemented", page)
+
+    def test_readme_is_short(self) -> None:
+        self.assertLessEqual(
+            len(base.read(base.repo_file("README.rst")).split("\n")), 250)
 
     def test_ci_runs_the_readme_commands_in_a_fresh_clone(self) -> None:
         ci = base.read(base.repo_file(".ci/run"))
