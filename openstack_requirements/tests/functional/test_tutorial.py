@@ -82,3 +82,10 @@ class TestTutorial(base.TestCase):
                                    "requirements.txt")))
         self.assertTrue(os.path.isdir(os.path.join(central, "mirror",
                                                    "simple", "requests")))
+        # Saturday: the floors, and the bisection's culprit with its hold.
+        out = result.stdout
+        self.assertIn("requirements.txt:1: idna>=3.0 cannot hold on Python",
+                      out)
+        self.assertIn("the smallest floor that works is >=3.10", out)
+        self.assertIn("culprits:\n  requests 2.32.3 -> 2.32.4\n", out)
+        self.assertIn("requests!=2.32.4  # reason=", result.stdout)
