@@ -15,7 +15,8 @@
 ``GET {index}/{name}/json`` through the shared
 :class:`openstack_requirements.transport.Transport` (timeout, retries
 with backoff, TLS, gzip), with an on-disk cache whose entries are good
-for an hour.  The Debian look-up is :mod:`openstack_requirements.distro`.
+for an hour; a 404 is cached too (for the same hour), so a warm run asks
+nothing again, not even about a release the index does not have.  The Debian look-up is :mod:`openstack_requirements.distro`.
 """
 
 from __future__ import annotations
@@ -113,24 +114,30 @@ class Client:
             return None
         if not 0 <= self.clock() - fetched < self.max_age:
             return None
+        if isinstance(entry.get("missing"), str):
+            raise ProjectNotFoundError(entry["missing"])
         return entry.get("data")
 
-    def _store(self, url: str, path: str | None, data: object) -> None:
+    def _store(self, url: str, path: str | None, data: object,
+               missing: str = "") -> None:
 
         if path is None:
             return
+        entry = ({"url": url, "fetched": self.clock(), "missing": missing}
+                 if missing else
+                 {"url": url, "fetched": self.clock(), "data": data})
         try:
             os.makedirs(self.cache_dir or ".", exist_ok=True)
-            fileio.atomic_write(path, json.dumps(
-                {"url": url, "fetched": self.clock(), "data": data},
-                separators=(",", ":")))
+            fileio.atomic_write(path, json.dumps(entry,
+                                                 separators=(",", ":")))
         except (OSError, errors.RequirementsError):
             pass  # the cache is an optimisation; a read-only home is fine
 
     def fetch(self, name: str, version: str = "") -> object:
         """The decoded JSON document for project *name* (or a release).
 
-        :raises ProjectNotFoundError: the index answered 404.
+        :raises ProjectNotFoundError: the index answered 404 (now, or
+            within the cache's hour).
         :raises IndexUnavailableError: no usable answer after the retries.
         """
         url = self.url_for(name, version)
@@ -138,7 +145,11 @@ class Client:
         cached = self._cached(url, path)
         if cached is not None:
             return cached
-        data = self._get(url)
+        try:
+            data = self._get(url)
+        except ProjectNotFoundError as exc:
+            self._store(url, path, None, missing=str(exc))
+            raise
         self._store(url, path, data)
         return data
 

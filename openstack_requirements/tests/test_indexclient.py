@@ -157,6 +157,23 @@ class TestClient(base.TestCase):
         self.assertEqual(2, self.index.hits("requests"))
         self.assertEqual(1, len(os.listdir(os.path.join(cache, "c"))))
 
+    def test_not_found_is_cached_for_an_hour(self) -> None:
+        cache = self.make_dir()
+        clock = Clock()
+        client = self.client(cache_dir=cache, clock=clock)
+        first = self.assertRaises(indexclient.ProjectNotFoundError,
+                                  client.project, "no-such-thing")
+        clock.now += 3599
+        again = self.assertRaises(indexclient.ProjectNotFoundError,
+                                  client.project, "no-such-thing")
+        self.assertEqual(str(first), str(again))
+        self.assertEqual(1, self.index.hits("no-such-thing"))
+        clock.now += 2
+        self.assertRaises(indexclient.ProjectNotFoundError,
+                          client.project, "no-such-thing")
+        self.assertEqual(2, self.index.hits("no-such-thing"))
+        self.assertEqual(1, len(os.listdir(cache)))
+
     def test_cache_is_per_index(self) -> None:
         cache = self.make_dir()
         self.client(cache_dir=cache).project("zyrx")
