@@ -238,7 +238,12 @@ def _installable(
                 f.writelines(f"{p.name}=={p.version}\n" for p in
                              mirror.applicable(pins, interpreter.env))
             try:
-                venv.resolve(interpreter.python_version, wanted,
+                # Its own patch release, as the metadata walk evaluates
+                # markers: uv compares python_full_version by release
+                # only, so for "3.11" (3.11.0) it takes coverage's
+                # "tomli; python_full_version <= '3.11.0a6'" as needed.
+                venv.resolve(interpreter.python_full
+                             or interpreter.python_version, wanted,
                              venv.IndexOptions(index_url=index.url),
                              os.path.join(work, "resolve.log"), env,
                              procs.Cancel(), uv,

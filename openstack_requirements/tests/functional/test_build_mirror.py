@@ -412,6 +412,26 @@ class TestInstallable(MirrorTestCase):
         self.assertIn("(pinned at 1.5, outside >=2); needed by: app===1.0 "
                       "-> lib>=2", out)
 
+    def test_check_mirror_resolves_for_the_interpreters_patch_release(
+            self) -> None:
+        # coverage's "tomli; python_full_version <= '3.11.0a6'": uv
+        # compares python_full_version by its release only, so for
+        # "--python-version 3.11" (3.11.0) it wants tomli, which no
+        # 3.11 release needs and the walk (for 3.11.7) rightly skips.
+        major, minor, micro = sys.version_info[:3]
+        if micro == 0:
+            self.skipTest("needs an interpreter newer than X.Y.0")
+        self.publish(localindex.make_wheel(
+            self.src, "cov", "1.0", requires=[
+                f'tomlish; python_full_version <= "{major}.{minor}.0a6"']))
+        uc = self.constraints("cov===1.0\n")
+        code, out, err = self.build("-c", uc)
+        self.assertEqual(0, code, out + err)
+        code, out, err = self.run_main(check_mirror.main, [
+            "-c", uc, "--mirror", self.out, "-p", sys.executable])
+        self.assertEqual(0, code, out + err)
+        self.assertIn("1 pins checked", out)
+
 
 class TestEnvironment(base.TestCase):
     def test_clean_env_keeps_proxies_and_certificates(self) -> None:
