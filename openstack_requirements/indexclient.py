@@ -16,7 +16,8 @@
 :class:`openstack_requirements.transport.Transport` (timeout, retries
 with backoff, TLS, gzip), with an on-disk cache whose entries are good
 for an hour; a 404 is cached too (for the same hour), so a warm run asks
-nothing again, not even about a release the index does not have.  The Debian look-up is :mod:`openstack_requirements.distro`.
+nothing again, not even about a release the index does not have.  The
+Debian look-up is :mod:`openstack_requirements.distro`.
 """
 
 from __future__ import annotations
