@@ -100,10 +100,18 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     failed += more
     affected, accepted = advisories.check(
         pins, found, projects, specifiers, holds, ignore)
+    # A release the index has no document for was not checked: say so,
+    # never count it as clean (an index or proxy that answers 404 for
+    # every release would otherwise give "0 affected").
+    failed_what = {failure.split(":", 1)[0] for failure in failed}
+    unknown = [f"{name} {version}" for name, version in keys
+               if (name, version) not in found
+               and f"{name} {version}" not in failed_what]
     if args.json:
-        json.dump({"checked": len(keys),
+        json.dump({"checked": len(found),
                    "affected": [a.as_dict() for a in affected],
                    "ignored": [a.as_dict() for a in accepted],
+                   "not_on_index": unknown,
                    "failed": failed}, out, indent=2)
         out.write("\n")
     else:
@@ -115,9 +123,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                   f"({reasons})", file=out)
         for failure in failed:
             print(f"failed: {failure}", file=out)
-        print(f"{len(keys)} pin(s) checked, {len(affected)} affected, "
-              f"{len(accepted)} accepted (--ignore)", file=out)
-    if failed:
+        for release in unknown:
+            print(f"not checked: {release} is not on the index", file=out)
+        print(f"{len(found)} pin(s) checked, {len(affected)} affected, "
+              f"{len(accepted)} accepted (--ignore)"
+              + (f", {len(unknown)} not on the index (not checked)"
+                 if unknown else ""), file=out)
+    if failed or (keys and not found):
+        # Nothing checked at all is no verdict: the index gave no data.
         return errors.EXIT_TOOL
     return errors.EXIT_FINDINGS if affected else errors.EXIT_OK
 

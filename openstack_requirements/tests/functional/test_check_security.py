@@ -119,3 +119,25 @@ class TestCheckSecurity(base.TestCase):
         self.assertIn("failed: safe-lib 1.0: ", out)
         # The rest is still reported.
         self.assertIn("Vuln.Lib===1.0", out)
+
+    def test_releases_not_on_the_index_are_not_counted(self) -> None:
+        # safe-lib 1.0 has no release document: named, not "checked".
+        os.unlink(os.path.join(self.dir, "index", "safe-lib", "1.0.json"))
+        code, out, err = self.check()
+        self.assertEqual(1, code, err)
+        self.assertIn("not checked: safe-lib 1.0 is not on the index\n", out)
+        self.assertTrue(out.endswith(
+            "2 pin(s) checked, 1 affected, 0 accepted (--ignore), "
+            "1 not on the index (not checked)\n"), out)
+
+    def test_error_nothing_on_the_index_exits_3(self) -> None:
+        # An index (or proxy) that has no release document at all gives
+        # no verdict, never "0 affected".
+        self.write(self.dir, "only.txt", "safe-lib===1.0\n")
+        os.unlink(os.path.join(self.dir, "index", "safe-lib", "1.0.json"))
+        code, out, err = self.run_main(check_security.main, [
+            "--index-url", self.index.url, "--no-cache", "--retries", "0",
+            "--global", self.global_, "--upper",
+            os.path.join(self.dir, "only.txt")])
+        self.assertEqual(3, code, out + err)
+        self.assertIn("0 pin(s) checked", out)
