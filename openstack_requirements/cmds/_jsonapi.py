@@ -27,8 +27,11 @@ if typing.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
     from openstack_requirements import advisories
+    from openstack_requirements import constraints
+    from openstack_requirements import holds as holds_mod
     from openstack_requirements import indexclient
     from openstack_requirements import releases
+    from openstack_requirements import reqfile
 
 CACHE_ENV = "OPENSTACK_REQUIREMENTS_CACHE_DIR"
 INDEX_ENV = "OPENSTACK_REQUIREMENTS_INDEX_URL"
@@ -142,3 +145,39 @@ def fetch(
             except errors.ToolError as exc:
                 failed.append(f"{name}: {exc}")
     return found, projects, failed
+
+
+class Contract(typing.NamedTuple):
+    """The lists check-security and health-report look at, read."""
+
+    global_doc: reqfile.RequirementsFile
+    upper_doc: reqfile.RequirementsFile
+    pins: list[constraints.Pin]
+    holds: holds_mod.Holds
+    #: canonical name -> the global list's specifiers for it.
+    specifiers: dict[str, list[str]]
+
+
+def read_contract(args: argparse.Namespace) -> Contract:
+    """The lists of ``--global``, ``--upper`` and ``--holds``.
+
+    The shipped lists by default; holds beside the global list unless
+    given (``''`` for none).
+    """
+    from openstack_requirements import constraints
+    from openstack_requirements import lists
+    from openstack_requirements.cmds import _cli  # noqa: H306
+
+    global_doc = lists.read_doc(lists.pick(
+        args.global_, lists.GLOBAL_REQUIREMENTS, _cli.shipped_dir)
+    ).require_valid()
+    upper_doc = lists.read_doc(lists.pick(
+        args.upper, lists.UPPER_CONSTRAINTS, _cli.shipped_dir))
+    holds = lists.read_holds(
+        lists.holds_beside(global_doc.source) if args.holds is None
+        else args.holds or None).require_valid()
+    specifiers = {name: [line.req.specifier for line in found if line.req]
+                  for name, found in global_doc.by_name().items()}
+    return Contract(global_doc, upper_doc,
+                    constraints.pins(upper_doc, strict=False), holds,
+                    specifiers)

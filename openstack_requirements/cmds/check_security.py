@@ -73,24 +73,13 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from openstack_requirements import advisories
-    from openstack_requirements import constraints
     from openstack_requirements import errors
-    from openstack_requirements import lists
 
     if args.jobs < 1:
         raise errors.InputError("--jobs must be at least 1")
     ignore = _ignore(args.ignore)
-    global_doc = lists.read_doc(lists.pick(
-        args.global_, lists.GLOBAL_REQUIREMENTS, _cli.shipped_dir)
-    ).require_valid()
-    upper_doc = lists.read_doc(lists.pick(
-        args.upper, lists.UPPER_CONSTRAINTS, _cli.shipped_dir))
-    pins = constraints.pins(upper_doc, strict=False)
-    holds = lists.read_holds(
-        lists.holds_beside(global_doc.source) if args.holds is None
-        else args.holds or None).require_valid()
-    specifiers = {name: [line.req.specifier for line in found if line.req]
-                  for name, found in global_doc.by_name().items()}
+    global_doc, upper_doc, pins, holds, specifiers = (
+        _jsonapi.read_contract(args))
     keys = sorted({(pin.canonical, pin.version) for pin in pins})
     client = _jsonapi.client(args)
     # -- I/O below this line

@@ -66,7 +66,6 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     from openstack_requirements import errors
     from openstack_requirements import fileio
     from openstack_requirements import health
-    from openstack_requirements import lists
 
     if args.jobs < 1:
         raise errors.InputError("--jobs must be at least 1")
@@ -78,17 +77,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             f"--today {args.today!r} is not a date; write YYYY-MM-DD"
         ) from exc
     fileio.require_parent_dir(args.output)
-    global_doc = lists.read_doc(lists.pick(
-        args.global_, lists.GLOBAL_REQUIREMENTS, _cli.shipped_dir)
-    ).require_valid()
-    upper_doc = lists.read_doc(lists.pick(
-        args.upper, lists.UPPER_CONSTRAINTS, _cli.shipped_dir))
-    pins = constraints.pins(upper_doc, strict=False)
-    holds = lists.read_holds(
-        lists.holds_beside(global_doc.source) if args.holds is None
-        else args.holds or None).require_valid()
-    specifiers = {name: [line.req.specifier for line in found if line.req]
-                  for name, found in global_doc.by_name().items()}
+    global_doc, upper_doc, pins, holds, specifiers = (
+        _jsonapi.read_contract(args))
     pythons, _ = constraints.covered(upper_doc)
     client = _jsonapi.client(args)
     # -- I/O below this line

@@ -485,6 +485,20 @@ def build_wheel(wheel_directory, config_settings=None,
 '''
 
 
+def _write_sdist(directory: str, top: str, members: dict[str, str]) -> str:
+    """TOP.tar.gz in *directory* holding *members* under TOP/."""
+    path = os.path.join(directory, f"{top}.tar.gz")
+    with tarfile.open(path, "w:gz") as archive:
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{top}/{member}")
+            info.size = len(data)
+            info.mode = 0o644
+            info.mtime = 1700000000
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
 def make_sdist(
     directory: str, name: str, version: str, fail: Sequence[str] = (),
     gate: str | None = None, requires_python: str | None = None,
@@ -512,16 +526,7 @@ def make_sdist(
                                       fail=tuple(fail), gate=gate,
                                       dist=dist),
     }
-    path = os.path.join(directory, f"{top}.tar.gz")
-    with tarfile.open(path, "w:gz") as archive:
-        for member, text in members.items():
-            data = text.encode()
-            info = tarfile.TarInfo(f"{top}/{member}")
-            info.size = len(data)
-            info.mode = 0o644
-            info.mtime = 1700000000
-            archive.addfile(info, io.BytesIO(data))
-    return path
+    return _write_sdist(directory, top, members)
 
 
 #: Where a machine may keep wheels of real releases (a local PyPI
@@ -735,16 +740,7 @@ def make_setuptools_sdist(directory: str, name: str, version: str,
             """) + "".join(f"    {r}\n" for r in requires),
         f"{dist}_mod.py": f"__version__ = {version!r}\n",
     }
-    path = os.path.join(directory, f"{top}.tar.gz")
-    with tarfile.open(path, "w:gz") as archive:
-        for member, text in members.items():
-            data = text.encode()
-            info = tarfile.TarInfo(f"{top}/{member}")
-            info.size = len(data)
-            info.mode = 0o644
-            info.mtime = 1700000000
-            archive.addfile(info, io.BytesIO(data))
-    return path
+    return _write_sdist(directory, top, members)
 
 
 def uv_install(index_url: str, constraints: str, target: str,
