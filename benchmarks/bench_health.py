@@ -14,6 +14,7 @@
 lists, cold (empty cache) and warm (the cache of the cold run).
 
 Run: python benchmarks/bench_health.py [--runs N] [--live]
+[--baseline DIR] [--only COMMAND]
 Targets (issue #16): health-report <= 30 s cold and <= 3 s warm; warm
 what-broke and check-security <= 3 s.  The index is a loopback JSON API
 (tests/localindex.IndexServer) serving, for every pinned name, a copy of
@@ -97,7 +98,21 @@ def main() -> None:
     parser.add_argument("--live", action="store_true",
                         help=f"use real PyPI ({PYPI}) instead of the "
                              "loopback index")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="another checkout with its own .venv (say, "
+                        "the previous release): each command runs there "
+                        "too, side by side, and the ratios are printed")
+    parser.add_argument("--only", action="append", metavar="COMMAND",
+                        help="time only this command (repeatable)")
     args = parser.parse_args()
+    base_bin = None
+    if args.baseline:
+        base_bin = os.path.join(os.path.abspath(args.baseline), ".venv",
+                                "bin")
+        if not os.path.isdir(base_bin):
+            sys.exit(f"--baseline {args.baseline}: no .venv/bin there; "
+                     "make one with: python3 -m venv .venv && "
+                     ".venv/bin/pip install -e .")
     with tempfile.TemporaryDirectory() as tmp:
         server = None
         if args.live:
@@ -120,27 +135,49 @@ def main() -> None:
                 "check-security": [],
                 "health-report": ["-o", out],
             }
+            if args.only:
+                commands = {k: v for k, v in commands.items()
+                            if k in args.only}
             print(f"{datetime.date.today()}, {platform.node()}: "
                   f"{os.cpu_count()} cores, Python "
                   f"{platform.python_version()}, load {_load()}; "
                   f"{count} pins of the shipped upper-constraints.txt, "
                   f"{where}")
-            print(f"{'command':<16}{'cold s':>8}{'warm s':>8}"
+            print(f"{'command':<26}{'cold s':>8}{'warm s':>8}"
                   f"{'cold/warm':>11}  targets")
+            here_bin = os.path.dirname(sys.executable)
             for name, rest in commands.items():
-                cache = os.path.join(tmp, f"cache-{name}")
-                script = os.path.join(os.path.dirname(sys.executable), name)
-                argv = [script, "--index-url", url,
-                        "--cache-dir", cache, *rest]
-                cold = _run(argv, ok)
-                warms = [_run(argv, ok) for _ in range(args.runs)]
-                warm = statistics.median(warms)
-                target = (f"cold <= {COLD_TARGET_S:.0f} s, " if
-                          name == "health-report" else "")
-                print(f"{name:<16}{cold:>8.2f}{warm:>8.2f}"
-                      f"{cold / warm:>10.1f}x  {target}warm <= "
-                      f"{WARM_TARGET_S:.0f} s  (warm "
-                      f"{min(warms):.2f}-{max(warms):.2f})")
+                sides = [("", here_bin)]
+                if base_bin:
+                    sides.insert(0, (" (baseline)", base_bin))
+                argvs = {label: [os.path.join(bin_dir, name),
+                                 "--index-url", url, "--cache-dir",
+                                 os.path.join(tmp, f"cache-{name}{label}"),
+                                 *rest]
+                         for label, bin_dir in sides}
+                # Side by side: the cold runs one after the other, then
+                # the warm runs alternately.
+                colds = {label: _run(argv, ok)
+                         for label, argv in argvs.items()}
+                warm_runs: dict[str, list[float]] = {k: [] for k in argvs}
+                for _ in range(args.runs):
+                    for label, argv in argvs.items():
+                        warm_runs[label].append(_run(argv, ok))
+                found = {k: (colds[k], warm_runs[k]) for k in argvs}
+                for label, (cold, warms) in found.items():
+                    warm = statistics.median(warms)
+                    target = (f"cold <= {COLD_TARGET_S:.0f} s, " if
+                              name == "health-report" else "")
+                    print(f"{name + label:<26}{cold:>8.2f}{warm:>8.2f}"
+                          f"{cold / warm:>10.1f}x  {target}warm <= "
+                          f"{WARM_TARGET_S:.0f} s  (warm "
+                          f"{min(warms):.2f}-{max(warms):.2f})")
+                if base_bin:
+                    (b_cold, b_warms), (cold, warms) = found.values()
+                    ratio = (statistics.median(b_warms)
+                             / statistics.median(warms))
+                    print(f"{'  baseline/this':<26}{b_cold / cold:>7.2f}x"
+                          f"{ratio:>7.2f}x")
             print(f"load after: {_load()}")
         finally:
             if server is not None:

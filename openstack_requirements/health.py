@@ -64,6 +64,9 @@ class Row:
     advisories: tuple[str, ...]  # ids (and CVE aliases)
     holds: tuple[str, ...]  # "name!=2.0 (reason; until ...)"
     hold_expired: bool
+    #: False: the index had no advisory data for this release, so
+    #: ``advisories`` being empty says nothing.
+    advisories_known: bool = True
 
     @property
     def behind(self) -> bool:
@@ -77,7 +80,9 @@ class Row:
             "newest_allowed": self.newest_allowed, "newest": self.newest,
             "age_days": self.age_days, "license": self.license,
             "license_class": self.license_class,
-            "advisories": list(self.advisories), "holds": list(self.holds),
+            "advisories": list(self.advisories),
+            "advisories_known": self.advisories_known,
+            "holds": list(self.holds),
             "hold_expired": self.hold_expired, "behind": self.behind,
         }
 
@@ -99,6 +104,8 @@ class Health:
             "pins": len(self.rows),
             "behind": sum(1 for r in self.rows if r.behind),
             "vulnerable": sum(1 for r in self.rows if r.advisories),
+            "advisories_unknown": sum(1 for r in self.rows
+                                      if not r.advisories_known),
             "held": sum(1 for r in self.rows if r.holds),
             "expired_holds": sum(1 for r in self.rows if r.hold_expired),
             "median_age_days": ages[len(ages) // 2] if ages else None,
@@ -177,7 +184,8 @@ def build(
 
     :param projects: canonical name -> the index's project (a name
         missing here is reported as not on the index).
-    :param found: (canonical name, version) -> its advisories.
+    :param found: (canonical name, version) -> its advisories; a
+        release missing here was not checked (its row says "unknown").
     :param pythons: the Python versions the constraints cover.
     """
     rows = []
@@ -202,6 +210,7 @@ def build(
             lic = licenses.classify_license(project)
             lic_label, lic_class = lic.label, _CLASS[lic.kind]
         ids = []
+        known = (pin.canonical, pin.version) in found
         for adv in found.get((pin.canonical, pin.version), ()):
             ids.append(adv.id + (f" ({', '.join(adv.aliases)})"
                                  if adv.aliases else ""))
@@ -212,7 +221,8 @@ def build(
             license=lic_label, license_class=lic_class,
             advisories=tuple(ids),
             holds=tuple(h.describe() for h in held),
-            hold_expired=any(h.expired(today) for h in held)))
+            hold_expired=any(h.expired(today) for h in held),
+            advisories_known=known))
     return Health(today, tuple(rows), tuple(sorted(missing)))
 
 
@@ -315,7 +325,8 @@ def _cell(col: str, row: Row) -> tuple[str, str]:
     if col == "license":
         return row.license, row.license
     if col == "advisories":
-        text = ", ".join(row.advisories)
+        text = ", ".join(row.advisories) if row.advisories_known else (
+            "unknown")
         return text, text
     if col == "holds":
         text = "; ".join(row.holds) + (" EXPIRED" if row.hold_expired
@@ -336,7 +347,9 @@ def render_html(health: Health, title: str) -> str:
     esc = html.escape
     summary = health.summary()
     figures = [("pins", "pins"), ("behind", "behind the newest allowed"),
-               ("vulnerable", "with advisories"), ("held", "held"),
+               ("vulnerable", "with advisories"),
+               ("advisories_unknown", "advisories unknown"),
+               ("held", "held"),
                ("expired_holds", "expired holds"),
                ("median_age_days", "median age (days)")]
     figs = "".join(
@@ -356,6 +369,8 @@ def render_html(health: Health, title: str) -> str:
             key, text = _cell(col, row)
             attrs.append(f'data-{col}="{esc(key)}"')
             extra = f" {row.license_class}" if col == "license" else ""
+            if col == "advisories" and not row.advisories_known:
+                extra = " unknown"
             cells.append(f'<td class="{col}{extra}">{esc(text)}</td>')
         rows.append(f'<tr class="{classes}" {" ".join(attrs)}>'
                     f'{"".join(cells)}</tr>')

@@ -16,7 +16,9 @@
 :class:`openstack_requirements.transport.Transport` (timeout, retries
 with backoff, TLS, gzip), with an on-disk cache whose entries are good
 for an hour; a 404 is cached too (for the same hour), so a warm run asks
-nothing again, not even about a release the index does not have.  The
+nothing again, not even about a release the index does not have.  After
+the hour an answer that carried an ETag or Last-Modified is revalidated
+with a conditional request: a 304 costs no body and no parsing.  The
 Debian look-up is :mod:`openstack_requirements.distro`.
 """
 
@@ -25,21 +27,29 @@ from __future__ import annotations
 from collections.abc import Callable
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import re
 import time
 from urllib.parse import quote
+import zipfile
+
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 from openstack_requirements import advisories
 from openstack_requirements import errors
 from openstack_requirements import fileio
 from openstack_requirements import releases
 from openstack_requirements import requirement
+from openstack_requirements import review
 from openstack_requirements import transport
 
 DEFAULT_INDEX = "https://pypi.org/pypi"
 CACHE_SECONDS = 3600.0
+#: A bigger wheel is not downloaded to read its import names.
+MAX_WHEEL_BYTES = 30 << 20
 
 
 class ProjectNotFoundError(errors.InputError):
@@ -78,6 +88,11 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     _transport: transport.Transport = dataclasses.field(
         init=False, repr=False, compare=False)
+    #: canonical name -> (latest version, its advisories), from the
+    #: project documents fetched so far.
+    _latest: dict[str, tuple[str, tuple[advisories.Advisory, ...]]] = (
+        dataclasses.field(default_factory=dict, init=False, repr=False,
+                          compare=False))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_transport", transport.Transport(
@@ -100,33 +115,41 @@ class Client:
         name = re.sub(r"[^a-z0-9.-]", "_", url.rsplit("/", 2)[-2].lower())
         return os.path.join(self.cache_dir, f"{name}-{digest}.json")
 
-    def _cached(self, url: str, path: str | None) -> object | None:
+    def _load(self, url: str, path: str | None) -> dict[str, object]:
+        """The cache entry for *url*, fresh or not; {} when none."""
 
         if path is None or not os.path.exists(path):
-            return None
+            return {}
         try:
             entry = json.loads(fileio.read_text(path))
         except (ValueError, errors.RequirementsError):
-            return None  # a damaged entry is refetched and replaced
+            return {}  # a damaged entry is refetched and replaced
         if not isinstance(entry, dict) or entry.get("url") != url:
-            return None
+            return {}
+        if not isinstance(entry.get("fetched"), (int, float)):
+            return {}
+        return entry
+
+    def _fresh(self, entry: dict[str, object]) -> bool:
         fetched = entry.get("fetched")
-        if not isinstance(fetched, (int, float)):
-            return None
-        if not 0 <= self.clock() - fetched < self.max_age:
-            return None
-        if isinstance(entry.get("missing"), str):
-            raise ProjectNotFoundError(entry["missing"])
-        return entry.get("data")
+        return (isinstance(fetched, (int, float))
+                and 0 <= self.clock() - fetched < self.max_age)
 
     def _store(self, url: str, path: str | None, data: object,
-               missing: str = "") -> None:
+               missing: str = "",
+               validators: transport.Validators | None = None) -> None:
 
         if path is None:
             return
-        entry = ({"url": url, "fetched": self.clock(), "missing": missing}
-                 if missing else
-                 {"url": url, "fetched": self.clock(), "data": data})
+        entry: dict[str, object] = {"url": url, "fetched": self.clock()}
+        if missing:
+            entry["missing"] = missing
+        else:
+            entry["data"] = data
+        if validators is not None and validators.etag:
+            entry["etag"] = validators.etag
+        if validators is not None and validators.last_modified:
+            entry["last_modified"] = validators.last_modified
         try:
             os.makedirs(self.cache_dir or ".", exist_ok=True)
             fileio.atomic_write(path, json.dumps(entry,
@@ -137,46 +160,166 @@ class Client:
     def fetch(self, name: str, version: str = "") -> object:
         """The decoded JSON document for project *name* (or a release).
 
+        A cached answer younger than ``max_age`` is used as it is; an
+        older one that carried an ETag or Last-Modified is revalidated
+        with a conditional request, and a 304 keeps it another
+        ``max_age``.
+
         :raises ProjectNotFoundError: the index answered 404 (now, or
             within the cache's hour).
         :raises IndexUnavailableError: no usable answer after the retries.
         """
         url = self.url_for(name, version)
         path = self._cache_path(url)
-        cached = self._cached(url, path)
-        if cached is not None:
-            return cached
+        entry = self._load(url, path)
+        if entry and self._fresh(entry):
+            if isinstance(entry.get("missing"), str):
+                raise ProjectNotFoundError(str(entry["missing"]))
+            if entry.get("data") is not None:
+                return entry["data"]
+        validators = None
+        if entry.get("data") is not None:
+            validators = transport.Validators(
+                str(entry.get("etag") or ""),
+                str(entry.get("last_modified") or ""))
+            if not validators.headers():
+                validators = None
         try:
-            data = self._get(url)
+            response = self._get(url, validators)
         except ProjectNotFoundError as exc:
             self._store(url, path, None, missing=str(exc))
             raise
-        self._store(url, path, data)
+        if response.not_modified and validators is not None:
+            self._store(url, path, entry["data"], validators=(
+                transport.Validators(
+                    response.etag or validators.etag,
+                    response.last_modified or validators.last_modified)))
+            return entry["data"]
+        data = _decode(url, response.body)
+        self._store(url, path, data, validators=transport.Validators(
+            response.etag, response.last_modified))
         return data
 
     def project(self, name: str) -> releases.Project:
         """The index's Project for *name*."""
-        return releases.parse_project(self.fetch(name), self.url_for(name))
+        document = self.fetch(name)
+        project = releases.parse_project(document, self.url_for(name))
+        self._note_latest(name, project.version, document)
+        return project
 
     def advisories(self, name: str, version: str) -> list[
             advisories.Advisory]:
-        """The known vulnerabilities of release *version* of *name*."""
-        return advisories.parse(self.fetch(name, version),
-                                self.url_for(name, version))
+        """The known vulnerabilities of release *version* of *name*.
 
-    def _get(self, url: str) -> object:
+        From the release's own document; when the index has none (some
+        mirrors serve only project documents), from the project document,
+        whose ``vulnerabilities`` are those of its latest release, if
+        that is *version*.
+
+        :raises ProjectNotFoundError: neither document says.
+        """
+        try:
+            return advisories.parse(self.fetch(name, version),
+                                    self.url_for(name, version))
+        except ProjectNotFoundError:
+            canonical = requirement.canonical_name(name)
+            if canonical not in self._latest:
+                document = self.fetch(name)
+                self._note_latest(name, releases.parse_project(
+                    document, self.url_for(name)).version, document)
+            latest, found = self._latest[canonical]
+            if not _same_version(latest, version):
+                raise
+            return list(found)
+
+    def import_names(
+        self, release: releases.Release
+    ) -> tuple[tuple[str, ...], str] | None:
+        """The top-level import names in *release*'s smallest wheel.
+
+        With them, the file that says so (``top_level.txt`` or
+        ``RECORD``).  None when the release has no wheel the index gives
+        a URL for, or only wheels over :data:`MAX_WHEEL_BYTES`.  Wheels
+        never change, so the answer is cached for good (per URL).
+
+        :raises IndexUnavailableError: the download failed, or the file is
+            not the wheel the index described.
+        """
+        wheels = [f for f in release.files
+                  if f.packagetype == "bdist_wheel" and f.url
+                  and not f.yanked and f.filename.endswith(".whl")]
+        if not wheels:
+            return None
+        wheel = min(wheels, key=lambda f: (
+            f.size if f.size is not None else MAX_WHEEL_BYTES, f.filename))
+        if wheel.size is not None and wheel.size > MAX_WHEEL_BYTES:
+            return None
+        path = self._cache_path(wheel.url)
+        entry = self._load(wheel.url, path)
+        data = entry.get("data")
+        if isinstance(data, dict) and isinstance(data.get("names"), list):
+            return tuple(str(n) for n in data["names"]), str(
+                data.get("source", ""))
+        body = self._transport.get(wheel.url).body
+        if wheel.sha256 and hashlib.sha256(body).hexdigest() != wheel.sha256:
+            raise transport.IndexUnavailableError(
+                f"{wheel.url}: the file's sha256 is not the index's; "
+                "retry, or check the index", wheel.url)
+        names, source = _wheel_top_level(wheel.filename, wheel.url, body)
+        self._store(wheel.url, path, {"names": list(names),
+                                      "source": source})
+        return names, source
+
+    def _note_latest(self, name: str, version: str,
+                     document: object) -> None:
+        """Keep the latest release's advisories (not the document)."""
+        self._latest[requirement.canonical_name(name)] = (
+            version, tuple(advisories.parse(document, self.url_for(name))))
+
+    def _get(self, url: str,
+             validators: transport.Validators | None) -> transport.Response:
 
         try:
-            body = self._transport.get(url, accept="application/json").body
+            return self._transport.get(url, accept="application/json",
+                                       validators=validators)
         except transport.NotFoundError as exc:
             raise ProjectNotFoundError(
                 f"no project {url.rsplit('/', 2)[-2]!r} on the "
                 f"index ({exc}); check the spelling or --index-url"
             ) from exc
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise transport.IndexUnavailableError(
-                f"{url} returned malformed JSON ({exc}); is "
-                "--index-url a JSON API such as "
-                "https://pypi.org/pypi?", url) from exc
+
+
+def _wheel_top_level(filename: str, url: str,
+                     body: bytes) -> tuple[tuple[str, ...], str]:
+    """Top-level names of the wheel *body*, and the member that says."""
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as wheel:
+            members = wheel.namelist()
+            listed = [m for m in members if m.count("/") == 1
+                      and m.endswith(".dist-info/top_level.txt")]
+            text = (wheel.read(listed[0]).decode("utf-8", "replace")
+                    if listed else None)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise transport.IndexUnavailableError(
+            f"{url}: not a wheel ({exc}); check the index", url) from exc
+    names = review.top_level_names(members, text)
+    return names, f"{filename}: " + ("top_level.txt" if text is not None
+                                     else "RECORD")
+
+
+def _same_version(one: str, other: str) -> bool:
+    try:
+        return Version(one) == Version(other)
+    except InvalidVersion:
+        return one == other
+
+
+def _decode(url: str, body: bytes) -> object:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise transport.IndexUnavailableError(
+            f"{url} returned malformed JSON ({exc}); is "
+            "--index-url a JSON API such as "
+            "https://pypi.org/pypi?", url) from exc

@@ -45,6 +45,9 @@ class File:
     requires_python: str = ""
     yanked: bool = False
     yanked_reason: str = ""
+    url: str = ""  # where to download it; "" when the index did not say
+    size: int | None = None
+    sha256: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -160,6 +163,8 @@ def _file(entry: object) -> File | None:
     if not isinstance(entry, Mapping):
         return None
     reason = entry.get("yanked_reason")
+    size = entry.get("size")
+    digests = entry.get("digests")
     return File(
         filename=_str(entry.get("filename")),
         packagetype=_str(entry.get("packagetype")),
@@ -168,6 +173,10 @@ def _file(entry: object) -> File | None:
         requires_python=_str(entry.get("requires_python")),
         yanked=entry.get("yanked") is True,
         yanked_reason=_str(reason),
+        url=_str(entry.get("url")),
+        size=size if isinstance(size, int) and size >= 0 else None,
+        sha256=_str(digests.get("sha256"))
+        if isinstance(digests, Mapping) else "",
     )
 
 

@@ -28,6 +28,7 @@ import dataclasses
 import datetime
 import enum
 import re
+import sys
 
 from packaging.markers import InvalidMarker
 from packaging.markers import Marker
@@ -106,6 +107,9 @@ class Context:
     #: The advisories of the release the review looks at; None when
     #: they were not looked up.
     advisories: tuple[advisories_mod.Advisory, ...] | None = None
+    #: The release's top-level import names as its wheel lists them,
+    #: and which file said so; None: no wheel read (names are guessed).
+    import_names: tuple[tuple[str, ...], str] | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -629,8 +633,8 @@ DROP_INS = {
 def import_names(name: str) -> set[str]:
     """The module names a distribution is likely imported as.
 
-    From the name alone (``python-dateutil`` -> ``dateutil``); the wheel's
-    ``top_level.txt`` would say for sure (see :class:`Context`).
+    From the name alone (``python-dateutil`` -> ``dateutil``): the guess
+    for entries whose wheel was not read (see :func:`top_level_names`).
     """
     base = name.lower().replace("-", "_").replace(".", "_")
     found = {base}
@@ -640,8 +644,50 @@ def import_names(name: str) -> set[str]:
     return found
 
 
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def top_level_names(
+    members: Iterable[str], top_level_txt: str | None
+) -> tuple[str, ...]:
+    """The top-level import names of a wheel, sorted.
+
+    *top_level_txt*: the text of ``*.dist-info/top_level.txt`` (setuptools
+    writes it); without it, the wheel's member paths (its RECORD): each
+    first path part that is a package directory or a module file
+    (``six.py``, ``_cffi_backend.cpython-312-x86_64-linux-gnu.so``),
+    leaving out ``*.dist-info``, ``*.data`` and ``__pycache__``.
+    """
+    if top_level_txt is not None:
+        found = {line.strip().split("/")[0]
+                 for line in top_level_txt.splitlines() if line.strip()}
+        return tuple(sorted(n for n in found if _MODULE.fullmatch(n)))
+    names = set()
+    for member in members:
+        first, slash, _ = member.partition("/")
+        if first.endswith((".dist-info", ".data")) or first == (
+                "__pycache__"):
+            continue
+        if not slash:
+            if not first.endswith((".py", ".so", ".pyd", ".pyc")):
+                continue  # a stray file at the top, not a module
+            first = first.split(".")[0]
+        if _MODULE.fullmatch(first):
+            names.add(first)
+    return tuple(sorted(names))
+
+
+def _stdlib_modules() -> frozenset[str]:
+    return frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
 def check_duplicates(req: Requirement, ctx: Context) -> Check:
-    """Same job as the standard library or an entry already listed."""
+    """Same job as the standard library or an entry already listed.
+
+    The candidate's import names come from its wheel when it was read
+    (:attr:`Context.import_names`), else from its name; the listed
+    entries' from their names.
+    """
     question = "Duplicates something?"
     problems: list[str] = []
     facts: list[str] = []
@@ -656,7 +702,22 @@ def check_duplicates(req: Requirement, ctx: Context) -> Check:
         line = listed[replaced][0]
         problems.append(f"a drop-in replacement for {line.name}, already "
                         f"in {source} (line {line.lineno})")
-    mine = import_names(req.name)
+    if ctx.import_names is not None:
+        shipped, said_by = ctx.import_names
+        mine = {n.lower() for n in shipped}
+        facts.append(f"imported as {', '.join(shipped) or 'nothing'} "
+                     f"({said_by})")
+        stdlib = _stdlib_modules()
+        shadowed = sorted(n for n in shipped if n in stdlib)
+        if shadowed and not overlap:
+            problems.append(
+                f"ships top-level {', '.join(shadowed)}, a standard-library "
+                "module name: it shadows or backports the standard "
+                "library; use the standard library instead")
+        how = "the wheel's names against the listed entries' names"
+    else:
+        mine = import_names(req.name)
+        how = "guessed from the names"
     for canonical, lines in listed.items():
         if canonical == req.canonical or not lines[0].req:
             continue
@@ -668,7 +729,7 @@ def check_duplicates(req: Requirement, ctx: Context) -> Check:
                 f"{lines[0].lineno})")
     if not problems:
         facts.append("no standard-library overlap, no listed entry with "
-                     "the same import name (guessed from the names)")
+                     f"the same import name ({how})")
     return Check("duplicates", question,
                  Status.HUMAN if problems else Status.OK, tuple(facts),
                  tuple(problems))

@@ -23,8 +23,18 @@ build-wheel-mirror and check-mirror).  One policy for all of them:
   on connection failures, timeouts, broken answers and HTTP 5xx/429;
   other 4xx answers are not retried, and 404/410 raise
   :class:`NotFoundError`;
-- one TLS context per host, made once (a bare ``urlopen`` builds one per
-  request, ~30 ms of CPU each, for hundreds of pages);
+- kept-alive connections: an HTTP/1.1 connection is reused for the next
+  request to the same host, so hundreds of pages cost a handful of DNS
+  look-ups and TLS handshakes rather than one each (a stalled DNS answer
+  costs seconds; a handshake ~30 ms of CPU); a reused connection that
+  the server closed meanwhile is replaced at once, without counting as
+  a retry;
+- conditional requests: :meth:`Transport.get` sends the validators of a
+  cached answer (``If-None-Match``, ``If-Modified-Since``) and reports a
+  304 as ``not_modified``;
+- redirects followed (up to :data:`MAX_REDIRECTS`);
+- through a proxy (``https_proxy`` and friends, as pip and urllib read
+  them) the standard library's opener is used instead, without reuse;
 - ``Accept-Encoding: gzip`` on whole-body requests (index answers of big
   projects are megabytes of text);
 - ``file://`` URLs read from disk, without retries.
@@ -48,6 +58,7 @@ import typing
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 
 from openstack_requirements import errors
 
@@ -58,6 +69,11 @@ USER_AGENT = "openstack-requirements"
 OFFLINE_HINT = ("check the network (are you offline?) or pass --index-url "
                 "for a reachable index")
 CHUNK = 1 << 20
+MAX_REDIRECTS = 10
+#: A connection idle for longer is closed rather than reused (servers
+#: close idle ones after 5-60 s; a reuse that fails is retried anyway).
+IDLE_SECONDS = 30.0
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 T = typing.TypeVar("T")
 
@@ -92,16 +108,42 @@ class Answer:
     length: int | None  # Content-Length
     #: X-PyPI-Last-Serial: the index's change counter (PyPI, devpi).
     last_serial: str | None = None
+    etag: str = ""
+    last_modified: str = ""
+    status: int = 200  # 304 when a conditional request was answered
 
 
 @dataclasses.dataclass(frozen=True)
 class Response:
-    """A whole answer: the final URL (after redirects), its type, body."""
+    """A whole answer: the final URL (after redirects), its type, body.
+
+    ``not_modified``: the server answered 304 to the validators given
+    to :meth:`Transport.get` (the body is then empty).
+    """
 
     url: str
     content_type: str
     body: bytes
     last_serial: str | None = None  # X-PyPI-Last-Serial
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Validators:
+    """What a cached answer said of itself, for a conditional request."""
+
+    etag: str = ""
+    last_modified: str = ""
+
+    def headers(self) -> dict[str, str]:
+        found = {}
+        if self.etag:
+            found["If-None-Match"] = self.etag
+        if self.last_modified:
+            found["If-Modified-Since"] = self.last_modified
+        return found
 
 
 def file_path(url: str) -> str | None:
@@ -168,24 +210,43 @@ class Transport:
         self.hint = hint
         self._lock = threading.Lock()
         self._openers: dict[str, urllib.request.OpenerDirector] = {}
+        self._context: ssl.SSLContext | None = None
+        self._pool = _Pool()
+        #: Connections opened (not reused): what keep-alive saves.
+        self.connections = 0
+        weakref.finalize(self, self._pool.close)
+
+    def close(self) -> None:
+        """Close the idle kept-alive connections (reopened on demand)."""
+        self._pool.close()
 
     # -- the public calls
 
-    def get(self, url: str, accept: str | None = None) -> Response:
+    def get(self, url: str, accept: str | None = None,
+            validators: Validators | None = None) -> Response:
         """The whole answer at *url*, gzip undone.
+
+        With *validators* the request is conditional: a 304 comes back
+        as a Response with ``not_modified`` set and an empty body.
 
         :raises NotFoundError: nothing there (404/410, no such file).
         :raises IndexUnavailableError: no usable answer after retries.
         """
 
         def read(answer: Answer) -> Response:
+            if answer.status == 304:
+                return Response(answer.url, answer.content_type, b"",
+                                answer.last_serial, answer.etag,
+                                answer.last_modified, not_modified=True)
             data = answer.body.read()  # IncompleteRead if cut short
             if answer.encoding == "gzip":
                 data = gzip.decompress(data)  # BadGzipFile is retried
             return Response(answer.url, answer.content_type, data,
-                            answer.last_serial)
+                            answer.last_serial, answer.etag,
+                            answer.last_modified)
 
-        return self.fetch(url, read, accept=accept, gzip=True)
+        return self.fetch(url, read, accept=accept, gzip=True,
+                          extra=validators.headers() if validators else None)
 
     def sha256(self, url: str, path: str | None = None) -> str:
         """The sha256 of the file at *url*, streamed; kept at *path*.
@@ -217,16 +278,24 @@ class Transport:
         read: Callable[[Answer], T],
         accept: str | None = None,
         gzip: bool = False,
+        extra: dict[str, str] | None = None,
     ) -> T:
         """What *read* makes of the answer at *url*.
 
         *read* runs inside the retry loop, so a connection that breaks
-        mid-body is retried like one that never opened.
+        mid-body is retried like one that never opened.  *extra*: more
+        request headers (a 304 answer then reaches *read*).
         """
         path = file_path(url)
         if path is not None:
             return self._fetch_file(url, path, read)
-        return self._fetch_http(url, read, accept, gzip)
+        headers = {"User-Agent": USER_AGENT}
+        if accept:
+            headers["Accept"] = accept
+        if gzip:
+            headers["Accept-Encoding"] = "gzip"
+        headers.update(extra or {})
+        return self._fetch_http(url, read, headers)
 
     # -- I/O
 
@@ -245,7 +314,7 @@ class Transport:
                 f"cannot read {path}: {exc.strerror or exc}", url) from exc
 
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
-        """The opener, with its TLS context, for the host of *url*."""
+        """The urllib opener for the host of *url* (through a proxy)."""
 
         host = urllib.parse.urlsplit(url).netloc.lower()
         with self._lock:
@@ -261,17 +330,10 @@ class Transport:
         self,
         url: str,
         read: Callable[[Answer], T],
-        accept: str | None,
-        gzip: bool,
+        headers: dict[str, str],
     ) -> T:
 
-        headers = {"User-Agent": USER_AGENT}
-        if accept:
-            headers["Accept"] = accept
-        if gzip:
-            headers["Accept-Encoding"] = "gzip"
-        request = urllib.request.Request(url, headers=headers)
-        opener = self._opener(url)
+        exchange = (self._via_proxy if _proxied(url) else self._direct)
         last = ""
         attempt = 0
         while True:
@@ -279,35 +341,209 @@ class Transport:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             attempt += 1
             try:
-                with opener.open(request, timeout=self.timeout) as response:
-                    return read(Answer(
-                        response, response.geturl(),
-                        response.headers.get_content_type(),
-                        response.headers.get("Content-Encoding", ""),
-                        _length(response.headers.get("Content-Length")),
-                        response.headers.get("X-PyPI-Last-Serial")))
-            except urllib.error.HTTPError as exc:
+                return exchange(url, headers, read)
+            except _Status as exc:
                 last = f"HTTP {exc.code} {exc.reason}"
                 if exc.code in (404, 410):
                     raise NotFoundError(f"{url} answered {exc.code}",
-                                        url) from exc
+                                        url) from None
                 if exc.code < 500 and exc.code != 429:
                     # A client error will not change on retry.
                     raise IndexUnavailableError(
                         f"cannot get {url}: {last}; check --index-url",
-                        url) from exc
+                        url) from None
                 failure: Exception = exc
             except urllib.error.URLError as exc:
                 last = str(exc.reason)
                 failure = exc
             except (TimeoutError, OSError, http.client.HTTPException) as exc:
-                # Timeouts and resets mid-body, truncated answers.
-                last = f"{type(exc).__name__}: {exc}" if str(exc) else (
-                    f"timed out after {self.timeout:g}s"
-                    if isinstance(exc, TimeoutError)
-                    else type(exc).__name__)
+                # Refused, timeouts and resets mid-body, truncated answers.
+                last = _reason(exc, self.timeout)
                 failure = exc
             if attempt > self.retries:
                 raise IndexUnavailableError(
                     f"cannot get {url} after {attempt} attempt(s): {last}; "
                     f"{self.hint}", url) from failure
+
+    def _via_proxy(self, url: str, headers: dict[str, str],
+                   read: Callable[[Answer], T]) -> T:
+        """One exchange through urllib (proxies), no connection reuse."""
+
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with self._opener(url).open(request,
+                                        timeout=self.timeout) as response:
+                return read(_answer(response, response.geturl(),
+                                    response.headers, 200))
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return read(_answer(exc, url, exc.headers, 304))
+            raise _Status(exc.code, str(exc.reason)) from exc
+
+    def _direct(self, url: str, headers: dict[str, str],
+                read: Callable[[Answer], T]) -> T:
+        """One exchange on a kept-alive connection, redirects followed."""
+
+        for _ in range(MAX_REDIRECTS + 1):
+            key, target = _split(url)
+            conn, response = self._send(key, target, headers)
+            done = False
+            try:
+                status = response.status
+                location = response.getheader("Location")
+                if status in _REDIRECTS and location:
+                    response.read()
+                    done = True
+                    url = urllib.parse.urljoin(url, location)
+                    continue
+                if status >= 400:
+                    response.read()
+                    done = True
+                    raise _Status(status, response.reason)
+                if status == 304:
+                    response.read()  # nothing, but ends the answer
+                result = read(_answer(response, url, response.headers,
+                                      status))
+                done = True
+                return result
+            finally:
+                self._release(key, conn, response, done)
+        raise IndexUnavailableError(
+            f"cannot get {url}: more than {MAX_REDIRECTS} redirects; "
+            "check --index-url", url)
+
+    def _send(
+        self, key: _Key, target: str, headers: dict[str, str],
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Send the request on an idle connection, else a new one.
+
+        A reused connection the server has closed meanwhile fails before
+        any answer; the request then goes again on a new connection.
+        """
+
+        conn = self._pool.take(key)
+        if conn is not None:
+            try:
+                conn.request("GET", target, headers=headers)
+                return conn, conn.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionError,
+                    http.client.BadStatusLine):
+                conn.close()  # stale: the server let it go
+        conn = self._connect(key)
+        try:
+            conn.request("GET", target, headers=headers)
+            return conn, conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+
+    def _connect(self, key: _Key) -> http.client.HTTPConnection:
+        scheme, host, port = key
+        with self._lock:
+            self.connections += 1
+            if scheme == "https" and self._context is None:
+                self._context = ssl.create_default_context()
+            context = self._context
+        if scheme == "https":
+            return http.client.HTTPSConnection(
+                host, port, timeout=self.timeout, context=context)
+        return http.client.HTTPConnection(host, port, timeout=self.timeout)
+
+    def _release(self, key: _Key, conn: http.client.HTTPConnection,
+                 response: http.client.HTTPResponse, done: bool) -> None:
+        """Back to the pool if the answer was read to its end."""
+
+        if done and response.isclosed() and not response.will_close:
+            self._pool.give(key, conn)
+        else:
+            conn.close()
+
+
+#: (scheme, host, port) of a connection.
+_Key = tuple[str, str, int]
+
+
+class _Status(Exception):
+    """An HTTP error status, for the retry loop."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"HTTP {code} {reason}")
+        self.code = code
+        self.reason = reason
+
+
+def _split(url: str) -> tuple[_Key, str]:
+    """(scheme, host, port) and the request target of *url*."""
+
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise IndexUnavailableError(
+            f"cannot get {url}: not an http(s) URL; check --index-url", url)
+    port = parts.port or (443 if scheme == "https" else 80)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query
+                                    else "")
+    return (scheme, parts.hostname, port), target
+
+
+def _reason(exc: Exception, timeout: float) -> str:
+    """What went wrong, in words: "[Errno 111] Connection refused"."""
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return str(exc)
+    if str(exc):
+        return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TimeoutError):
+        return f"timed out after {timeout:g}s"
+    return type(exc).__name__
+
+
+def _proxied(url: str) -> bool:
+    """Whether the environment sends *url* through a proxy."""
+
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if parts.scheme.lower() not in proxies:
+        return False
+    return not urllib.request.proxy_bypass(parts.hostname or "")
+
+
+def _answer(body: _Body, url: str, headers: typing.Any,
+            status: int) -> Answer:
+    return Answer(body, url, headers.get_content_type(),
+                  headers.get("Content-Encoding", ""),
+                  _length(headers.get("Content-Length")),
+                  headers.get("X-PyPI-Last-Serial"),
+                  headers.get("ETag", ""), headers.get("Last-Modified", ""),
+                  status)
+
+
+class _Pool:
+    """Idle kept-alive connections per (scheme, host, port)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[_Key, list[tuple[float, http.client.HTTPConnection]]]
+        self._idle = {}
+
+    def take(self, key: _Key) -> http.client.HTTPConnection | None:
+        now = time.monotonic()
+        with self._lock:
+            idle = self._idle.get(key, [])
+            while idle:
+                since, conn = idle.pop()
+                if now - since < IDLE_SECONDS:
+                    return conn
+                conn.close()
+        return None
+
+    def give(self, key: _Key, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._idle.setdefault(key, []).append((time.monotonic(), conn))
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for conns in idle.values():
+            for _, conn in conns:
+                conn.close()

@@ -128,8 +128,10 @@ def fetch(
     projects: dict[str, releases.Project] = {}
     failed: list[str] = []
     with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        by_key = {key: pool.submit(client.advisories, *key) for key in keys}
+        # Projects first: a release the index has no document for falls
+        # back on its project's (client.advisories), by then read.
         by_name = {name: pool.submit(client.project, name) for name in names}
+        by_key = {key: pool.submit(client.advisories, *key) for key in keys}
         for key, job in by_key.items():
             try:
                 found[key] = job.result()

@@ -132,17 +132,23 @@ def _review(
     project = client.project(req.name)
     release = review.candidate(project, req)
     found = None
+    names = None
     if release is not None:
         try:
             found = tuple(client.advisories(req.name, release.version))
         except (indexclient.ProjectNotFoundError, errors.ToolError):
             found = None  # the index has no per-release document
+        try:
+            names = client.import_names(release)
+        except errors.ToolError:
+            names = None  # no wheel to read: the names are guessed
     info = (distro(req.name) if distro is not None
             else distro_mod.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
-        distro=info, old_minimum=args.old_minimum, advisories=found)
+        distro=info, old_minimum=args.old_minimum, advisories=found,
+        import_names=names)
     report = review.review(req, project, ctx)
     if args.json:
         json.dump(report.as_dict(), out, indent=2)

@@ -146,13 +146,29 @@ class _Quiet(http.server.BaseHTTPRequestHandler):
 
 
 class _JsonApiHandler(_Quiet):
+    """The JSON API as PyPI serves it.
+
+    HTTP/1.1 kept alive, an ETag on every document and 304 to a matching
+    If-None-Match.
+    """
+
     server: ScriptedServer
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the
+    # body's last segment would wait for the client's delayed ACK (40 ms)
+    # on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     def _send(self, code: int, body: bytes,
               ctype: str = "application/json") -> None:
+        etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+        if code == 200 and self.headers.get("If-None-Match") == etag:
+            code, body = 304, b""
         try:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
+            if code in (200, 304):
+                self.send_header("ETag", etag)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -162,6 +178,16 @@ class _JsonApiHandler(_Quiet):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = self.path.strip("/").split("/")
         self.server.arrived(self.path, dict(self.headers.items()))
+        root = getattr(self.server, "files_dir", REVIEW_FILES)
+        if len(parts) >= 2 and parts[0] == "files":
+            # Distribution files: /files/.../NAME is FILES_DIR/files/NAME.
+            path = os.path.join(root, "files", os.path.basename(parts[-1]))
+            if not os.path.isfile(path):
+                self._send(404, b"not found", "text/plain")
+                return
+            with open(path, "rb") as f:
+                self._send(200, f.read(), "application/octet-stream")
+            return
         if len(parts) not in (3, 4) or parts[0] != "pypi" or (
                 parts[-1] != "json"):
             self._send(404, b"not found", "text/plain")
@@ -179,7 +205,6 @@ class _JsonApiHandler(_Quiet):
         elif action == "html":
             self._send(200, b'"<html>a proxy login page</html>"')
             return
-        root = getattr(self.server, "files_dir", REVIEW_FILES)
         # /pypi/NAME/VERSION/json: one release, from NAME/VERSION.json
         path = (os.path.join(root, name, parts[2] + ".json")
                 if len(parts) == 4 else os.path.join(root, name + ".json"))
@@ -187,7 +212,12 @@ class _JsonApiHandler(_Quiet):
             self._send(404, b"not found", "text/plain")
             return
         with open(path, "rb") as f:
-            self._send(200, f.read())
+            body = f.read()
+        # The recorded documents' file URLs point here, never at PyPI: a
+        # test must not download from the internet.
+        here = f"http://127.0.0.1:{self.server.server_address[1]}/files/"
+        self._send(200, body.replace(
+            b"https://files.pythonhosted.org/", here.encode()))
 
 
 class IndexServer(Loopback):
@@ -196,7 +226,10 @@ class IndexServer(Loopback):
     A test can script misbehaviour per name: "slow" (sleep before
     answering), "500", "garbage" (malformed JSON), "html" (a 200 that is
     not JSON API data); each scripted action is used once, then the
-    server answers normally.
+    server answers normally.  ``/files/NAME`` serves ``files/NAME`` of
+    the directory, and every ``https://files.pythonhosted.org/`` in a
+    document is rewritten to point there (404 unless the test put the
+    file there).
     """
 
     def __init__(self, root: str = REVIEW_FILES) -> None:
@@ -396,8 +429,13 @@ def _dist(name: str) -> str:
 def make_wheel(
     directory: str, name: str, version: str, tag: str = "py3-none-any",
     requires_python: str | None = None, requires: Sequence[str] = (),
+    modules: Sequence[str] = (), top_level: str | None = None,
 ) -> str:
-    """A valid wheel holding module ``<name>_mod`` with __version__."""
+    """A valid wheel holding module ``<name>_mod`` with __version__.
+
+    *modules*: other module paths instead (``pkg/__init__.py``);
+    *top_level*: a ``top_level.txt`` to add, with this text.
+    """
     dist = _dist(name)
     info = f"{dist}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
@@ -405,12 +443,16 @@ def make_wheel(
         metadata += f"Requires-Python: {requires_python}\n"
     metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
     files = {
-        f"{dist}_mod.py": f"__version__ = {version!r}\n".encode(),
+        module: f"__version__ = {version!r}\n".encode()
+        for module in (modules or [f"{dist}_mod.py"])}
+    if top_level is not None:
+        files[f"{info}/top_level.txt"] = top_level.encode()
+    files.update({
         f"{info}/METADATA": metadata.encode(),
         f"{info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
             f"Tag: {tag}\n").encode(),
-    }
+    })
     record = "".join(f"{path},{_record_hash(data)},{len(data)}\n"
                      for path, data in files.items())
     record += f"{info}/RECORD,,\n"

@@ -60,6 +60,24 @@ class TestBuild(base.TestCase):
         summary = report.summary()
         self.assertEqual((3, 1, 2), (summary["pins"], summary["behind"],
                                      summary["held"]))
+        # Nothing was looked up: every row's advisories are unknown.
+        self.assertEqual(3, summary["advisories_unknown"])
+        self.assertFalse(first.advisories_known)
+
+    def test_advisories_unknown_is_not_clean(self) -> None:
+        pins = [constraints.Pin("a", "1.0"), constraints.Pin("b", "1.0")]
+        projects = {n: project(n, "MIT", **{"1_0": "2026-01-01"})
+                    for n in ("a", "b")}
+        report = health.build(pins, projects, {("a", "1.0"): []}, {},
+                              holds.Holds(), ("3.12",), TODAY)
+        a, b = report.rows
+        self.assertEqual((True, False), (a.advisories_known,
+                                         b.advisories_known))
+        self.assertEqual((0, 1), (report.summary()["vulnerable"],
+                                  report.summary()["advisories_unknown"]))
+        page = health.render_html(report, "t")
+        self.assertIn('<td class="advisories unknown">unknown</td>', page)
+        self.assertIn('<td class="advisories"></td>', page)
 
     def test_page_is_escaped_and_self_contained(self) -> None:
         evil = "<script>alert(1)</script>"

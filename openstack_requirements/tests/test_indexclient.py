@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import time
 
@@ -156,6 +157,44 @@ class TestClient(base.TestCase):
         self.assertEqual("2.34.2", client.project("requests").version)
         self.assertEqual(2, self.index.hits("requests"))
         self.assertEqual(1, len(os.listdir(os.path.join(cache, "c"))))
+
+    def test_after_the_hour_a_conditional_request_keeps_the_entry(
+            self) -> None:
+        cache = self.make_dir()
+        clock = Clock()
+        client = self.client(cache_dir=cache, clock=clock)
+        client.project("requests")
+        clock.now += 3601
+        self.assertEqual("2.34.2", client.project("requests").version)
+        self.assertEqual(2, self.index.hits("requests"))
+        etag = self.index.server.headers[-1].get("If-None-Match", "")
+        self.assertRegex(etag, r'^"[0-9a-f]{16}"$')
+        clock.now += 3599  # the 304 made the entry good for another hour
+        client.project("requests")
+        self.assertEqual(2, self.index.hits("requests"))
+
+    def test_after_the_hour_a_changed_document_is_fetched(self) -> None:
+        files = self.make_dir()
+        shutil.copy(os.path.join(localindex.REVIEW_FILES, "zyrx.json"),
+                    files)
+        index = self.useFixture(localindex.IndexServer(files))
+        clock = Clock()
+        client = self.client(cache_dir=self.make_dir(), clock=clock,
+                             index_url=index.url)
+        self.assertEqual("zyrx", client.project("zyrx").name)
+        with open(os.path.join(files, "zyrx.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["info"]["name"] = "Zyrx"
+        self.write(files, "zyrx.json", json.dumps(doc))
+        clock.now += 3601
+        self.assertEqual("Zyrx", client.project("zyrx").name)
+        self.assertEqual(2, index.hits("zyrx"))
+
+    def test_requests_share_one_connection(self) -> None:
+        client = self.client()
+        for name in ("requests", "zyrx", "requests"):
+            client.project(name)
+        self.assertEqual(1, client._transport.connections)
 
     def test_not_found_is_cached_for_an_hour(self) -> None:
         cache = self.make_dir()

@@ -409,6 +409,35 @@ class TestReviewIssue16(base.TestCase):
         self.assertEqual(("imported as dateutil like python-dateutil, "
                           "already in g.txt (line 2)",), found.problems)
 
+    def test_import_names_from_the_wheel(self) -> None:
+        listed = doc("msgpack  # Apache-2.0\n", "g.txt")
+        guessed = check(run("msgpack-python", "requests", global_doc=listed),
+                        "duplicates")
+        self.assertEqual((), guessed.problems)  # the name hides it
+        read = check(run("msgpack-python", "requests", global_doc=listed,
+                         import_names=(("msgpack",), "x.whl: RECORD")),
+                     "duplicates")
+        self.assertEqual(("imported as msgpack like msgpack, already in "
+                          "g.txt (line 1)",), read.problems)
+        self.assertEqual(("imported as msgpack (x.whl: RECORD)",),
+                         read.facts)
+        shadow = check(run("enum-backport", "requests",
+                           import_names=(("enum",), "x.whl: top_level.txt")),
+                       "duplicates")
+        self.assertIn("ships top-level enum, a standard-library module "
+                      "name", shadow.problems[0])
+
+    def test_top_level_names(self) -> None:
+        members = ["six.py", "_cffi_backend.cpython-312-x86_64-linux-gnu.so",
+                   "pkg/__init__.py", "pkg/sub/x.py",
+                   "pkg-1.0.dist-info/RECORD",
+                   "pkg-1.0.data/scripts/run", "__pycache__/six.cpython.pyc",
+                   "LICENSE", "not-a-name/x.py"]
+        self.assertEqual(("_cffi_backend", "pkg", "six"),
+                         review.top_level_names(members, None))
+        self.assertEqual(("a", "b"), review.top_level_names(
+            members, "b\na/sub\n\n  \nnot valid\n"))
+
     def test_suggested_line_keeps_exclusions_and_the_listed_spelling(
             self) -> None:
         listed = doc("Requests!=2.20.0,!=2.24.0  # Apache-2.0\n", "g.txt")

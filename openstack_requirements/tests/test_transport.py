@@ -20,6 +20,8 @@ import http.server
 import os
 import pathlib
 
+import fixtures
+
 from openstack_requirements import errors
 from openstack_requirements import transport
 from openstack_requirements.tests import base  # noqa: H306
@@ -142,12 +144,126 @@ class TestHttp(base.TestCase):
                          str(exc))
         self.assertEqual((1, []), (self.server.hits_at("/f"), self.sleeps))
 
-    def test_one_tls_context_per_host(self) -> None:
-        # Made once and reused: no connection is needed to see that.
-        first = self.http._opener("https://a.example/simple/x/")
-        self.assertIs(first, self.http._opener("https://A.example/y"))
-        other = self.http._opener("https://b.example/simple/x/")
-        self.assertIsNot(first, other)
+
+class _KeptAlive(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; notes the client port of each request.
+
+    /etag answers 304 to a matching If-None-Match; /moved redirects to
+    /etag; /loop redirects to itself; /bye answers, then drops the
+    connection without saying so (a server letting an idle one go).
+    """
+
+    protocol_version = "HTTP/1.1"
+    server: localindex.ScriptedServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.server.arrived(f"{self.path} {self.client_address[1]}",
+                            dict(self.headers.items()))
+        if self.path in ("/moved", "/loop"):
+            self.send_response(301 if self.path == "/moved" else 302)
+            self.send_header("Location",
+                             "etag" if self.path == "/moved" else "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if (self.path == "/etag"
+                and self.headers.get("If-None-Match") == '"v1"'):
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        body = b"x" * 1000
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", '"v1"')
+        self.send_header("Last-Modified", "Tue, 01 Dec 2026 10:00:00 GMT")
+        self.end_headers()
+        self.wfile.write(body)
+        if self.path == "/bye":
+            self.close_connection = True
+
+
+class TestKeepAlive(base.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.server = self.useFixture(localindex.Loopback(_KeptAlive))
+        self.sleeps: list[float] = []
+        self.http = transport.Transport(timeout=5.0, retries=2,
+                                        backoff=0.5, sleep=self.sleeps.append)
+        self.addCleanup(self.http.close)
+
+    def ports(self) -> set[str]:
+        return {key.split()[1] for key in self.server.server.hits}
+
+    def test_one_connection_for_many_requests(self) -> None:
+        for i in range(5):
+            self.assertEqual(b"x" * 1000,
+                             self.http.get(f"{self.server.root}/{i}").body)
+        self.http.sha256(self.server.root + "/file")
+        self.assertEqual((1, 1), (len(self.ports()), self.http.connections))
+
+    def test_parallel_requests_use_a_connection_each(self) -> None:
+        from concurrent import futures
+
+        with futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda i: self.http.get(
+                f"{self.server.root}/{i}"), range(40)))
+        self.assertLessEqual(self.http.connections, 4)
+        self.assertEqual(40, sum(self.server.server.hits.values()))
+
+    def test_a_connection_the_server_dropped_is_replaced(self) -> None:
+        self.http.get(self.server.root + "/bye")
+        self.assertEqual(b"x" * 1000,
+                         self.http.get(self.server.root + "/after").body)
+        self.assertEqual(2, len(self.ports()))
+        self.assertEqual([], self.sleeps)  # not a retry
+
+    def test_conditional_request_gets_not_modified(self) -> None:
+        first = self.http.get(self.server.root + "/etag")
+        self.assertEqual(('"v1"', "Tue, 01 Dec 2026 10:00:00 GMT", False),
+                         (first.etag, first.last_modified,
+                          first.not_modified))
+        again = self.http.get(self.server.root + "/etag",
+                              validators=transport.Validators(
+                                  first.etag, first.last_modified))
+        self.assertEqual((True, b""), (again.not_modified, again.body))
+        self.assertEqual({"If-None-Match": '"v1"',
+                          "If-Modified-Since": first.last_modified},
+                         {k: v for k, v in
+                          self.server.server.headers[-1].items()
+                          if k.startswith("If-")})
+        # The 304 ended cleanly: the connection is still reused.
+        self.http.get(self.server.root + "/etag")
+        self.assertEqual(1, len(self.ports()))
+
+    def test_redirect_is_followed_on_the_same_connection(self) -> None:
+        response = self.http.get(self.server.root + "/moved")
+        self.assertEqual((self.server.root + "/etag", b"x" * 1000),
+                         (response.url, response.body))
+        self.assertEqual(1, len(self.ports()))
+
+    def test_error_too_many_redirects(self) -> None:
+        exc = self.assertRaises(transport.IndexUnavailableError,
+                                self.http.get, self.server.root + "/loop")
+        self.assertEqual(
+            f"cannot get {self.server.root}/loop: more than 10 redirects; "
+            "check --index-url", str(exc))
+        self.assertEqual([], self.sleeps)
+
+    def test_a_proxy_from_the_environment_is_used(self) -> None:
+        # The proxy is this server: it sees the absolute URL.
+        self.useFixture(fixtures.EnvironmentVariable(
+            "http_proxy", self.server.root))
+        self.useFixture(fixtures.EnvironmentVariable("no_proxy", ""))
+        self.useFixture(fixtures.EnvironmentVariable("NO_PROXY", ""))
+        url = "http://index.invalid/etag"
+        self.assertEqual(b"x" * 1000, self.http.get(url).body)
+        (key,) = self.server.server.hits
+        self.assertTrue(key.startswith(url + " "), key)
 
 
 class TestFile(base.TestCase):

@@ -130,6 +130,25 @@ class TestCheckSecurity(base.TestCase):
             "2 pin(s) checked, 1 affected, 0 accepted (--ignore), "
             "1 not on the index (not checked)\n"), out)
 
+    def test_latest_release_is_checked_from_the_project_document(
+            self) -> None:
+        # An index that serves only project documents (PyPI as seen from
+        # some networks): their advisories are the latest release's.
+        os.unlink(os.path.join(self.dir, "index", "vuln-lib", "2.0.json"))
+        path = os.path.join(self.dir, "index", "vuln-lib.json")
+        doc = json.loads(base.read(path))
+        doc["vulnerabilities"] = [dict(ADVISORY, id="GHSA-late",
+                                       aliases=[], fixed_in=[])]
+        self.write(self.dir, "index/vuln-lib.json", json.dumps(doc))
+        code, out, err = self.check()
+        self.assertEqual(1, code, err)
+        self.assertIn(
+            f"{self.upper}:2: Vuln.Lib===2.0;python_version>='3.12': "
+            "GHSA-late; fixed in no release; no allowed version fixes it (an "
+            "advisory names no fixed release)\n", out)
+        self.assertTrue(out.endswith("3 pin(s) checked, 2 affected, "
+                                     "0 accepted (--ignore)\n"), out)
+
     def test_error_nothing_on_the_index_exits_3(self) -> None:
         # An index (or proxy) that has no release document at all gives
         # no verdict, never "0 affected".

@@ -33,6 +33,7 @@ BROWSER = "openstack_requirements.tests.functional.test_serve_index_browser"
 
 ADVISORY = {"id": "PYSEC-2099-1", "aliases": ["CVE-2099-0001"],
             "fixed_in": ["1.1"]}
+LATEST_ADVISORY = {"id": "GHSA-gamm-aaaa-0001", "fixed_in": []}
 UPLOADED = {"0.5": "2018-01-01", "1.0": "2020-01-01", "1.1": "2026-06-01",
             "2.0": "2026-11-01", "3.0": "2024-12-01"}
 
@@ -55,9 +56,13 @@ class HealthReportCase(base.TestCase):
         for name, versions, lic in (("alpha", ["1.0", "1.1", "2.0"], "MIT"),
                                     ("beta", ["0.5", "2.0"], "GPL-3.0"),
                                     ("gamma", ["3.0"], "BSD")):
-            self.write(data, f"{name}.json",
-                       json.dumps(project(name, versions, lic)))
+            doc = project(name, versions, lic)
+            if name == "gamma":  # the latest release's, in the project's
+                doc["vulnerabilities"] = [LATEST_ADVISORY]
+            self.write(data, f"{name}.json", json.dumps(doc))
             for version in versions:
+                if (name, version) in (("beta", "0.5"), ("gamma", "3.0")):
+                    continue  # no release document: as PyPI here, today
                 vulns = [ADVISORY] if (name, version) == (
                     "alpha", "1.0") else []
                 self.write(data, f"{name}/{version}.json", json.dumps(
@@ -95,7 +100,15 @@ class TestHealthReport(HealthReportCase):
                          (rows["beta"]["newest_allowed"],
                           rows["beta"]["hold_expired"],
                           rows["beta"]["license_class"]))
-        self.assertEqual({"pins": 3, "behind": 1, "vulnerable": 1,
+        # No release document: unknown, not clean.  The latest release's
+        # advisories come from the project document.
+        self.assertEqual(([], False), (rows["beta"]["advisories"],
+                                       rows["beta"]["advisories_known"]))
+        self.assertEqual((["GHSA-gamm-aaaa-0001"], True),
+                         (rows["gamma"]["advisories"],
+                          rows["gamma"]["advisories_known"]))
+        self.assertEqual({"pins": 3, "behind": 1, "vulnerable": 2,
+                          "advisories_unknown": 1,
                           "held": 1, "expired_holds": 1,
                           "median_age_days": 2527,
                           "licenses": {"gpl": 1, "permissive": 2},
@@ -148,8 +161,8 @@ class TestHealthReportInChromium(HealthReportCase):
         summary = json.loads(out)["summary"]
         self.driver.get("file://" + self.html)
         self.assertEqual(["alpha", "beta", "gamma"], self.names())
-        for key in ("pins", "behind", "vulnerable", "held",
-                    "expired_holds", "median_age_days"):
+        for key in ("pins", "behind", "vulnerable", "advisories_unknown",
+                    "held", "expired_holds", "median_age_days"):
             shown = self.driver.find_element(
                 By.CSS_SELECTOR, f"#fig-{key} b").text
             self.assertEqual(str(summary[key]), shown, key)
@@ -166,6 +179,14 @@ class TestHealthReportInChromium(HealthReportCase):
         box.send_keys("CVE-2099")
         self.assertEqual(["alpha"], self.names())
         self.assertEqual("1", self.driver.find_element(By.ID, "shown").text)
+        box.clear()
+        box.send_keys("unknown")
+        self.assertEqual(["beta"], self.names())
+        self.assertEqual("unknown", self.driver.find_element(
+            By.CSS_SELECTOR, '#pins tr[data-name="beta"] td.advisories'
+        ).text)
+        box.clear()
+        box.send_keys("CVE-2099")
         artifacts = os.environ.get("OSR_TEST_ARTIFACTS") or self.make_dir()
         os.makedirs(artifacts, exist_ok=True)
         shot = os.path.join(artifacts, "health-report.png")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -207,3 +208,91 @@ class TestReviewAdvisories(base.TestCase):
                       out)
         self.assertIn("verdict: reject: unfixed advisories in 2.6.1: "
                       "PYSEC-2017-94 (CVE-2013-7459), PYSEC-2018-97", out)
+
+
+class TestImportNamesFromTheWheel(base.TestCase):
+    """The duplicates check reads the candidate's wheel."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.dir = self.make_dir()
+        data = os.path.join(self.dir, "index")
+        files = os.path.join(data, "files")
+        os.makedirs(files)
+        # msgpack-python ships the module msgpack: its name says nothing.
+        wheel = localindex.make_wheel(files, "msgpack-python", "0.5.6",
+                                      modules=["msgpack/__init__.py"])
+        # statsutil ships "statistics" (a standard-library name), and
+        # says so in top_level.txt.
+        shadow = localindex.make_wheel(files, "statsutil", "1.0",
+                                       modules=["statistics/__init__.py"],
+                                       top_level="statistics\n")
+        for name, path in (("msgpack-python", wheel), ("statsutil", shadow)):
+            version = os.path.basename(path).split("-")[1]
+            with open(path, "rb") as f:
+                body = f.read()
+            self.write(data, f"{name}.json", json.dumps({
+                "info": {"name": name, "version": version,
+                         "license": "Apache-2.0",
+                         "requires_python": ">=3.8", "classifiers": [
+                             "Programming Language :: Python :: 3.12"]},
+                "releases": {version: [{
+                    "filename": os.path.basename(path),
+                    "packagetype": "bdist_wheel",
+                    "url": "https://files.pythonhosted.org/packages/"
+                           + os.path.basename(path),
+                    "size": len(body),
+                    "digests": {"sha256": hashlib.sha256(body).hexdigest()},
+                    "upload_time_iso_8601": "2026-10-01T00:00:00Z"}]}}))
+        self.index = self.useFixture(localindex.IndexServer(data))
+        self.global_ = self.write(self.dir, "global-requirements.txt",
+                                  "msgpack  # Apache-2.0\n")
+        self.upper = self.write(self.dir, "upper-constraints.txt",
+                                "msgpack===1.1.0\n")
+        self.cache = os.path.join(self.dir, "cache")
+
+    def review(self, *argv: str) -> tuple[int, str, str]:
+        return self.run_main(
+            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
+            ["--index-url", self.index.url, "--cache-dir", self.cache,
+             "--global", self.global_, "--upper", self.upper,
+             "--retries", "0",
+             "--python", "3.12", *argv])
+
+    def test_same_import_name_as_a_listed_entry(self) -> None:
+        code, out, err = self.review("--json", "msgpack-python")
+        self.assertEqual(1, code, out + err)
+        (dup,) = [c for c in json.loads(out)["checks"]
+                  if c["topic"] == "duplicates"]
+        self.assertEqual(
+            [f"imported as msgpack like msgpack, already in {self.global_} "
+             "(line 1)"], dup["problems"])
+        self.assertEqual(
+            ["imported as msgpack (msgpack_python-0.5.6-py3-none-any.whl: "
+             "RECORD)"], dup["facts"])
+        # Read once: the answer is cached for good.
+        self.review("msgpack-python")
+        self.assertEqual(1, self.index.hits_at(
+            "/files/packages/msgpack_python-0.5.6-py3-none-any.whl"))
+
+    def test_standard_library_name_in_top_level_txt(self) -> None:
+        code, out, err = self.review("--json", "statsutil")
+        self.assertEqual(1, code, out + err)
+        (dup,) = [c for c in json.loads(out)["checks"]
+                  if c["topic"] == "duplicates"]
+        self.assertEqual(
+            ["ships top-level statistics, a standard-library module name: "
+             "it shadows or backports the standard library; use the "
+             "standard library instead"], dup["problems"])
+
+    def test_a_wheel_that_is_not_the_index_s_is_not_trusted(self) -> None:
+        path = os.path.join(self.dir, "index", "files",
+                            "msgpack_python-0.5.6-py3-none-any.whl")
+        with open(path, "ab") as f:
+            f.write(b"tampered")
+        code, out, err = self.review("--json", "msgpack-python")
+        (dup,) = [c for c in json.loads(out)["checks"]
+                  if c["topic"] == "duplicates"]
+        # Back to the guess, which misses it; nothing cached.
+        self.assertEqual([], dup["problems"])
+        self.assertIn("guessed from the names", dup["facts"][-1])
