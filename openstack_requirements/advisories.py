@@ -156,7 +156,7 @@ def smallest_fix(
     for rel in project.releases if project else ():
         parsed = rel.parsed
         if (parsed is None or parsed <= current or rel.yanked
-                or rel.prerelease or not rel.files):
+                or rel.prerelease or not rel.has_files):
             continue
         if all(a.fixed_by(parsed) for a in advisories):
             fixing.append((parsed, rel.version))

@@ -153,7 +153,7 @@ def _newest_allowed(project: releases.Project, specifiers: Sequence[str],
     for rel in reversed(project.releases):
         parsed = rel.parsed
         if (parsed is None or rel.yanked or rel.prerelease
-                or not rel.files):
+                or not rel.has_files):
             continue
         if specifiers and not any(SpecifierSet(s).contains(
                 parsed, prereleases=True) for s in specifiers):

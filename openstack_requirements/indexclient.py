@@ -160,6 +160,9 @@ class Client:
     def fetch(self, name: str, version: str = "") -> object:
         """The decoded JSON document for project *name* (or a release).
 
+        A project document comes trimmed to what the toolkit reads
+        (:func:`openstack_requirements.releases.trim`).
+
         A cached answer younger than ``max_age`` is used as it is; an
         older one that carried an ETag or Last-Modified is revalidated
         with a conditional request, and a 304 keeps it another
@@ -195,10 +198,24 @@ class Client:
                     response.etag or validators.etag,
                     response.last_modified or validators.last_modified)))
             return entry["data"]
-        data = _decode(url, response.body)
+        data = releases.trim(_decode(url, response.body))
         self._store(url, path, data, validators=transport.Validators(
             response.etag, response.last_modified))
         return data
+
+    def cached(self, name: str, version: str = "") -> bool:
+        """Whether :meth:`fetch` will likely answer from the cache.
+
+        A hint for scheduling (by the entry's age on disk): answering
+        from the cache is CPU work, best done in one thread, while
+        requests are best made in parallel.
+        """
+        path = self._cache_path(self.url_for(name, version))
+        try:
+            age = time.time() - os.stat(path).st_mtime if path else None
+        except OSError:
+            return False
+        return age is not None and 0 <= age < self.max_age
 
     def project(self, name: str) -> releases.Project:
         """The index's Project for *name*."""
@@ -233,19 +250,28 @@ class Client:
             return list(found)
 
     def import_names(
-        self, release: releases.Release
+        self, name: str, release: releases.Release
     ) -> tuple[tuple[str, ...], str] | None:
         """The top-level import names in *release*'s smallest wheel.
 
         With them, the file that says so (``top_level.txt`` or
-        ``RECORD``).  None when the release has no wheel the index gives
-        a URL for, or only wheels over :data:`MAX_WHEEL_BYTES`.  Wheels
-        never change, so the answer is cached for good (per URL).
+        ``RECORD``).  The project document says where the latest
+        release's files are; for an older release, its own document
+        does.  None when the release has no wheel the index gives a URL
+        for, or only wheels over :data:`MAX_WHEEL_BYTES`.  Wheels never
+        change, so the answer is cached for good (per URL).
 
         :raises IndexUnavailableError: the download failed, or the file is
             not the wheel the index described.
         """
-        wheels = [f for f in release.files
+        files = release.files
+        if files and not any(f.url for f in files):
+            try:
+                files = releases.located_files(
+                    self.fetch(name, release.version))
+            except ProjectNotFoundError:
+                return None
+        wheels = [f for f in files
                   if f.packagetype == "bdist_wheel" and f.url
                   and not f.yanked and f.filename.endswith(".whl")]
         if not wheels:

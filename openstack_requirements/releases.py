@@ -14,14 +14,15 @@
 
 The input is the decoded document of the package index's JSON API
 (``/pypi/NAME/json``, https://docs.pypi.org/api/json/).  It is narrowed
-here, once, into frozen dataclasses, so the rest of the code never looks
-at untyped JSON.
+here into typed objects (a release's file entries lazily, when they are
+asked for), so the rest of the code never looks at untyped JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Mapping
+from collections.abc import Sequence
 import dataclasses
 import datetime
 
@@ -45,28 +46,90 @@ class File:
     requires_python: str = ""
     yanked: bool = False
     yanked_reason: str = ""
-    url: str = ""  # where to download it; "" when the index did not say
+    #: Where to download it: known for the latest release's files only
+    #: (the JSON API's ``urls``), else "".
+    url: str = ""
     size: int | None = None
     sha256: str = ""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Release:
-    """One version of a project and its files."""
+    """One version of a project and its files.
 
-    version: str
-    files: tuple[File, ...]
+    Built from the index's file entries, which are only turned into
+    :class:`File` objects when :attr:`files` is asked for: a project
+    document lists every file of every release (hundreds of thousands
+    over a whole contract), and what-broke and health-report need only
+    the upload time, the yanked state and the version of most releases.
+    Those come straight from the entries.
+    """
+
+    __slots__ = ("version", "_entries", "_located", "_files", "_parsed",
+                 "_uploaded")
+
+    def __init__(self, version: str, files: Iterable[File] = (),
+                 entries: Sequence[Mapping[str, object]] | None = None,
+                 located: bool = False) -> None:
+        """Make a release of *files*, or of index *entries*.
+
+        :param located: the entries say where to download each file
+            (see :func:`_file`).
+        """
+        self.version = version
+        self._entries = entries
+        self._located = located
+        self._files: tuple[File, ...] | None = (
+            None if entries is not None else tuple(files))
+        self._parsed: Version | None | bool = False  # False: not yet
+        self._uploaded: datetime.datetime | None | bool = False
+
+    def __repr__(self) -> str:
+        return f"Release({self.version!r}, {len(self.files)} file(s))"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return (self.version, self.files) == (other.version, other.files)
+
+    def __hash__(self) -> int:
+        return hash((self.version, self.files))
+
+    @property
+    def files(self) -> tuple[File, ...]:
+        if self._files is None:
+            self._files = tuple(
+                f for f in (_file(e, self._located)
+                            for e in self._entries or ())
+                if f is not None)
+            self._entries = None
+        return self._files
+
+    @property
+    def has_files(self) -> bool:
+        if self._files is None:
+            return bool(self._entries)
+        return bool(self._files)
 
     @property
     def uploaded(self) -> datetime.datetime | None:
         """When the first file of the release was uploaded."""
-        times = [f.uploaded for f in self.files if f.uploaded is not None]
-        return min(times) if times else None
+        if self._uploaded is False:
+            if self._files is None:
+                self._uploaded = _first_upload(self._entries or ())
+            else:
+                times = [f.uploaded for f in self._files
+                         if f.uploaded is not None]
+                self._uploaded = min(times) if times else None
+        return self._uploaded  # type: ignore[return-value]
 
     @property
     def yanked(self) -> bool:
         """Yanked when every file is (PEP 592 yanks whole releases)."""
-        return bool(self.files) and all(f.yanked for f in self.files)
+        if self._files is None:
+            entries = self._entries or ()
+            return bool(entries) and all(
+                e.get("yanked") is True for e in entries)
+        return bool(self._files) and all(f.yanked for f in self._files)
 
     @property
     def yanked_reason(self) -> str:
@@ -76,7 +139,9 @@ class Release:
     @property
     def parsed(self) -> Version | None:
         """The PEP 440 version, or None for a legacy version string."""
-        return _version(self.version)
+        if self._parsed is False:
+            self._parsed = _version(self.version)
+        return self._parsed  # type: ignore[return-value]
 
     @property
     def prerelease(self) -> bool:
@@ -94,6 +159,25 @@ class Release:
     def wheels(self) -> tuple[str, ...]:
         return tuple(f.filename for f in self.files
                      if f.packagetype == "bdist_wheel" and not f.yanked)
+
+
+def _first_upload(
+    entries: Iterable[Mapping[str, object]]
+) -> datetime.datetime | None:
+    """The earliest upload time of the file entries, parsed once.
+
+    ISO 8601 UTC times ("...Z", or the old "upload_time" without a zone)
+    sort as text (to the second), so only the earliest is parsed; times
+    in other zones are all parsed.
+    """
+    texts = [t for t in [e.get("upload_time_iso_8601") or e.get(
+        "upload_time") for e in entries] if t and isinstance(t, str)]
+    if not texts:
+        return None
+    if all(t[-1] == "Z" or len(t) == 19 for t in texts):
+        return _time(min(texts))
+    times = [w for w in map(_time, texts) if w is not None]
+    return min(times) if times else None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -121,7 +205,7 @@ class Project:
     def latest(self, prereleases: bool = False) -> Release | None:
         """Newest release with files that is not yanked."""
         for rel in reversed(self.releases):
-            if not rel.files or rel.yanked or rel.parsed is None:
+            if not rel.has_files or rel.yanked or rel.parsed is None:
                 continue
             if rel.prerelease and not prereleases:
                 continue
@@ -159,12 +243,18 @@ def _time(value: object) -> datetime.datetime | None:
     return when
 
 
-def _file(entry: object) -> File | None:
+def _file(entry: object, located: bool = False) -> File | None:
+    """A File from an index file entry.
+
+    *located*: read where to download it too (``url``, ``size``, the
+    sha256); only the latest release's entries (the document's ``urls``)
+    are read so, so that the trimmed cache copy parses the same.
+    """
     if not isinstance(entry, Mapping):
         return None
     reason = entry.get("yanked_reason")
-    size = entry.get("size")
-    digests = entry.get("digests")
+    size = entry.get("size") if located else None
+    digests = entry.get("digests") if located else None
     return File(
         filename=_str(entry.get("filename")),
         packagetype=_str(entry.get("packagetype")),
@@ -173,11 +263,25 @@ def _file(entry: object) -> File | None:
         requires_python=_str(entry.get("requires_python")),
         yanked=entry.get("yanked") is True,
         yanked_reason=_str(reason),
-        url=_str(entry.get("url")),
+        url=_str(entry.get("url")) if located else "",
         size=size if isinstance(size, int) and size >= 0 else None,
         sha256=_str(digests.get("sha256"))
         if isinstance(digests, Mapping) else "",
     )
+
+
+def located_files(document: object) -> tuple[File, ...]:
+    """The files a JSON API document's ``urls`` lists, located.
+
+    With where to download each; a release document's ``urls`` are that
+    release's files.
+    """
+    entries = (document.get("urls")
+               if isinstance(document, Mapping) else None)
+    if not isinstance(entries, list):
+        return ()
+    return tuple(f for f in (_file(e, located=True) for e in entries)
+                 if f is not None)
 
 
 def _sort_key(rel: Release) -> tuple[int, object, str]:
@@ -191,6 +295,55 @@ def _sort_key(rel: Release) -> tuple[int, object, str]:
 def _unknown(value: str) -> str:
     # setuptools used to write the literal "UNKNOWN" for unset fields.
     return "" if value.upper() in ("UNKNOWN", "NONE") else value
+
+
+#: What :func:`_file` reads of a file entry (and, when located,
+#: ``digests``' sha256): :func:`trim` keeps these and nothing else.
+_FILE_KEYS = ("filename", "packagetype", "upload_time_iso_8601",
+              "requires_python", "yanked", "yanked_reason")
+_LOCATED_KEYS = (*_FILE_KEYS, "url", "size")
+
+
+def _trim_file(entry: object, located: bool = False) -> object:
+    if not isinstance(entry, dict):
+        return entry
+    kept = {key: entry[key] for key in (_LOCATED_KEYS if located
+                                        else _FILE_KEYS) if key in entry}
+    if "upload_time_iso_8601" not in entry and "upload_time" in entry:
+        kept["upload_time"] = entry["upload_time"]
+    digests = entry.get("digests")
+    if located and isinstance(digests, dict) and "sha256" in digests:
+        kept["digests"] = {"sha256": digests["sha256"]}
+    return kept
+
+
+def trim(document: object) -> object:
+    """*document* with only what the toolkit reads of it.
+
+    That is what :func:`parse_project` and
+    :func:`openstack_requirements.advisories.parse` read.  A project
+    document lists every file of every release with a dozen fields each,
+    and the long description; the cache keeps the trimmed copy (about
+    half the size), which parses to the same Project.
+    Anything that is not a project document is returned as it is.
+    """
+    if not isinstance(document, dict) or not isinstance(
+            document.get("releases"), dict):
+        return document
+    trimmed = {key: value for key, value in document.items()
+               if key not in ("releases", "urls", "info")}
+    info = document.get("info")
+    if isinstance(info, dict):
+        trimmed["info"] = {key: value for key, value in info.items()
+                           if key != "description"}
+    trimmed["releases"] = {
+        version: [_trim_file(e) for e in files]
+        if isinstance(files, list) else files
+        for version, files in document["releases"].items()}
+    if isinstance(document.get("urls"), list):
+        trimmed["urls"] = [_trim_file(e, located=True)
+                           for e in document["urls"]]
+    return trimmed
 
 
 def parse_project(document: object, source: str) -> Project:
@@ -209,11 +362,19 @@ def parse_project(document: object, source: str) -> Project:
     releases_obj = document.get("releases")
     releases: list[Release] = []
     if isinstance(releases_obj, Mapping):
+        latest = _str(info.get("version"))
+        located = document.get("urls")
         for version, files in releases_obj.items():
             if not isinstance(files, list):
                 continue
-            parsed = [f for f in (_file(e) for e in files) if f is not None]
-            releases.append(Release(str(version), tuple(parsed)))
+            if version == latest and isinstance(located, list):
+                # The same files, with where to download them.
+                releases.append(Release(str(version), entries=[
+                    e for e in located if isinstance(e, dict)],
+                    located=True))
+                continue
+            releases.append(Release(str(version), entries=[
+                e for e in files if isinstance(e, dict)]))
     releases.sort(key=_sort_key)
     urls: list[tuple[str, str]] = []
     project_urls = info.get("project_urls")
@@ -344,11 +505,13 @@ def what_broke(
     :param projects: canonical name -> what the index says about it.
     """
     pinned = constraints.versions_by_name(upper_doc)
+    listed = global_doc.by_name() if global_doc is not None else {}
     found: list[NewRelease] = []
     for name, project in projects.items():
-        for rel in new_releases(
-                project, name, since, specifiers_for(global_doc, name),
-                ",".join(pinned.get(name, ()))):
+        specifiers = tuple(line.req.specifier for line in listed.get(name, ())
+                           if line.req is not None)
+        for rel in new_releases(project, name, since, specifiers,
+                                ",".join(pinned.get(name, ()))):
             keeping = (holds.keeping_out(name, rel.version) if holds
                        else [])
             if keeping:

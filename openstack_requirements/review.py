@@ -461,7 +461,7 @@ def lower_bound(specifier: str) -> str:
 def _admitted(project: releases.Project, specifier: str) -> list[str]:
     spec = SpecifierSet(specifier)
     return [r.version for r in project.releases
-            if r.parsed is not None and not r.yanked and r.files
+            if r.parsed is not None and not r.yanked and r.has_files
             and spec.contains(r.parsed, prereleases=bool(spec.prereleases))]
 
 
@@ -547,7 +547,7 @@ def check_covered(
         if new > old:
             between = [r for r in project.releases
                        if r.parsed is not None and old <= r.parsed < new
-                       and not r.yanked and r.files]
+                       and not r.yanked and r.has_files]
             facts.append(
                 f"raise from {old_minimum} to {new_minimum} drops "
                 f"{len(between)} release(s): " + ", ".join(
@@ -744,7 +744,7 @@ def candidate(
     """The release pip would pick for *req*: newest admitted, not yanked."""
     spec = SpecifierSet(req.specifier if not req.url else "")
     for rel in reversed(project.releases):
-        if (rel.parsed is None or rel.yanked or not rel.files
+        if (rel.parsed is None or rel.yanked or not rel.has_files
                 or rel.prerelease):
             continue
         if spec.contains(rel.parsed):

@@ -19,9 +19,12 @@ Shared by the commands that ask the index's JSON API about projects
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+import functools
 import math
 import os
 import typing
+from typing import Any
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
@@ -109,15 +112,27 @@ def client(args: argparse.Namespace) -> indexclient.Client:
                               cache_dir=cache_dir(args))
 
 
+class Fetched(typing.NamedTuple):
+    """What :func:`fetch` got from the index."""
+
+    #: (name, version) -> the release's advisories.
+    advisories: dict[tuple[str, str], list[advisories.Advisory]]
+    projects: dict[str, releases.Project]
+    #: Names (and "name version"s) the index does not have.
+    missing: list[str]
+    failed: list[str]  # "label: what went wrong"
+
+
 def fetch(
     client: indexclient.Client, keys: Sequence[tuple[str, str]],
     names: Sequence[str], jobs: int,
-) -> tuple[dict[tuple[str, str], list[advisories.Advisory]],
-           dict[str, releases.Project], list[str]]:
-    """Advisories per (name, version), projects per name, failures.
+) -> Fetched:
+    """Advisories per (name, version) and projects per name.
 
     *jobs* requests at a time; a release or project the index does not
-    have is left out (not a failure).
+    have is listed as missing (not a failure).  What the cache holds is
+    read in this thread while the pool asks the index for the rest:
+    reading the cache is CPU work, which threads would only fight over.
     """
     from concurrent import futures
 
@@ -127,26 +142,38 @@ def fetch(
     found: dict[tuple[str, str], list[advisories.Advisory]] = {}
     projects: dict[str, releases.Project] = {}
     failed: list[str] = []
+    missing: list[str] = []
+
+    def settle(label: str, call: Callable[[], Any],
+               into: Callable[[Any], None]) -> None:
+        try:
+            into(call())
+        except indexclient.ProjectNotFoundError:
+            missing.append(label)  # nothing known about it
+        except errors.ToolError as exc:
+            failed.append(f"{label}: {exc}")
+
+    # Projects first: a release the index has no document for falls
+    # back on its project's (client.advisories), by then read.
+    work: list[tuple[str, bool, Callable[[], Any],
+                     Callable[[Any], None]]] = []
+    for name in names:
+        work.append((name, client.cached(name),
+                     functools.partial(client.project, name),
+                     functools.partial(projects.__setitem__, name)))
+    for key in keys:
+        work.append((" ".join(key), client.cached(*key),
+                     functools.partial(client.advisories, *key),
+                     functools.partial(found.__setitem__, key)))
     with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        # Projects first: a release the index has no document for falls
-        # back on its project's (client.advisories), by then read.
-        by_name = {name: pool.submit(client.project, name) for name in names}
-        by_key = {key: pool.submit(client.advisories, *key) for key in keys}
-        for key, job in by_key.items():
-            try:
-                found[key] = job.result()
-            except indexclient.ProjectNotFoundError:
-                pass  # not on this index: nothing known about it
-            except errors.ToolError as exc:
-                failed.append(f"{key[0]} {key[1]}: {exc}")
-        for name, pjob in by_name.items():
-            try:
-                projects[name] = pjob.result()
-            except indexclient.ProjectNotFoundError:
-                pass
-            except errors.ToolError as exc:
-                failed.append(f"{name}: {exc}")
-    return found, projects, failed
+        remote = [(label, pool.submit(call), into)
+                  for label, cached, call, into in work if not cached]
+        for label, cached, call, into in work:
+            if cached:
+                settle(label, call, into)
+        for label, job, into in remote:
+            settle(label, job.result, into)
+    return Fetched(found, projects, missing, failed)
 
 
 class Contract(typing.NamedTuple):

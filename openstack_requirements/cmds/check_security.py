@@ -83,19 +83,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     keys = sorted({(pin.canonical, pin.version) for pin in pins})
     client = _jsonapi.client(args)
     # -- I/O below this line
-    found, _, failed = _jsonapi.fetch(client, keys, [], args.jobs)
+    found, _, missing, failed = _jsonapi.fetch(client, keys, [], args.jobs)
     hit = sorted({name for (name, _), advs in found.items() if advs})
-    _, projects, more = _jsonapi.fetch(client, [], hit, args.jobs)
+    _, projects, _, more = _jsonapi.fetch(client, [], hit, args.jobs)
     failed += more
     affected, accepted = advisories.check(
         pins, found, projects, specifiers, holds, ignore)
     # A release the index has no document for was not checked: say so,
     # never count it as clean (an index or proxy that answers 404 for
     # every release would otherwise give "0 affected").
-    failed_what = {failure.split(":", 1)[0] for failure in failed}
-    unknown = [f"{name} {version}" for name, version in keys
-               if (name, version) not in found
-               and f"{name} {version}" not in failed_what]
+    unknown = sorted(missing)
     if args.json:
         json.dump({"checked": len(found),
                    "affected": [a.as_dict() for a in affected],

@@ -30,7 +30,8 @@ DESCRIPTION = """\
 Write one static, self-contained HTML page (no network needed to view
 it) about every pin of upper-constraints.txt: the pinned version, the
 newest release the global list and the holds allow, the newest overall,
-the age of the pinned release, its license class, advisories, holds
+the age of the pinned release, its license class, advisories
+("unknown" when the index has no advisory data for the release), holds
 with their expiry, and the Python versions the pin covers; summary
 figures and a chart of pin age on top; sortable and filterable in the
 browser.  --json prints the same data.  One pass over the index's JSON
@@ -82,7 +83,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     pythons, _ = constraints.covered(upper_doc)
     client = _jsonapi.client(args)
     # -- I/O below this line
-    found, projects, failed = _jsonapi.fetch(
+    found, projects, _, failed = _jsonapi.fetch(
         client, sorted({(p.canonical, p.version) for p in pins}),
         sorted({p.canonical for p in pins}), args.jobs)
     if failed:

@@ -139,7 +139,7 @@ def _review(
         except (indexclient.ProjectNotFoundError, errors.ToolError):
             found = None  # the index has no per-release document
         try:
-            names = client.import_names(release)
+            names = client.import_names(req.name, release)
         except errors.ToolError:
             names = None  # no wheel to read: the names are guessed
     info = (distro(req.name) if distro is not None

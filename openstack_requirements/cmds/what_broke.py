@@ -27,8 +27,6 @@ from openstack_requirements.cmds import _cli
 from openstack_requirements.cmds import _jsonapi
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from openstack_requirements import indexclient
-    from openstack_requirements import releases
     from openstack_requirements import reqfile
 
 PROG = "what-broke"
@@ -115,31 +113,6 @@ def _list(
         lists.pick(path, name, _cli.shipped_dir)).require_valid()
 
 
-def _fetch_all(
-    client: indexclient.Client, names: Sequence[str], jobs: int
-) -> tuple[dict[str, releases.Project], list[str], list[str]]:
-    """Projects by name, names not on the index, failures."""
-    from concurrent import futures
-
-    from openstack_requirements import errors
-    from openstack_requirements import indexclient
-
-    projects: dict[str, releases.Project] = {}
-    missing: list[str] = []
-    failed: list[str] = []
-    with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        jobs_by_name = {name: pool.submit(client.project, name)
-                        for name in names}
-        for name, job in jobs_by_name.items():
-            try:
-                projects[name] = job.result()
-            except indexclient.ProjectNotFoundError:
-                missing.append(name)
-            except errors.ToolError as exc:
-                failed.append(f"{name}: {exc}")
-    return projects, missing, failed
-
-
 def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
@@ -170,7 +143,8 @@ def _what_broke(args: argparse.Namespace, out: TextIO) -> int:
             "or --name NAME")
     client = _jsonapi.client(args)
     # -- I/O below this line
-    projects, missing, failed = _fetch_all(client, names, args.jobs)
+    _, projects, missing, failed = _jsonapi.fetch(client, [], names,
+                                                  args.jobs)
     found = releases.what_broke(projects, since, global_doc, upper_doc,
                                 holds)
     allowed = [r for r in found if r.allowed]

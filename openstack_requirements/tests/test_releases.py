@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import textwrap
 
 from openstack_requirements import constraints
@@ -75,6 +77,73 @@ class TestParseProject(base.TestCase):
                                     releases.parse_project, document, "u")
             self.assertTrue(str(exc).startswith(
                 "u: not a package index JSON document"))
+
+
+class TestTrimAndLazyFiles(base.TestCase):
+    def document(self, name: str) -> dict[str, object]:
+        path = os.path.join(base.FILES_DIR, "review", f"{name}.json")
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def test_trimmed_document_parses_to_the_same_project(self) -> None:
+        for name in ("requests", "pyqt5", "mysql-python", "zyrx"):
+            doc = self.document(name)
+            trimmed = releases.trim(doc)
+            self.assertLess(len(json.dumps(trimmed)), len(json.dumps(doc)))
+            self.assertEqual(releases.parse_project(doc, name),
+                             releases.parse_project(trimmed, name), name)
+        # Where to download from: the latest release's files only.
+
+        def entry(version: str) -> dict[str, object]:
+            return {"filename": f"x-{version}-py3-none-any.whl",
+                    "packagetype": "bdist_wheel", "size": 10,
+                    "url": f"https://files.example/x-{version}.whl",
+                    "digests": {"sha256": "a" * 64, "md5": "b" * 32},
+                    "upload_time_iso_8601": "2026-01-01T00:00:00Z"}
+        doc = {"info": {"name": "x", "version": "2", "description": "!"},
+               "releases": {"1": [entry("1")], "2": [entry("2")]},
+               "urls": [entry("2")]}
+        trimmed = releases.trim(doc)
+        assert isinstance(trimmed, dict)
+        self.assertNotIn("description", trimmed["info"])
+        for found in (doc, trimmed):
+            one, two = releases.parse_project(found, "x").releases
+            self.assertEqual(("", None, ""), (one.files[0].url,
+                                              one.files[0].size,
+                                              one.files[0].sha256))
+            self.assertEqual(("https://files.example/x-2.whl", 10, "a" * 64),
+                             (two.files[0].url, two.files[0].size,
+                              two.files[0].sha256))
+        release_doc = {"info": {"name": "x"}, "vulnerabilities": []}
+        self.assertIs(release_doc, releases.trim(release_doc))
+
+    def test_lazy_release_answers_as_its_files_do(self) -> None:
+        entries = [
+            {"filename": "a-1.tar.gz", "packagetype": "sdist",
+             "upload_time_iso_8601": "2024-05-02T10:00:00.123456Z",
+             "yanked": True},
+            {"filename": "a-1-py3-none-any.whl",
+             "packagetype": "bdist_wheel",
+             "upload_time_iso_8601": "2024-05-01T09:00:00Z",
+             "yanked": True, "yanked_reason": "broken"},
+        ]
+        lazy = releases.Release("1", entries=entries)
+        eager = releases.Release("1", releases.Release(
+            "1", entries=entries).files)
+        first = datetime.datetime(2024, 5, 1, 9,
+                                  tzinfo=datetime.timezone.utc)
+        for rel in (lazy, eager):
+            self.assertEqual((first, True, True),
+                             (rel.uploaded, rel.yanked, rel.has_files))
+        self.assertEqual(eager, lazy)
+        # Another zone than UTC: every time is parsed.
+        zoned = releases.Release("1", entries=[
+            {"upload_time_iso_8601": "2024-05-01T10:00:00+02:00"},
+            {"upload_time_iso_8601": "2024-05-01T09:00:00Z"}])
+        self.assertEqual(datetime.datetime(2024, 5, 1, 8,
+                                           tzinfo=datetime.timezone.utc),
+                         zoned.uploaded)
+        self.assertFalse(releases.Release("2", entries=[]).yanked)
 
 
 class TestWhatBroke(base.TestCase):

@@ -231,19 +231,21 @@ class TestImportNamesFromTheWheel(base.TestCase):
             version = os.path.basename(path).split("-")[1]
             with open(path, "rb") as f:
                 body = f.read()
+            entry = {
+                "filename": os.path.basename(path),
+                "packagetype": "bdist_wheel",
+                "url": "https://files.pythonhosted.org/packages/"
+                       + os.path.basename(path),
+                "size": len(body),
+                "digests": {"sha256": hashlib.sha256(body).hexdigest()},
+                "upload_time_iso_8601": "2026-10-01T00:00:00Z"}
             self.write(data, f"{name}.json", json.dumps({
                 "info": {"name": name, "version": version,
                          "license": "Apache-2.0",
                          "requires_python": ">=3.8", "classifiers": [
                              "Programming Language :: Python :: 3.12"]},
-                "releases": {version: [{
-                    "filename": os.path.basename(path),
-                    "packagetype": "bdist_wheel",
-                    "url": "https://files.pythonhosted.org/packages/"
-                           + os.path.basename(path),
-                    "size": len(body),
-                    "digests": {"sha256": hashlib.sha256(body).hexdigest()},
-                    "upload_time_iso_8601": "2026-10-01T00:00:00Z"}]}}))
+                "releases": {version: [entry]},
+                "urls": [entry]}))  # the latest release's files
         self.index = self.useFixture(localindex.IndexServer(data))
         self.global_ = self.write(self.dir, "global-requirements.txt",
                                   "msgpack  # Apache-2.0\n")
@@ -274,6 +276,27 @@ class TestImportNamesFromTheWheel(base.TestCase):
         self.review("msgpack-python")
         self.assertEqual(1, self.index.hits_at(
             "/files/packages/msgpack_python-0.5.6-py3-none-any.whl"))
+
+    def test_an_older_release_is_located_by_its_own_document(
+            self) -> None:
+        data = os.path.join(self.dir, "index")
+        doc = json.loads(base.read(os.path.join(data,
+                                                "msgpack-python.json")))
+        (wheel,) = doc["urls"]
+        sdist = dict(wheel, filename="msgpack-python-1.0.tar.gz",
+                     packagetype="sdist")
+        doc["info"]["version"] = "1.0"
+        doc["releases"]["1.0"] = doc["urls"] = [sdist]
+        self.write(data, "msgpack-python.json", json.dumps(doc))
+        self.write(data, "msgpack-python/0.5.6.json", json.dumps(
+            {"info": doc["info"], "urls": [wheel], "vulnerabilities": []}))
+        code, out, err = self.review("--json", "msgpack-python<1")
+        self.assertEqual(1, code, out + err)
+        report = json.loads(out)
+        (dup,) = [c for c in report["checks"] if c["topic"] == "duplicates"]
+        self.assertEqual(("0.5.6", [
+            f"imported as msgpack like msgpack, already in {self.global_} "
+            "(line 1)"]), (report["version"], dup["problems"]))
 
     def test_standard_library_name_in_top_level_txt(self) -> None:
         code, out, err = self.review("--json", "statsutil")
