@@ -261,6 +261,9 @@ class Client:
         for, or only wheels over :data:`MAX_WHEEL_BYTES`.  Wheels never
         change, so the answer is cached for good (per URL).
 
+        Only http(s) URLs are followed, and a wheel is read only up to
+        :data:`MAX_WHEEL_BYTES` when the index does not give its size.
+
         :raises IndexUnavailableError: the download failed, or the file is
             not the wheel the index described.
         """
@@ -272,7 +275,8 @@ class Client:
             except ProjectNotFoundError:
                 return None
         wheels = [f for f in files
-                  if f.packagetype == "bdist_wheel" and f.url
+                  if f.packagetype == "bdist_wheel"
+                  and f.url.startswith(("https://", "http://"))
                   and not f.yanked and f.filename.endswith(".whl")]
         if not wheels:
             return None
@@ -286,7 +290,9 @@ class Client:
         if isinstance(data, dict) and isinstance(data.get("names"), list):
             return tuple(str(n) for n in data["names"]), str(
                 data.get("source", ""))
-        body = self._transport.get(wheel.url).body
+        body = self._transport.fetch(wheel.url, _read_capped)
+        if body is None:
+            return None  # over MAX_WHEEL_BYTES, which the index left out
         if wheel.sha256 and hashlib.sha256(body).hexdigest() != wheel.sha256:
             raise transport.IndexUnavailableError(
                 f"{wheel.url}: the file's sha256 is not the index's; "
@@ -315,6 +321,22 @@ class Client:
             ) from exc
 
 
+def _read_capped(answer: transport.Answer) -> bytes | None:
+    """The whole body, or None once it is over :data:`MAX_WHEEL_BYTES`."""
+
+    chunks = []
+    size = 0
+    while chunk := answer.body.read(transport.CHUNK):
+        size += len(chunk)
+        if size > MAX_WHEEL_BYTES:
+            return None
+        chunks.append(chunk)
+    if answer.length is not None and size != answer.length:
+        raise ConnectionError(f"cut short after {size} of "
+                              f"{answer.length} bytes")
+    return b"".join(chunks)
+
+
 def _wheel_top_level(filename: str, url: str,
                      body: bytes) -> tuple[tuple[str, ...], str]:
     """Top-level names of the wheel *body*, and the member that says."""
@@ -326,9 +348,11 @@ def _wheel_top_level(filename: str, url: str,
                       and m.endswith(".dist-info/top_level.txt")]
             text = (wheel.read(listed[0]).decode("utf-8", "replace")
                     if listed else None)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError,
+            RuntimeError) as exc:  # also unknown compression, encryption
         raise transport.IndexUnavailableError(
-            f"{url}: not a wheel ({exc}); check the index", url) from exc
+            f"{url}: not a wheel the toolkit can read ({exc}); check the "
+            "index", url) from exc
     names = review.top_level_names(members, text)
     return names, f"{filename}: " + ("top_level.txt" if text is not None
                                      else "RECORD")

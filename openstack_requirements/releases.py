@@ -97,11 +97,11 @@ class Release:
     @property
     def files(self) -> tuple[File, ...]:
         if self._files is None:
+            # _entries stays: another thread may be reading it.
             self._files = tuple(
                 f for f in (_file(e, self._located)
                             for e in self._entries or ())
                 if f is not None)
-            self._entries = None
         return self._files
 
     @property
@@ -164,18 +164,20 @@ class Release:
 def _first_upload(
     entries: Iterable[Mapping[str, object]]
 ) -> datetime.datetime | None:
-    """The earliest upload time of the file entries, parsed once.
+    """The earliest upload time of the file entries.
 
     ISO 8601 UTC times ("...Z", or the old "upload_time" without a zone)
-    sort as text (to the second), so only the earliest is parsed; times
-    in other zones are all parsed.
+    sort as text on their first 19 characters (to the second): only the
+    times in the earliest second are parsed.  Times in other zones are
+    all parsed.
     """
     texts = [t for t in [e.get("upload_time_iso_8601") or e.get(
         "upload_time") for e in entries] if t and isinstance(t, str)]
     if not texts:
         return None
     if all(t[-1] == "Z" or len(t) == 19 for t in texts):
-        return _time(min(texts))
+        second = min(t[:19] for t in texts)
+        texts = [t for t in texts if t.startswith(second)]
     times = [w for w in map(_time, texts) if w is not None]
     return min(times) if times else None
 
@@ -270,6 +272,11 @@ def _file(entry: object, located: bool = False) -> File | None:
     )
 
 
+def _unlocated(entry: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in entry.items()
+            if key not in ("url", "size", "digests")}
+
+
 def located_files(document: object) -> tuple[File, ...]:
     """The files a JSON API document's ``urls`` lists, located.
 
@@ -309,7 +316,7 @@ def _trim_file(entry: object, located: bool = False) -> object:
         return entry
     kept = {key: entry[key] for key in (_LOCATED_KEYS if located
                                         else _FILE_KEYS) if key in entry}
-    if "upload_time_iso_8601" not in entry and "upload_time" in entry:
+    if not entry.get("upload_time_iso_8601") and "upload_time" in entry:
         kept["upload_time"] = entry["upload_time"]
     digests = entry.get("digests")
     if located and isinstance(digests, dict) and "sha256" in digests:
@@ -363,18 +370,21 @@ def parse_project(document: object, source: str) -> Project:
     releases: list[Release] = []
     if isinstance(releases_obj, Mapping):
         latest = _str(info.get("version"))
-        located = document.get("urls")
+        listed = document.get("urls")
+        located = {e.get("filename"): e for e in listed
+                   if isinstance(e, dict)} if isinstance(listed, list) else {}
         for version, files in releases_obj.items():
             if not isinstance(files, list):
                 continue
-            if version == latest and isinstance(located, list):
-                # The same files, with where to download them.
+            entries = [e for e in files if isinstance(e, dict)]
+            if version == latest and located:
+                # Where to download them: from "urls", by file name; a
+                # file "urls" does not list stays unlocated.
                 releases.append(Release(str(version), entries=[
-                    e for e in located if isinstance(e, dict)],
-                    located=True))
+                    located.get(e.get("filename"), _unlocated(e))
+                    for e in entries], located=True))
                 continue
-            releases.append(Release(str(version), entries=[
-                e for e in files if isinstance(e, dict)]))
+            releases.append(Release(str(version), entries=entries))
     releases.sort(key=_sort_key)
     urls: list[tuple[str, str]] = []
     project_urls = info.get("project_urls")

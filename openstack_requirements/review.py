@@ -110,6 +110,8 @@ class Context:
     #: The release's top-level import names as its wheel lists them,
     #: and which file said so; None: no wheel read (names are guessed).
     import_names: tuple[tuple[str, ...], str] | None = None
+    #: Why no wheel was read, when that went wrong ("" otherwise).
+    import_names_note: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -718,6 +720,8 @@ def check_duplicates(req: Requirement, ctx: Context) -> Check:
     else:
         mine = import_names(req.name)
         how = "guessed from the names"
+        if ctx.import_names_note:
+            facts.append(ctx.import_names_note)
     for canonical, lines in listed.items():
         if canonical == req.canonical or not lines[0].req:
             continue

@@ -149,7 +149,10 @@ class Validators:
 def file_path(url: str) -> str | None:
     """The local path of a ``file://`` *url*; None for other schemes."""
 
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None  # not a file:// URL either; fetching it says why
     if parts.scheme != "file":
         return None
     return urllib.request.url2pathname(parts.path)
@@ -390,6 +393,10 @@ class Transport:
             done = False
             try:
                 status = response.status
+                if status < 200:  # 1xx other than 100 Continue
+                    raise http.client.HTTPException(
+                        f"an interim HTTP {status} answer where the answer "
+                        "was due")
                 location = response.getheader("Location")
                 if status in _REDIRECTS and location:
                     response.read()
@@ -475,12 +482,17 @@ class _Status(Exception):
 def _split(url: str) -> tuple[_Key, str]:
     """(scheme, host, port) and the request target of *url*."""
 
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a bad port or IPv6 address
+        raise IndexUnavailableError(
+            f"cannot get {url}: {exc}; check --index-url", url) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise IndexUnavailableError(
             f"cannot get {url}: not an http(s) URL; check --index-url", url)
-    port = parts.port or (443 if scheme == "https" else 80)
+    port = port or (443 if scheme == "https" else 80)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query
                                     else "")
     return (scheme, parts.hostname, port), target
@@ -501,7 +513,10 @@ def _reason(exc: Exception, timeout: float) -> str:
 def _proxied(url: str) -> bool:
     """Whether the environment sends *url* through a proxy."""
 
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False  # _split says what is wrong with it
     proxies = urllib.request.getproxies()
     if parts.scheme.lower() not in proxies:
         return False

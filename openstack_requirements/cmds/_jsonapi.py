@@ -99,6 +99,8 @@ def cache_dir(args: argparse.Namespace) -> str | None:
 
 
 def client(args: argparse.Namespace) -> indexclient.Client:
+    import urllib.parse
+
     from openstack_requirements import errors
     from openstack_requirements import indexclient
 
@@ -107,6 +109,12 @@ def client(args: argparse.Namespace) -> indexclient.Client:
     if not index.startswith(("https://", "http://")):
         raise errors.InputError(
             f"--index-url {index!r} is not an http(s) URL")
+    try:
+        urllib.parse.urlsplit(index).port  # noqa: B018 - raises if bad
+    except ValueError as exc:
+        raise errors.InputError(
+            f"--index-url {index!r} is not a valid URL ({exc}); give one "
+            "such as https://pypi.org/pypi") from exc
     return indexclient.Client(index_url=index, timeout=args.timeout,
                               retries=args.retries,
                               cache_dir=cache_dir(args))
@@ -144,14 +152,13 @@ def fetch(
     failed: list[str] = []
     missing: list[str] = []
 
-    def settle(label: str, call: Callable[[], Any],
-               into: Callable[[Any], None]) -> None:
+    def attempt(call: Callable[[], Any]) -> tuple[str, Any]:
         try:
-            into(call())
+            return "ok", call()
         except indexclient.ProjectNotFoundError:
-            missing.append(label)  # nothing known about it
+            return "missing", None  # nothing known about it
         except errors.ToolError as exc:
-            failed.append(f"{label}: {exc}")
+            return "failed", exc
 
     # Projects first: a release the index has no document for falls
     # back on its project's (client.advisories), by then read.
@@ -165,14 +172,26 @@ def fetch(
         work.append((" ".join(key), client.cached(*key),
                      functools.partial(client.advisories, *key),
                      functools.partial(found.__setitem__, key)))
+    outcomes: dict[int, tuple[str, Any]] = {}
     with futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        remote = [(label, pool.submit(call), into)
-                  for label, cached, call, into in work if not cached]
-        for label, cached, call, into in work:
+        remote = {i: pool.submit(attempt, call)
+                  for i, (_, cached, call, _) in enumerate(work)
+                  if not cached}
+        for i, (_, cached, call, _) in enumerate(work):
             if cached:
-                settle(label, call, into)
-        for label, job, into in remote:
-            settle(label, job.result, into)
+                outcomes[i] = attempt(call)
+        for i, job in remote.items():
+            outcomes[i] = job.result()
+    # In the order asked, whatever came from the cache: a warm, a cold
+    # and a half-warm run give the same output.
+    for i, (label, _, _, into) in enumerate(work):
+        kind, value = outcomes[i]
+        if kind == "ok":
+            into(value)
+        elif kind == "missing":
+            missing.append(label)
+        else:
+            failed.append(f"{label}: {value}")
     return Fetched(found, projects, missing, failed)
 
 

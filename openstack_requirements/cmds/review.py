@@ -133,6 +133,7 @@ def _review(
     release = review.candidate(project, req)
     found = None
     names = None
+    wheel_note = ""
     if release is not None:
         try:
             found = tuple(client.advisories(req.name, release.version))
@@ -140,15 +141,16 @@ def _review(
             found = None  # the index has no per-release document
         try:
             names = client.import_names(req.name, release)
-        except errors.ToolError:
-            names = None  # no wheel to read: the names are guessed
+        except errors.ToolError as exc:
+            names = None  # the names are guessed; the review says why
+            wheel_note = f"wheel not read: {exc}"
     info = (distro(req.name) if distro is not None
             else distro_mod.debian_lookup(req.name, env=os.environ))
     ctx = review.Context(
         now=datetime.datetime.now(datetime.timezone.utc),
         pythons=pythons, global_doc=global_doc, upper_doc=upper_doc,
         distro=info, old_minimum=args.old_minimum, advisories=found,
-        import_names=names)
+        import_names=names, import_names_note=wheel_note)
     report = review.review(req, project, ctx)
     if args.json:
         json.dump(report.as_dict(), out, indent=2)

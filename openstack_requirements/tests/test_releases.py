@@ -114,6 +114,33 @@ class TestTrimAndLazyFiles(base.TestCase):
             self.assertEqual(("https://files.example/x-2.whl", 10, "a" * 64),
                              (two.files[0].url, two.files[0].size,
                               two.files[0].sha256))
+        # An empty or partial "urls" loses no file of the latest release.
+        for listed in ([], [entry("2")]):
+            doc = {"info": {"name": "x", "version": "2"},
+                   "releases": {"1": [entry("1")],
+                                "2": [entry("2"), dict(
+                                    entry("2"), filename="x-2.tar.gz",
+                                    packagetype="sdist")]},
+                   "urls": listed}
+            for found in (doc, releases.trim(doc)):
+                project = releases.parse_project(found, "x")
+                latest = project.latest()
+                assert latest is not None
+                self.assertEqual(
+                    ("2", ["x-2-py3-none-any.whl", "x-2.tar.gz"]),
+                    (latest.version,
+                     sorted(f.filename for f in latest.files)))
+                self.assertEqual(
+                    [bool(listed), False], [bool(f.url) for f in sorted(
+                        latest.files, key=lambda f: f.filename)])
+        # A null upload_time_iso_8601 keeps the old upload_time.
+        old = {"info": {"name": "x", "version": "1"}, "releases": {"1": [{
+            "filename": "x-1.tar.gz", "upload_time_iso_8601": None,
+            "upload_time": "2010-01-01T00:00:00"}]}}
+        self.assertEqual(
+            [datetime.datetime(2010, 1, 1, tzinfo=datetime.timezone.utc)] * 2,
+            [releases.parse_project(d, "x").releases[0].uploaded
+             for d in (old, releases.trim(old))])
         release_doc = {"info": {"name": "x"}, "vulnerabilities": []}
         self.assertIs(release_doc, releases.trim(release_doc))
 
@@ -136,6 +163,11 @@ class TestTrimAndLazyFiles(base.TestCase):
             self.assertEqual((first, True, True),
                              (rel.uploaded, rel.yanked, rel.has_files))
         self.assertEqual(eager, lazy)
+        # Within one second, the fraction decides (".5Z" sorts before "Z"
+        # as text, but is later).
+        same = [{"upload_time_iso_8601": "2024-05-01T09:00:00.5Z"},
+                {"upload_time_iso_8601": "2024-05-01T09:00:00Z"}]
+        self.assertEqual(first, releases.Release("1", entries=same).uploaded)
         # Another zone than UTC: every time is parsed.
         zoned = releases.Release("1", entries=[
             {"upload_time_iso_8601": "2024-05-01T10:00:00+02:00"},

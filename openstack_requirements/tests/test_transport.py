@@ -169,6 +169,10 @@ class _KeptAlive(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/early":  # 103 Early Hints, then nothing
+            self.wfile.write(b"HTTP/1.1 103 Early Hints\r\n\r\n")
+            self.close_connection = True
+            return
         if (self.path == "/etag"
                 and self.headers.get("If-None-Match") == '"v1"'):
             self.send_response(304)
@@ -245,6 +249,21 @@ class TestKeepAlive(base.TestCase):
         self.assertEqual((self.server.root + "/etag", b"x" * 1000),
                          (response.url, response.body))
         self.assertEqual(1, len(self.ports()))
+
+    def test_error_bad_port_is_an_index_error(self) -> None:
+        for url in ("http://127.0.0.1:abc/x", "http://127.0.0.1:99999/x",
+                    "http://[::1/x"):
+            exc = self.assertRaises(transport.IndexUnavailableError,
+                                    self.http.get, url)
+            self.assertIn("check --index-url", str(exc))
+        self.assertEqual([], self.sleeps)
+
+    def test_error_interim_answer_is_not_taken_for_the_answer(
+            self) -> None:
+        exc = self.assertRaises(transport.IndexUnavailableError,
+                                self.http.get, self.server.root + "/early")
+        self.assertIn("an interim HTTP 103 answer", str(exc))
+        self.assertEqual(3, len(self.ports()))  # never reused
 
     def test_error_too_many_redirects(self) -> None:
         exc = self.assertRaises(transport.IndexUnavailableError,

@@ -314,8 +314,15 @@ class TestImportNamesFromTheWheel(base.TestCase):
         with open(path, "ab") as f:
             f.write(b"tampered")
         code, out, err = self.review("--json", "msgpack-python")
+        self.assertEqual(1, code, out + err)  # one release: a human looks
         (dup,) = [c for c in json.loads(out)["checks"]
                   if c["topic"] == "duplicates"]
-        # Back to the guess, which misses it; nothing cached.
-        self.assertEqual([], dup["problems"])
+        # Back to the guess, which misses it, and the review says why.
+        self.assertEqual(("ok", []), (dup["status"], dup["problems"]))
+        self.assertIn("wheel not read: ", dup["facts"][0])
+        self.assertIn("the file's sha256 is not the index's", dup["facts"][0])
         self.assertIn("guessed from the names", dup["facts"][-1])
+        # Nothing was cached: the next review downloads it again.
+        self.review("msgpack-python")
+        self.assertEqual(2, self.index.hits_at(
+            "/files/packages/msgpack_python-0.5.6-py3-none-any.whl"))

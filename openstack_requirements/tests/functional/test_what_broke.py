@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 from openstack_requirements.cmds import what_broke
 from openstack_requirements.tests import base
@@ -92,6 +93,37 @@ class TestWhatBroke(base.TestCase):
              ("2.34.0.dev1", False), ("2.33.1", False)],
             [(r["version"], r["allowed"]) for r in data["releases"]])
         self.assertEqual("excluded by !=2.33.1", data["releases"][4]["why"])
+
+    def test_a_half_warm_cache_gives_the_same_output(self) -> None:
+        # What comes from the cache is read first, the rest fetched; the
+        # output keeps the order asked for all the same.
+        cache = os.path.join(self.dir, "cache")
+
+        def run(*names: str) -> str:
+            argv = ["--index-url", self.index.url, "--cache-dir", cache,
+                    "--global", "", "--upper", "", "--retries", "0",
+                    "--json", "--since", "2026-03-29"]
+            for name in names:
+                argv += ["--name", name]
+            code, out, err = self.run_main(what_broke.main, argv)
+            self.assertEqual(1, code, err)
+            return out
+
+        cold = run("aaa-missing", "requests", "zzz-missing")
+        shutil.rmtree(cache)
+        run("zzz-missing", "requests")  # these two come from the cache
+        half = run("aaa-missing", "requests", "zzz-missing")
+        self.assertEqual(cold, half)
+        self.assertEqual(["aaa-missing", "zzz-missing"],
+                         json.loads(half)["not_on_index"])
+
+    def test_error_bad_index_url(self) -> None:
+        code, out, err = self.run_main(what_broke.main, [
+            "--index-url", "https://pypi.org:abc/pypi", "--name", "x"])
+        self.assertEqual(2, code)
+        self.assertIn("--index-url 'https://pypi.org:abc/pypi' is not a "
+                      "valid URL", err)
+        self.assertNotIn("Traceback", err)
 
     def test_since_file(self) -> None:
         stamp = self.write(self.dir, "stamp", "")
