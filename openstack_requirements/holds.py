@@ -321,9 +321,12 @@ class KeptBack:
 
     name: str
     version: str
-    otherwise: str  # "" when not known (an install was not repeated)
+    otherwise: str  # "" when not known (the run without failed)
     pythons: tuple[str, ...]
     holds: tuple[Hold, ...]
+    #: ``otherwise`` comes from a resolve standing in for an install
+    #: (which is not repeated): what a resolver picks, not pip.
+    estimated: bool = False
 
     def __str__(self) -> str:
         why = "; ".join(h.describe() for h in self.holds)
@@ -332,14 +335,19 @@ class KeptBack:
             return (f"held       {self.name} {self.version}{where} "
                     f"by {why}")
         if self.otherwise == self.version:
-            return (f"hold idle  {self.name} {self.version}{where}: the "
-                    f"same without {why}; it may be lifted")
-        return (f"held back  {self.name} {self.version} (would be "
+            without = ("a resolve picks the same without" if self.estimated
+                       else "the same without")
+            return (f"hold idle  {self.name} {self.version}{where}: "
+                    f"{without} {why}; it may be lifted")
+        would = ("a resolve without it picks" if self.estimated
+                 else "would be")
+        return (f"held back  {self.name} {self.version} ({would} "
                 f"{self.otherwise}){where} by {why}")
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "version": self.version,
-                "otherwise": self.otherwise, "pythons": list(self.pythons),
+                "otherwise": self.otherwise, "estimated": self.estimated,
+                "pythons": list(self.pythons),
                 "holds": [h.as_dict() for h in self.holds]}
 
 
@@ -347,13 +355,16 @@ def kept_back(
     holds: Holds,
     held: Mapping[str, Mapping[str, tuple[str, str]]],
     unheld: Mapping[str, Mapping[str, tuple[str, str]]] | None,
+    estimated: bool = False,
 ) -> list[KeptBack]:
     """What the holds did to the pins.
 
     :param held: Python version -> canonical name -> (name, version)
         of the run with the holds.
-    :param unheld: the same without the holds, or None when that was
-        not run (install mode: the alternative is then unknown).
+    :param unheld: the same without the holds, or None when that is
+        not known (the alternative is then unknown).
+    :param estimated: *unheld* comes from a resolve standing in for an
+        install.
     """
     grouped: dict[tuple[str, str, str], list[str]] = {}
     for python, pins in held.items():
@@ -369,6 +380,7 @@ def kept_back(
     # Named as the holds file writes it: a resolve knows only
     # normalised names.
     return [KeptBack(holds.for_name(canonical)[0].name, version, other,
-                     tuple(pythons), tuple(holds.for_name(canonical)))
+                     tuple(pythons), tuple(holds.for_name(canonical)),
+                     estimated and bool(other))
             for (canonical, version, other), pythons in sorted(
                 grouped.items())]

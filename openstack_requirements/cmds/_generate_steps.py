@@ -102,15 +102,19 @@ def kept_back(
 ) -> list[holds.KeptBack]:
     """Say which pins a hold applies to, and what they would be without.
 
-    A resolve is cheap: with holds it is run again without them to
+    A resolve is cheap: the run is resolved again without the holds to
     name the version each held pin would have had.  An install is not
-    repeated (it would double the hours); its held pins say ``held``
-    without the alternative.  Printed with the diff (stdout) when
-    ``--diff`` is given, else on stderr.
+    repeated (it would double the hours): a resolve without the holds,
+    for the same Python versions, names the alternative instead (said
+    as "a resolve picks").  When that resolve fails, the held pins say
+    ``held`` without an alternative.  Printed with the diff (stdout)
+    when ``--diff`` is given, else on stderr.
     """
     import dataclasses
 
+    from openstack_requirements import freezing
     from openstack_requirements import holds as holds_mod
+    from openstack_requirements import interpreters
 
     found = read_holds(args)
     if not found:
@@ -121,15 +125,16 @@ def kept_back(
         return {f.python_version: {p.canonical: (p.name, p.version)
                                    for p in f.pins} for f in made}
 
-    unheld = None
-    if targets.resolve:
-        where = os.path.join(log_dir, "without-holds")
-        os.makedirs(where, exist_ok=True)
-        without, failures = run(targets, dataclasses.replace(
-            options, holds="", lock=False), where, jobs)
-        if not failures:
-            unheld = by_version(without)
-    result = holds_mod.kept_back(found, by_version(freezes), unheld)
+    where = os.path.join(log_dir, "without-holds")
+    os.makedirs(where, exist_ok=True)
+    resolving = (targets if targets.resolve
+                 else freezing.Targets(True, targets.versions))
+    without, failures = run(resolving, dataclasses.replace(
+        options, holds="", lock=False,
+        installer=interpreters.Installer.UV), where, jobs)
+    unheld = by_version(without) if not failures else None
+    result = holds_mod.kept_back(found, by_version(freezes), unheld,
+                                 estimated=not targets.resolve)
     for each in result:
         print(each, file=out if args.diff else sys.stderr)
     return result

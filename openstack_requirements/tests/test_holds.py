@@ -123,3 +123,17 @@ class TestKeptBack(base.TestCase):
             "hold idle  b 5 [Python 3.11, 3.12]: the same without b<9 (y; "
             "until 2099-01-01); it may be lifted"], [str(k) for k in result])
         self.assertEqual("", holds.kept_back(found, held, None)[0].otherwise)
+        # A resolve standing in for an install says so.
+        estimated = holds.kept_back(found, held, {
+            "3.11": {"a": ("a", "2"), "b": ("b", "5")},
+            "3.12": {"a": ("a", "2"), "b": ("b", "5")}}, estimated=True)
+        self.assertEqual([
+            "held back  A 1 (a resolve without it picks 2) [Python 3.11, "
+            "3.12] by A!=2 (x; until 2099-01-01)",
+            "hold idle  b 5 [Python 3.11, 3.12]: a resolve picks the same "
+            "without b<9 (y; until 2099-01-01); it may be lifted"],
+            [str(k) for k in estimated])
+        self.assertEqual([True, True],
+                         [k.as_dict()["estimated"] for k in estimated])
+        unknown = holds.kept_back(found, held, None, estimated=True)
+        self.assertFalse(unknown[0].estimated)

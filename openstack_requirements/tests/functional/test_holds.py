@@ -78,13 +78,20 @@ class TestGenerateHonoursHolds(test_generate.GenerateTestCase):
 
     def test_install_keeps_the_held_release_out(self) -> None:
         holds = self.write(self.dir, "elsewhere/holds.txt", HOLD)
+        report = os.path.join(self.dir, "report.json")
         code, out, err = self.generate(
-            "-p", sys.executable, "--holds", holds, "--diff", self.old)
+            "-p", sys.executable, "--holds", holds, "--diff", self.old,
+            "--json-report", report)
         self.assertEqual(0, code, err)
+        # The install is not repeated: a resolve without the hold says
+        # what it would pick, and says that it is a resolve.
         self.assertEqual(
-            f"held       Tiny.Lib 1.0 [Python {PYTHON}] by Tiny.Lib!=2.0 "
-            "(2.0 breaks nova; https://bugs.example/1; owner reqs; until "
-            "2099-01-01)\n", out)
+            f"held back  Tiny.Lib 1.0 (a resolve without it picks 2.0) "
+            f"[Python {PYTHON}] by Tiny.Lib!=2.0 (2.0 breaks nova; "
+            "https://bugs.example/1; owner reqs; until 2099-01-01)\n", out)
+        (held,) = json.loads(base.read(report))["held"]
+        self.assertEqual(("2.0", True), (held["otherwise"],
+                                         held["estimated"]))
         code, out, err = self.generate("-p", sys.executable, "--holds", "")
         self.assertIn("Tiny.Lib===2.0", out)
 
