@@ -241,9 +241,13 @@ class Client:
         except ProjectNotFoundError:
             canonical = requirement.canonical_name(name)
             if canonical not in self._latest:
+                # Only the latest version is needed: not a whole parse.
                 document = self.fetch(name)
-                self._note_latest(name, releases.parse_project(
-                    document, self.url_for(name)).version, document)
+                info = (document.get("info")
+                        if isinstance(document, dict) else None)
+                self._note_latest(name, str(info.get("version") or "")
+                                  if isinstance(info, dict) else "",
+                                  document)
             latest, found = self._latest[canonical]
             if not _same_version(latest, version):
                 raise

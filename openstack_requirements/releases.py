@@ -435,17 +435,6 @@ class NewRelease:
         }
 
 
-def specifiers_for(
-    doc: reqfile.RequirementsFile | None, name: str
-) -> tuple[str, ...]:
-    """The specifiers of every line for canonical *name* in *doc*."""
-    if doc is None:
-        return ()
-    lines = doc.by_name().get(name, [])
-    return tuple(line.req.specifier for line in lines
-                 if line.req is not None)
-
-
 def _admits(specifiers: Iterable[str], release: Release) -> tuple[bool, str]:
 
     if release.yanked:

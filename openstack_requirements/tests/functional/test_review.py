@@ -40,7 +40,20 @@ def no_debian(name: str) -> review.DistroInfo:
     return review.DistroInfo("unknown", detail="test")
 
 
-class TestReviewRequirement(base.TestCase):
+class ReviewCase(base.TestCase):
+    """Runs review-requirement against ``self.index`` with the lists."""
+
+    extra: tuple[str, ...] = ()
+
+    def review(self, *argv: str) -> tuple[int, str, str]:
+        return self.run_main(
+            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
+            ["--index-url", self.index.url, "--cache-dir", self.cache,
+             "--global", self.global_, "--upper", self.upper,
+             "--retries", "0", *self.extra, *argv])
+
+
+class TestReviewRequirement(ReviewCase):
     def setUp(self) -> None:
         super().setUp()
         self.index = self.useFixture(localindex.IndexServer())
@@ -48,13 +61,6 @@ class TestReviewRequirement(base.TestCase):
         self.global_ = self.write(self.dir, "global-requirements.txt", GLOBAL)
         self.upper = self.write(self.dir, "upper-constraints.txt", UPPER)
         self.cache = os.path.join(self.dir, "cache")
-
-    def review(self, *argv: str) -> tuple[int, str, str]:
-        return self.run_main(
-            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
-            ["--index-url", self.index.url, "--cache-dir", self.cache,
-             "--global", self.global_, "--upper", self.upper,
-             "--retries", "0", *argv])
 
     def test_looks_fine_exit_0(self) -> None:
         code, out, err = self.review("requests>=2.32.2")
@@ -210,8 +216,10 @@ class TestReviewAdvisories(base.TestCase):
                       "PYSEC-2017-94 (CVE-2013-7459), PYSEC-2018-97", out)
 
 
-class TestImportNamesFromTheWheel(base.TestCase):
+class TestImportNamesFromTheWheel(ReviewCase):
     """The duplicates check reads the candidate's wheel."""
+
+    extra = ("--python", "3.12")
 
     def setUp(self) -> None:
         super().setUp()
@@ -252,14 +260,6 @@ class TestImportNamesFromTheWheel(base.TestCase):
         self.upper = self.write(self.dir, "upper-constraints.txt",
                                 "msgpack===1.1.0\n")
         self.cache = os.path.join(self.dir, "cache")
-
-    def review(self, *argv: str) -> tuple[int, str, str]:
-        return self.run_main(
-            lambda a, stdout: review_cmd.main(a, stdout, distro=no_debian),
-            ["--index-url", self.index.url, "--cache-dir", self.cache,
-             "--global", self.global_, "--upper", self.upper,
-             "--retries", "0",
-             "--python", "3.12", *argv])
 
     def test_same_import_name_as_a_listed_entry(self) -> None:
         code, out, err = self.review("--json", "msgpack-python")
